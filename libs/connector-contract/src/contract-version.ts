@@ -1,0 +1,11 @@
+/**
+ * Version of the wire contract between the hub and connectors. A connector whose manifest
+ * names another major version is refused by the hub. Bump the major on any breaking change
+ * to a subject, header or message schema.
+ */
+export const CONTRACT_VERSION = '1.0.0';
+
+/** The major part of a contract version (`1.2.3` → 1). */
+export function contractMajor(version: string): number {
+  return Number(version.split('.')[0]);
+}

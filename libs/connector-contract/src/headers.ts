@@ -1,0 +1,11 @@
+/**
+ * NATS header names. Identity and trace context travel in headers as well as in the body so
+ * that NATS-level tooling (and future authorization callouts) can see them without parsing.
+ */
+export const headers = {
+  invocationId: 'Mcphub-Invocation-Id',
+  principal: 'Mcphub-Principal',
+  contractVersion: 'Mcphub-Contract-Version',
+  /** W3C trace context. */
+  traceparent: 'traceparent',
+} as const;

@@ -1,0 +1,72 @@
+export { CONTRACT_VERSION, contractMajor } from './contract-version';
+export {
+  ConnectorIdSchema,
+  ToolNameSchema,
+  MAX_QUALIFIED_NAME_LENGTH,
+  InvalidNameError,
+  qualifiedToolName,
+  parseQualifiedName,
+} from './names';
+export type { ConnectorId, ToolName } from './names';
+export { SUBJECT_PREFIX, subjects, connectorQueueGroup, isHubProgressSubject } from './subjects';
+export { headers } from './headers';
+export {
+  ObjectJsonSchema,
+  ToolAnnotationsSchema,
+  ExecutionSchema,
+  ToolDescriptorSchema,
+  ResourceDescriptorSchema,
+  ResourceTemplateDescriptorSchema,
+  PromptArgumentSchema,
+  PromptDescriptorSchema,
+  ManifestSchema,
+} from './manifest';
+export type {
+  ToolAnnotations,
+  ToolDescriptor,
+  ResourceDescriptor,
+  ResourceTemplateDescriptor,
+  PromptDescriptor,
+  Manifest,
+  ManifestInput,
+} from './manifest';
+export { InstanceIdSchema, AnnouncementSchema, HeartbeatSchema, GoodbyeSchema, DiscoverSchema } from './registry';
+export type { Announcement, Heartbeat, Goodbye, Discover } from './registry';
+export { ErrorKindSchema, ErrorReplySchema } from './errors';
+export type { ErrorKind, ErrorReply } from './errors';
+export { ContentBlockSchema, ResourceContentsSchema, PromptMessageSchema } from './content';
+export type { ContentBlock, ResourceContents, PromptMessage } from './content';
+export {
+  PrincipalSchema,
+  InvocationRequestSchema,
+  ResourceReadRequestSchema,
+  ResourceSubscribeRequestSchema,
+  PromptGetRequestSchema,
+  CompletionRequestSchema,
+  ToolResultSchema,
+  ResourceReadResultSchema,
+  PromptGetResultSchema,
+  CompletionResultSchema,
+  ReplySchema,
+  ProgressMessageSchema,
+  CancelMessageSchema,
+  ResourceUpdatedSchema,
+} from './invocation';
+export type {
+  Principal,
+  InvocationRequest,
+  ResourceReadRequest,
+  ResourceSubscribeRequest,
+  PromptGetRequest,
+  CompletionRequest,
+  ToolResult,
+  ResourceReadResult,
+  PromptGetResult,
+  CompletionResult,
+  Reply,
+  ProgressMessage,
+  CancelMessage,
+  ResourceUpdated,
+} from './invocation';
+export { encode, decode, MalformedMessageError } from './codec';
+export { manifestDigest } from './manifest-digest';

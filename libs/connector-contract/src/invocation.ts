@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { ContentBlockSchema, PromptMessageSchema, ResourceContentsSchema } from './content';
+import { ErrorReplySchema } from './errors';
+import { ToolNameSchema } from './names';
+
+/** Who is asking. The hub authenticates; connectors trust this only because NATS permissions restrict who can publish. */
+export const PrincipalSchema = z.object({
+  id: z.string().min(1).max(200),
+  scopes: z.array(z.string().max(100)).max(200).default([]),
+});
+export type Principal = z.infer<typeof PrincipalSchema>;
+
+/** Fields every request from hub to connector carries. */
+const RequestEnvelope = z.object({
+  invocationId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  /** Absolute deadline, epoch milliseconds. Work past it is wasted: the hub has already answered. */
+  deadline: z.number().int().positive(),
+  principal: PrincipalSchema,
+  traceparent: z.string().max(100).optional(),
+  /** Where to publish progress; present only when the MCP client asked for progress. */
+  progressSubject: z.string().max(200).optional(),
+});
+
+export const InvocationRequestSchema = RequestEnvelope.extend({
+  tool: ToolNameSchema,
+  arguments: z.record(z.string(), z.unknown()),
+});
+export type InvocationRequest = z.infer<typeof InvocationRequestSchema>;
+
+export const ResourceReadRequestSchema = RequestEnvelope.extend({ uri: z.string().min(1).max(2048) });
+export type ResourceReadRequest = z.infer<typeof ResourceReadRequestSchema>;
+
+export const ResourceSubscribeRequestSchema = ResourceReadRequestSchema;
+export type ResourceSubscribeRequest = ResourceReadRequest;
+
+export const PromptGetRequestSchema = RequestEnvelope.extend({
+  prompt: ToolNameSchema,
+  arguments: z.record(z.string(), z.string()).default({}),
+});
+export type PromptGetRequest = z.infer<typeof PromptGetRequestSchema>;
+
+export const CompletionRequestSchema = RequestEnvelope.extend({
+  ref: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('prompt'), name: ToolNameSchema }),
+    z.object({ type: z.literal('resource'), uriTemplate: z.string().max(2048) }),
+  ]),
+  argument: z.object({ name: z.string().max(100), value: z.string().max(1000) }),
+  context: z.record(z.string(), z.string()).default({}),
+});
+export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
+
+/** What a tool returns. `isError` marks a tool-level failure the model can act on. */
+export const ToolResultSchema = z.object({
+  content: z.array(ContentBlockSchema).max(1000),
+  structuredContent: z.record(z.string(), z.unknown()).optional(),
+  isError: z.boolean().optional(),
+});
+export type ToolResult = z.infer<typeof ToolResultSchema>;
+
+export const ResourceReadResultSchema = z.object({ contents: z.array(ResourceContentsSchema).max(1000) });
+export type ResourceReadResult = z.infer<typeof ResourceReadResultSchema>;
+
+export const PromptGetResultSchema = z.object({
+  description: z.string().max(4000).optional(),
+  messages: z.array(PromptMessageSchema).max(100),
+});
+export type PromptGetResult = z.infer<typeof PromptGetResultSchema>;
+
+export const CompletionResultSchema = z.object({
+  values: z.array(z.string().max(1000)).max(100),
+  total: z.number().int().min(0).optional(),
+  hasMore: z.boolean().optional(),
+});
+export type CompletionResult = z.infer<typeof CompletionResultSchema>;
+
+/**
+ * A reply from a connector. `ok` carries the operation's result (parsed by the receiver with the
+ * schema for that operation); `accepted` means a job was enqueued.
+ */
+export const ReplySchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), result: z.unknown() }),
+  ErrorReplySchema,
+  z.object({ status: z.literal('accepted'), jobId: z.string().min(1).max(200) }),
+]);
+export type Reply = z.infer<typeof ReplySchema>;
+
+/** Published by a connector while a handler runs. */
+export const ProgressMessageSchema = z.object({
+  invocationId: z.string().max(64),
+  progress: z.number().finite(),
+  total: z.number().finite().optional(),
+  message: z.string().max(1000).optional(),
+});
+export type ProgressMessage = z.infer<typeof ProgressMessageSchema>;
+
+/** Published by the hub when the client cancels (MCP `notifications/cancelled`) or the deadline passes. */
+export const CancelMessageSchema = z.object({
+  invocationId: z.string().max(64),
+  reason: z.string().max(500).optional(),
+});
+export type CancelMessage = z.infer<typeof CancelMessageSchema>;
+
+/** Published by a connector when a resource changed. */
+export const ResourceUpdatedSchema = z.object({ uri: z.string().min(1).max(2048) });
+export type ResourceUpdated = z.infer<typeof ResourceUpdatedSchema>;
