@@ -1,0 +1,17 @@
+export type BusErrorKind = 'no_responders' | 'timeout' | 'disconnected' | 'closed' | 'cancelled';
+
+/** A failure of the bus itself, never of the handler on the other side. `kind` is the discriminant. */
+export class BusError extends Error {
+  override readonly name = 'BusError';
+  constructor(
+    readonly kind: BusErrorKind,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export function isBusError(error: unknown, kind?: BusErrorKind): error is BusError {
+  return error instanceof BusError && (kind === undefined || error.kind === kind);
+}

@@ -1,0 +1,158 @@
+import { connect, headers as natsHeaders, errors, type MsgHdrs, type NatsConnection, type Msg } from '@nats-io/transport-node';
+import type { Bus, BusMessage, BusStatus, MessageHandler, RequestOptions, SubscribeOptions, Subscription } from './bus';
+import { BusError } from './bus-error';
+
+export interface NatsBusOptions {
+  /** Server URLs, comma separated (`nats://127.0.0.1:4222`). */
+  servers: string;
+  /** Shown in the server's connection list (`nats server report connections`). */
+  name: string;
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** Keep retrying the first connection instead of failing (services started before NATS). Default false. */
+  waitOnFirstConnect?: boolean;
+}
+
+/**
+ * {@link Bus} over NATS (nats.js v3). Reconnects for ever with a short wait, and while the
+ * connection is down fails requests at once with `disconnected` rather than letting them sit in
+ * the client's buffer until their timeout.
+ */
+export class NatsBus implements Bus {
+  private readonly statusListeners = new Set<(status: BusStatus) => void>();
+  private currentStatus: BusStatus = 'connected';
+
+  private constructor(private readonly connection: NatsConnection) {
+    void this.watchStatus();
+    void connection.closed().then(() => this.setStatus('closed'));
+  }
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const connection = await connect({
+      servers: options.servers.split(',').map((s) => s.trim()),
+      name: options.name,
+      user: options.user,
+      pass: options.pass,
+      token: options.token,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      reconnectJitter: 100,
+      pingInterval: 5_000,
+      waitOnFirstConnect: options.waitOnFirstConnect ?? false,
+    });
+    return new NatsBus(connection);
+  }
+
+  get status(): BusStatus {
+    return this.currentStatus;
+  }
+
+  async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
+    if (this.currentStatus !== 'connected') {
+      throw new BusError(this.currentStatus === 'closed' ? 'closed' : 'disconnected', 'NATS connection is down');
+    }
+    if (options.signal?.aborted) throw new BusError('cancelled', 'request cancelled');
+    const pending = this.connection.request(subject, data, { timeout: options.timeoutMs, headers: toNatsHeaders(options.headers) });
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new BusError('cancelled', 'request cancelled'));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const reply = await (options.signal ? Promise.race([pending, aborted]) : pending);
+      return toBusMessage(reply);
+    } catch (error) {
+      throw toBusError(error, subject, options.timeoutMs);
+    } finally {
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+      pending.catch(() => undefined);
+    }
+  }
+
+  publish(subject: string, data: Uint8Array, headers?: Record<string, string>): void {
+    try {
+      this.connection.publish(subject, data, { headers: toNatsHeaders(headers) });
+    } catch (error) {
+      throw toBusError(error, subject, 0);
+    }
+  }
+
+  subscribe(subject: string, handler: MessageHandler, options: SubscribeOptions = {}): Subscription {
+    const subscription = this.connection.subscribe(subject, {
+      queue: options.queue,
+      callback: (error, msg) => {
+        if (error) return; // permission or slow-consumer errors end up in the status stream
+        handler({
+          subject: msg.subject,
+          data: msg.data,
+          headers: fromNatsHeaders(msg.headers),
+          respond: (data, headers) => msg.respond(data, { headers: toNatsHeaders(headers) }),
+        });
+      },
+    });
+    return {
+      unsubscribe: () => subscription.unsubscribe(),
+      drain: () => subscription.drain(),
+    };
+  }
+
+  async flush(): Promise<void> {
+    await this.connection.flush();
+  }
+
+  onStatus(listener: (status: BusStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    await this.connection.drain().catch(() => this.connection.close());
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnecting') this.setStatus('disconnected');
+      else if (status.type === 'reconnect') this.setStatus('connected');
+      else if (status.type === 'close') this.setStatus('closed');
+    }
+  }
+
+  private setStatus(status: BusStatus): void {
+    if (status === this.currentStatus || this.currentStatus === 'closed') return;
+    this.currentStatus = status;
+    for (const listener of this.statusListeners) listener(status);
+  }
+}
+
+function toNatsHeaders(values: Record<string, string> | undefined): MsgHdrs | undefined {
+  if (!values) return undefined;
+  const entries = Object.entries(values);
+  if (entries.length === 0) return undefined;
+  const result = natsHeaders();
+  for (const [key, value] of entries) result.set(key, value);
+  return result;
+}
+
+function fromNatsHeaders(values: MsgHdrs | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!values) return result;
+  for (const key of values.keys()) result[key] = values.get(key);
+  return result;
+}
+
+function toBusMessage(msg: Msg): BusMessage {
+  return { subject: msg.subject, data: msg.data, headers: fromNatsHeaders(msg.headers) };
+}
+
+function toBusError(error: unknown, subject: string, timeoutMs: number): BusError {
+  if (error instanceof BusError) return error;
+  if (error instanceof errors.RequestError && error.isNoResponders()) return new BusError('no_responders', `no responders on ${subject}`, { cause: error });
+  if (error instanceof errors.NoRespondersError) return new BusError('no_responders', `no responders on ${subject}`, { cause: error });
+  if (error instanceof errors.TimeoutError || (error instanceof errors.RequestError && error.cause instanceof errors.TimeoutError)) {
+    return new BusError('timeout', `no reply on ${subject} within ${timeoutMs} ms`, { cause: error });
+  }
+  if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) return new BusError('closed', 'NATS connection is closed', { cause: error });
+  return new BusError('disconnected', `NATS request failed: ${(error as Error)?.message ?? 'unknown error'}`, { cause: error });
+}
