@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import pino, { type Logger } from 'pino';
+import type { Bus, IncomingMessage, Subscription } from '@mcp-hub/bus';
+import {
+  CancelMessageSchema,
+  CompletionRequestSchema,
+  DiscoverSchema,
+  InvocationRequestSchema,
+  MalformedMessageError,
+  PromptGetRequestSchema,
+  ResourceReadRequestSchema,
+  ResourceSubscribeRequestSchema,
+  connectorQueueGroup,
+  decode,
+  encode,
+  headers,
+  isHubProgressSubject,
+  manifestDigest,
+  subjects,
+  type Announcement,
+  type CompletionRequest,
+  type Heartbeat,
+  type Principal,
+  type Reply,
+} from '@mcp-hub/connector-contract';
+import type { ConnectorDefinition } from './define-connector';
+import type { HandlerContext } from './handler-context';
+import { ToolError } from './tool-error';
+
+export interface RunConnectorOptions<D> {
+  bus: Bus;
+  /** What the handlers need: clients, stores, configuration. Built by the caller's main. */
+  deps: D;
+  logger?: Logger;
+  /** Defaults to a random UUID. */
+  instanceId?: string;
+  /** Heartbeat period in ms; the hub drops a replica after three missed beats. Default 2000. */
+  heartbeatMs?: number;
+  /** How long {@link ConnectorService.stop} lets in-flight calls finish before aborting them, in ms. Default 10 000. */
+  drainTimeoutMs?: number;
+}
+
+/** The fields every hub → connector request shares. */
+interface RequestEnvelope {
+  invocationId: string;
+  deadline: number;
+  principal: Principal;
+  progressSubject?: string;
+}
+
+interface RunningCall {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+const GENERIC_FAILURE = 'The connector failed while handling this request. The failure has been logged.';
+
+/**
+ * One running replica of a connector on a {@link Bus}: serves every tool, resource and prompt
+ * from the connector's queue group, announces its manifest, heartbeats, and drains on stop.
+ */
+export class ConnectorService<D> {
+  readonly instanceId: string;
+  private readonly bus: Bus;
+  private readonly deps: D;
+  private readonly logger: Logger;
+  private readonly heartbeatMs: number;
+  private readonly drainTimeoutMs: number;
+  private readonly digest: string;
+  private readonly running = new Map<string, RunningCall>();
+  private readonly workSubscriptions: Subscription[] = [];
+  private readonly controlSubscriptions: Subscription[] = [];
+  private heartbeat?: NodeJS.Timeout;
+  private stopping?: Promise<void>;
+
+  constructor(
+    readonly connector: ConnectorDefinition<D>,
+    options: RunConnectorOptions<D>,
+  ) {
+    this.bus = options.bus;
+    this.deps = options.deps;
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.logger = (options.logger ?? pino({ level: 'silent' })).child({ connector: connector.manifest.id, instance: this.instanceId });
+    this.heartbeatMs = options.heartbeatMs ?? 2000;
+    this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+    this.digest = manifestDigest(connector.manifest);
+  }
+
+  /** Invocations running now. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Subscribes to its subjects, announces itself and starts heartbeating. */
+  async start(): Promise<void> {
+    const id = this.connector.manifest.id;
+    const queue = connectorQueueGroup(id);
+    for (const [name, tool] of this.connector.tools) {
+      this.serve(subjects.invoke(id, name), queue, InvocationRequestSchema, (request, ctx) => tool.run(request.arguments, ctx, this.deps));
+    }
+    this.serve(subjects.resourceRead(id), queue, ResourceReadRequestSchema, (request, ctx) => this.readResource(request.uri, ctx));
+    this.serve(subjects.resourceSubscribe(id), queue, ResourceSubscribeRequestSchema, (request) => this.checkSubscribable(request.uri));
+    this.serve(subjects.promptGet(id), queue, PromptGetRequestSchema, (request, ctx) => this.getPrompt(request.prompt, request.arguments, ctx));
+    this.serve(subjects.complete(id), queue, CompletionRequestSchema, (request, ctx) => this.complete(request, ctx));
+    this.controlSubscriptions.push(
+      this.bus.subscribe(subjects.cancel(id), (message) => this.onCancel(message)),
+      this.bus.subscribe(subjects.discover(), (message) => {
+        if (safeDecode(DiscoverSchema, message)) this.announce();
+      }),
+    );
+    await this.bus.flush();
+    this.announce();
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.unref();
+    this.logger.info({ tools: this.connector.tools.size }, 'connector replica started');
+  }
+
+  /**
+   * Drains: says goodbye (hubs stop routing here), stops taking requests, lets in-flight calls
+   * finish for up to `drainTimeoutMs`, then aborts the rest. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.drain();
+    return this.stopping;
+  }
+
+  private async drain(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const id = this.connector.manifest.id;
+    if (this.bus.status !== 'closed') {
+      this.bus.publish(subjects.goodbye(), encode({ connector: id, instanceId: this.instanceId }));
+      await Promise.all(this.workSubscriptions.map((s) => s.drain().catch(() => undefined)));
+    }
+    const calls = [...this.running.values()].map((c) => c.done);
+    if (calls.length > 0) {
+      this.logger.info({ inFlight: calls.length }, 'waiting for in-flight calls');
+      const finished = await waitAll(calls, this.drainTimeoutMs);
+      if (!finished) {
+        for (const call of this.running.values()) call.controller.abort(new Error('connector shutting down'));
+        await waitAll([...this.running.values()].map((c) => c.done), 1000);
+      }
+    }
+    for (const subscription of this.controlSubscriptions) subscription.unsubscribe();
+    if (this.bus.status !== 'closed') await this.bus.flush().catch(() => undefined);
+    this.logger.info('connector replica stopped');
+  }
+
+  private announce(): void {
+    const announcement: Announcement = {
+      instanceId: this.instanceId,
+      manifest: this.connector.manifest,
+      manifestDigest: this.digest,
+      heartbeatMs: this.heartbeatMs,
+    };
+    this.publishSafely(subjects.announce(), announcement);
+  }
+
+  private beat(): void {
+    const heartbeat: Heartbeat = {
+      connector: this.connector.manifest.id,
+      instanceId: this.instanceId,
+      manifestDigest: this.digest,
+      inFlight: this.running.size,
+    };
+    this.publishSafely(subjects.heartbeat(), heartbeat);
+  }
+
+  private publishSafely(subject: string, message: unknown): void {
+    if (this.bus.status !== 'connected') return; // the next beat or a discovery covers it
+    try {
+      this.bus.publish(subject, encode(message));
+    } catch (error) {
+      this.logger.warn({ err: error, subject }, 'publish failed');
+    }
+  }
+
+  private serve<R extends RequestEnvelope>(
+    subject: string,
+    queue: string,
+    schema: z.ZodType<R>,
+    handle: (request: R, ctx: HandlerContext) => Promise<unknown>,
+  ): void {
+    const subscription = this.bus.subscribe(subject, (message) => void this.handle(message, schema, handle), { queue });
+    this.workSubscriptions.push(subscription);
+  }
+
+  private async handle<R extends RequestEnvelope>(
+    message: IncomingMessage,
+    schema: z.ZodType<R>,
+    handle: (request: R, ctx: HandlerContext) => Promise<unknown>,
+  ): Promise<void> {
+    let request: R;
+    try {
+      request = decode(schema, message.data);
+    } catch (error) {
+      this.logger.warn({ subject: message.subject, reason: (error as Error).message }, 'malformed request refused');
+      this.reply(message, { status: 'error', kind: 'internal', message: 'The connector could not read the request.' });
+      return;
+    }
+    if (this.stopping) {
+      this.reply(message, { status: 'error', kind: 'upstream', message: 'The connector is shutting down; try again.' });
+      return;
+    }
+    const remaining = request.deadline - Date.now();
+    if (remaining <= 0) {
+      this.reply(message, { status: 'error', kind: 'timeout', message: 'The deadline passed before the connector started.' });
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new ToolError('timeout', 'The call ran past its deadline.')), remaining);
+    let finish!: () => void;
+    this.running.set(request.invocationId, { controller, done: new Promise<void>((resolve) => (finish = resolve)) });
+    const logger = this.logger.child({ invocationId: request.invocationId, principal: request.principal.id });
+    const ctx = this.context(request, controller.signal, logger);
+    try {
+      const result = await handle(request, ctx);
+      this.reply(message, { status: 'ok', result });
+    } catch (error) {
+      this.reply(message, this.errorReply(error, controller.signal, logger));
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(request.invocationId);
+      finish();
+    }
+  }
+
+  private context(
+    request: RequestEnvelope,
+    signal: AbortSignal,
+    logger: Logger,
+  ): HandlerContext {
+    const progressSubject = request.progressSubject && isHubProgressSubject(request.progressSubject) ? request.progressSubject : undefined;
+    return {
+      signal,
+      deadline: request.deadline,
+      invocationId: request.invocationId,
+      principal: request.principal,
+      logger,
+      progress: (progress, total, message) => {
+        if (progressSubject) this.publishSafely(progressSubject, { invocationId: request.invocationId, progress, total, message });
+      },
+      resourceUpdated: (uri) => this.publishSafely(subjects.resourceUpdated(this.connector.manifest.id), { uri }),
+    };
+  }
+
+  private errorReply(error: unknown, signal: AbortSignal, logger: Logger): Reply {
+    if (error instanceof ToolError) {
+      return { status: 'error', kind: error.kind, message: error.message, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
+    }
+    if (signal.aborted) {
+      const reason = signal.reason;
+      if (reason instanceof ToolError) return { status: 'error', kind: reason.kind, message: reason.message };
+      return { status: 'error', kind: 'cancelled', message: 'The call was cancelled.' };
+    }
+    logger.error({ err: error }, 'handler failed');
+    return { status: 'error', kind: 'internal', message: GENERIC_FAILURE };
+  }
+
+  private reply(message: IncomingMessage, reply: Reply): void {
+    try {
+      message.respond(encode(reply), { [headers.contractVersion]: this.connector.manifest.contractVersion });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not send reply');
+    }
+  }
+
+  private onCancel(message: IncomingMessage): void {
+    const cancel = safeDecode(CancelMessageSchema, message);
+    if (!cancel) return;
+    const call = this.running.get(cancel.invocationId);
+    if (!call) return;
+    this.logger.info({ invocationId: cancel.invocationId, reason: cancel.reason }, 'call cancelled by the hub');
+    call.controller.abort(new ToolError('cancelled', 'The call was cancelled.'));
+  }
+
+  private async readResource(uri: string, ctx: HandlerContext): Promise<unknown> {
+    const fixed = this.connector.resources.get(uri);
+    if (fixed) return { contents: await fixed.read(ctx, this.deps) };
+    for (const template of this.connector.resourceTemplates) {
+      const params = template.template.match(uri);
+      if (params) return { contents: await template.read(params, uri, ctx, this.deps) };
+    }
+    throw new ToolError('not_found', `No resource ${uri} in this connector.`);
+  }
+
+  private async checkSubscribable(uri: string): Promise<unknown> {
+    const known = this.connector.resources.has(uri) || this.connector.resourceTemplates.some((t) => t.template.match(uri));
+    if (!known) throw new ToolError('not_found', `No resource ${uri} in this connector.`);
+    return {};
+  }
+
+  private async getPrompt(name: string, args: Record<string, string>, ctx: HandlerContext): Promise<unknown> {
+    const prompt = this.connector.prompts.get(name);
+    if (!prompt) throw new ToolError('not_found', `No prompt ${name} in this connector.`);
+    return prompt.render(args, ctx, this.deps);
+  }
+
+  private async complete(request: CompletionRequest, ctx: HandlerContext): Promise<unknown> {
+    const completers =
+      request.ref.type === 'prompt'
+        ? this.connector.prompts.get(request.ref.name)?.complete
+        : this.connector.resourceTemplates.find((t) => t.descriptor.uriTemplate === (request.ref as { uriTemplate: string }).uriTemplate)?.complete;
+    const completer = completers?.[request.argument.name];
+    if (!completer) return { values: [] };
+    const values = (await completer(request.argument.value, ctx, this.deps)).slice(0, 100);
+    return { values, hasMore: false };
+  }
+}
+
+/** Starts a replica of `connector` on `bus`. Stop it with {@link ConnectorService.stop}. */
+export async function runConnector<D>(connector: ConnectorDefinition<D>, options: RunConnectorOptions<D>): Promise<ConnectorService<D>> {
+  const service = new ConnectorService(connector, options);
+  await service.start();
+  return service;
+}
+
+function safeDecode<S extends z.ZodType>(schema: S, message: IncomingMessage): z.infer<S> | undefined {
+  try {
+    return decode(schema, message.data);
+  } catch (error) {
+    if (error instanceof MalformedMessageError) return undefined;
+    throw error;
+  }
+}
+
+async function waitAll(promises: Promise<void>[], timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const result = await Promise.race([Promise.all(promises).then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return result;
+}

@@ -1,0 +1,60 @@
+import type { Manifest } from '@mcp-hub/connector-contract';
+import { CONTRACT_VERSION, ManifestSchema, qualifiedToolName } from '@mcp-hub/connector-contract';
+import type { ToolDefinition } from './define-tool';
+import type { ResourceDefinition, ResourceTemplateDefinition } from './define-resource';
+import type { PromptDefinition } from './define-prompt';
+
+export interface ConnectorSpec<D> {
+  id: string;
+  version: string;
+  title?: string;
+  description?: string;
+  tools: ToolDefinition<D>[];
+  resources?: ResourceDefinition<D>[];
+  resourceTemplates?: ResourceTemplateDefinition<D>[];
+  prompts?: PromptDefinition<D>[];
+}
+
+/** A connector: its manifest and the definitions that serve it. `D` is what its handlers need (clients, stores). */
+export interface ConnectorDefinition<D> {
+  readonly manifest: Manifest;
+  readonly tools: ReadonlyMap<string, ToolDefinition<D>>;
+  readonly resources: ReadonlyMap<string, ResourceDefinition<D>>;
+  readonly resourceTemplates: readonly ResourceTemplateDefinition<D>[];
+  readonly prompts: ReadonlyMap<string, PromptDefinition<D>>;
+}
+
+/**
+ * Collects a connector's tools, resources and prompts and builds its manifest.
+ * @throws when a name repeats or a qualified name would exceed 64 characters, so a bad
+ *   connector fails at startup rather than at the first call.
+ */
+export function defineConnector<D>(spec: ConnectorSpec<D>): ConnectorDefinition<D> {
+  const tools = uniqueBy(spec.tools, (t) => t.descriptor.name, 'tool');
+  const prompts = uniqueBy(spec.prompts ?? [], (p) => p.descriptor.name, 'prompt');
+  const resources = uniqueBy(spec.resources ?? [], (r) => r.descriptor.uri, 'resource');
+  uniqueBy(spec.resourceTemplates ?? [], (r) => r.descriptor.uriTemplate, 'resource template');
+  for (const name of [...tools.keys(), ...prompts.keys()]) qualifiedToolName(spec.id, name);
+  const manifest = ManifestSchema.parse({
+    id: spec.id,
+    version: spec.version,
+    contractVersion: CONTRACT_VERSION,
+    title: spec.title,
+    description: spec.description,
+    tools: spec.tools.map((t) => t.descriptor),
+    resources: (spec.resources ?? []).map((r) => r.descriptor),
+    resourceTemplates: (spec.resourceTemplates ?? []).map((r) => r.descriptor),
+    prompts: (spec.prompts ?? []).map((p) => p.descriptor),
+  });
+  return { manifest, tools, resources, resourceTemplates: spec.resourceTemplates ?? [], prompts };
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string, what: string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (map.has(k)) throw new Error(`duplicate ${what} "${k}"`);
+    map.set(k, item);
+  }
+  return map;
+}

@@ -1,0 +1,13 @@
+export type { HandlerContext } from './handler-context';
+export { ToolError } from './tool-error';
+export { defineTool, toJsonSchema } from './define-tool';
+export type { ToolDefinition, ToolOutput, ToolSpec } from './define-tool';
+export { defineResource, defineResourceTemplate } from './define-resource';
+export type { ResourceDefinition, ResourceTemplateDefinition, Completer } from './define-resource';
+export { definePrompt } from './define-prompt';
+export type { PromptDefinition } from './define-prompt';
+export { defineConnector } from './define-connector';
+export type { ConnectorDefinition, ConnectorSpec } from './define-connector';
+export { ConnectorService, runConnector } from './connector-service';
+export type { RunConnectorOptions } from './connector-service';
+export { UriTemplate } from './uri-template';

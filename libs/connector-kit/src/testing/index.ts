@@ -1,0 +1,4 @@
+export { ConnectorHarness, ConnectorReplyError } from './connector-harness';
+export type { HarnessCallOptions } from './connector-harness';
+export { createEchoConnector, sleep } from './echo-connector';
+export type { EchoDeps } from './echo-connector';
