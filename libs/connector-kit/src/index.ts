@@ -11,3 +11,5 @@ export type { ConnectorDefinition, ConnectorSpec } from './define-connector';
 export { ConnectorService, runConnector } from './connector-service';
 export type { RunConnectorOptions } from './connector-service';
 export { UriTemplate } from './uri-template';
+export { defineConnectorModule } from './connector-module';
+export type { ConnectorModule, BuiltConnector } from './connector-module';

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { ConnectorDefinition } from './define-connector';
+
+/** A connector built from its configuration, with the resources it opened. */
+export interface BuiltConnector<D> {
+  connector: ConnectorDefinition<D>;
+  deps: D;
+  /** Closes what `create` opened (pools, files). Called after the replica drained. */
+  close(): Promise<void>;
+}
+
+/**
+ * What a connector package exports so that `mcp-hub connector <id>` and the embedded mode can run
+ * it without knowing anything about it. The CLI merges, in order: the connector's embedded
+ * defaults (embedded mode only), the `connectors.<id>` section of the config file, then
+ * {@link fromEnv}; the result is parsed with {@link configSchema}, whose error names the bad key.
+ */
+export interface ConnectorModule<C, D> {
+  readonly id: string;
+  readonly configSchema: z.ZodType<C>;
+  /** Configuration keys read from the environment (secrets belong here or in secret files, never in the file). */
+  fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown>;
+  /** Configuration for the embedded mode: demo data under `dataDir`, no server needed. */
+  embeddedConfig(dataDir: string): Record<string, unknown>;
+  create(config: C, logger: Logger): Promise<BuiltConnector<D>>;
+}
+
+/** Identity function that keeps the config and deps types linked. */
+export function defineConnectorModule<C, D>(module: ConnectorModule<C, D>): ConnectorModule<C, D> {
+  return module;
+}
