@@ -13,3 +13,5 @@ export type { RunConnectorOptions } from './connector-service';
 export { UriTemplate } from './uri-template';
 export { defineConnectorModule } from './connector-module';
 export type { ConnectorModule, BuiltConnector } from './connector-module';
+export { cleanUntrustedText, untrusted } from './untrusted-text';
+export type { UntrustedMark } from './untrusted-text';
