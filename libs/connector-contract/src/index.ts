@@ -70,3 +70,4 @@ export type {
 } from './invocation';
 export { encode, decode, MalformedMessageError } from './codec';
 export { manifestDigest } from './manifest-digest';
+export { UriTemplate } from './uri-template';

@@ -1,7 +1,7 @@
 import type { ResourceContents, ResourceDescriptor, ResourceTemplateDescriptor } from '@mcp-hub/connector-contract';
 import { ResourceDescriptorSchema, ResourceTemplateDescriptorSchema } from '@mcp-hub/connector-contract';
 import type { HandlerContext } from './handler-context';
-import { UriTemplate } from './uri-template';
+import { UriTemplate } from '@mcp-hub/connector-contract';
 
 /** A fixed resource (one URI). */
 export interface ResourceDefinition<D> {

@@ -10,7 +10,7 @@ export { defineConnector } from './define-connector';
 export type { ConnectorDefinition, ConnectorSpec } from './define-connector';
 export { ConnectorService, runConnector } from './connector-service';
 export type { RunConnectorOptions } from './connector-service';
-export { UriTemplate } from './uri-template';
+export { UriTemplate } from '@mcp-hub/connector-contract';
 export { defineConnectorModule } from './connector-module';
 export type { ConnectorModule, BuiltConnector } from './connector-module';
 export { cleanUntrustedText, untrusted } from './untrusted-text';

@@ -1,0 +1,10 @@
+import type { ConnectorModule } from '@mcp-hub/connector-kit';
+import { helpdeskModule } from '@mcp-hub/connector-helpdesk';
+
+/**
+ * The connectors this distribution ships. The CLI is the composition root: the only project
+ * allowed to import both the hub and connectors (see eslint.config.mjs).
+ */
+export const builtInConnectors: ReadonlyMap<string, ConnectorModule<unknown, unknown>> = new Map(
+  [helpdeskModule as ConnectorModule<unknown, unknown>].map((module) => [module.id, module]),
+);

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { PrincipalSchema } from '@mcp-hub/connector-contract';
+
+const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The hub's configuration. Every key has a default, so an empty file is a valid embedded setup. */
+export const HubConfigSchema = z.strictObject({
+  http: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(3000),
+      /** Largest accepted request body, bytes. */
+      maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+      /** Host headers accepted (DNS-rebinding protection). Add the public name when serving beyond loopback. */
+      allowedHosts: z.array(z.string().min(1)).default(LOCAL_NAMES),
+      /** Browser origins accepted; requests without an Origin header (non-browser clients) always pass. */
+      allowedOrigins: z.array(z.string().min(1)).default(LOCAL_NAMES),
+      /** 2025-era sessions idle this long are closed. */
+      sessionIdleMinutes: z.number().min(1).max(24 * 60).default(30),
+    })
+    .prefault({}),
+  nats: z
+    .strictObject({
+      url: z.string().min(1).default('nats://127.0.0.1:4222'),
+      /** Prefer NATS_USER / NATS_PASS / NATS_TOKEN in the environment to keeping secrets in the file. */
+      user: z.string().optional(),
+      pass: z.string().optional(),
+      token: z.string().optional(),
+    })
+    .prefault({}),
+  calls: z
+    .strictObject({
+      /** Deadline of one tool call, resource read or prompt request. */
+      timeoutMs: z.number().int().min(100).max(15 * 60_000).default(30_000),
+    })
+    .prefault({}),
+  /** Who calls when no authentication is configured (the embedded, single-user mode). */
+  principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  /** Where embedded state and demo data live. */
+  dataDir: z.string().min(1).default('.mcp-hub'),
+  /** Per-connector configuration, validated by each connector's own schema. */
+  connectors: z.record(z.string(), z.unknown()).default({}),
+  embedded: z
+    .strictObject({
+      /** Built-in connectors the embedded mode runs. */
+      connectors: z.array(z.string()).optional(),
+    })
+    .prefault({}),
+});
+export type HubConfig = z.infer<typeof HubConfigSchema>;

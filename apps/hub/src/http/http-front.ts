@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
+import {
+  NodeStreamableHTTPServerTransport,
+  hostHeaderValidation,
+  originValidation,
+  toNodeHandler,
+  toWebRequest,
+} from '@modelcontextprotocol/node';
+import type { Hub } from '../hub';
+import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
+import { SessionRegistry } from '../mcp/session-registry';
+import { HttpError, readJsonBody } from './read-json-body';
+
+export interface HttpFrontOptions {
+  hub: Hub;
+  logger: Logger;
+  identity: ServerIdentity;
+  principalFor: PrincipalResolver;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+  /** Host header names accepted (DNS-rebinding protection). */
+  allowedHosts: string[];
+  /** Origin host names accepted from browsers; requests without Origin (non-browser clients) pass. */
+  allowedOrigins: string[];
+  /** 2025 sessions idle for longer than this are closed. */
+  sessionIdleMs: number;
+}
+
+/**
+ * Streamable HTTP on `/mcp`, serving both protocol eras from one set of handlers:
+ *  - 2025-11-25 clients get a sessionful SDK transport each (list_changed, progress, elicitation,
+ *    GET stream, DELETE; an unknown session id is a 404, as the spec asks);
+ *  - 2026-07-28 clients are served statelessly by the SDK's per-request handler, whose
+ *    `subscriptions/listen` streams get list_changed and resource updates.
+ * The SDK's default would serve 2025 clients statelessly and silently drop their notifications,
+ * hence the split (see docs/decisions/0001-mcp-sdk-v2.md). Also `/healthz` and `/readyz`.
+ */
+export class HttpFront {
+  readonly sessions = new SessionRegistry();
+  private readonly server: HttpServer;
+  private readonly modern: ReturnType<typeof createMcpHandler>;
+  private readonly modernNode: ReturnType<typeof toNodeHandler>;
+  private readonly validateHost: ReturnType<typeof hostHeaderValidation>;
+  private readonly validateOrigin: ReturnType<typeof originValidation>;
+  private idleSweeper?: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly options: HttpFrontOptions) {
+    const { hub, identity, principalFor } = options;
+    this.modern = createMcpHandler((_ctx: McpRequestContext) => buildMcpServer(hub, identity, principalFor), {
+      legacy: 'reject',
+      maxRequestBodySize: options.maxBodyBytes,
+      onerror: (error) => options.logger.warn({ err: error }, 'MCP request failed'),
+    });
+    this.modernNode = toNodeHandler(this.modern, { maxRequestBodySize: options.maxBodyBytes });
+    this.validateHost = hostHeaderValidation(options.allowedHosts);
+    this.validateOrigin = originValidation(options.allowedOrigins);
+    this.server = createServer((req, res) => void this.route(req, res));
+    this.server.keepAliveTimeout = 65_000;
+    hub.on('listChanged', (change) => {
+      this.sessions.notifyListChanged(change);
+      if (change.tools) this.modern.notify.toolsChanged();
+      if (change.resources) this.modern.notify.resourcesChanged();
+      if (change.prompts) this.modern.notify.promptsChanged();
+    });
+    hub.on('resourceUpdated', (uri) => {
+      this.sessions.notifyResourceUpdated(uri);
+      this.modern.notify.resourceUpdated(uri);
+    });
+  }
+
+  /** Starts listening; resolves with the URL of the MCP endpoint. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    this.idleSweeper = setInterval(() => void this.closeIdleSessions(), Math.min(this.options.sessionIdleMs, 60_000));
+    this.idleSweeper.unref();
+    const { port } = this.server.address() as AddressInfo;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return `http://${host}:${port}/mcp`;
+  }
+
+  /** Stops accepting connections, closes every session and the listener. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.idleSweeper);
+    await this.sessions.closeAll();
+    await this.modern.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz') return json(res, 200, { status: 'ok' });
+      if (path === '/readyz') {
+        const ready = this.options.hub.ready && !this.closing;
+        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', connectors: this.options.hub.inventory.connectorIds() });
+      }
+      if (path !== '/mcp') return json(res, 404, { error: 'not found' });
+      if (!this.validateHost(req, res) || !this.validateOrigin(req, res)) return;
+      if (this.closing) throw new HttpError(503, -32000, 'The hub is shutting down');
+      await this.serveMcp(req, res);
+    } catch (error) {
+      if (error instanceof HttpError) return rpcError(res, error.status, error.rpcCode, error.message);
+      this.options.logger.error({ err: error }, 'HTTP request failed');
+      if (!res.headersSent) rpcError(res, 500, -32603, 'Internal error');
+    }
+  }
+
+  private async serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: unknown;
+    if (req.method === 'POST') {
+      const type = req.headers['content-type'] ?? '';
+      if (!type.toLowerCase().includes('application/json')) throw new HttpError(415, -32000, 'Content-Type must be application/json');
+      body = await readJsonBody(req, this.options.maxBodyBytes);
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    // Only 2025-era clients carry a session id: skip the era probe on their hot path.
+    if (typeof sessionId === 'string') return this.serveLegacySession(sessionId, req, res, body);
+    if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openLegacySession(req, res, body);
+    await this.modernNode(req, res, body);
+  }
+
+  private async serveLegacySession(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session?.transport) throw new HttpError(404, -32001, 'Session not found');
+    session.lastActivity = Date.now();
+    await session.transport.handleRequest(req, res, body);
+  }
+
+  private async openLegacySession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      throw new HttpError(400, -32000, 'Bad Request: no valid session id (send initialize first)');
+    }
+    const subscriptions = new Set<string>();
+    const server = buildMcpServer(this.options.hub, this.options.identity, this.options.principalFor, subscriptions);
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.add(id, { server, subscriptions, lastActivity: Date.now(), close: () => transport.close(), transport });
+        this.options.logger.debug({ session: id }, 'session opened');
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.remove(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private async closeIdleSessions(): Promise<void> {
+    const closed = await this.sessions.closeIdle(this.options.sessionIdleMs);
+    if (closed > 0) this.options.logger.info({ closed }, 'idle sessions closed');
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  if (res.headersSent) return;
+  json(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+}

@@ -1,0 +1,248 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Bus, Subscription } from '@mcp-hub/bus';
+import {
+  CompletionResultSchema,
+  PromptGetResultSchema,
+  ResourceReadResultSchema,
+  ResourceUpdatedSchema,
+  ToolResultSchema,
+  decode,
+  subjects,
+  type CompletionResult,
+  type ErrorReply,
+  type Principal,
+  type PromptGetResult,
+  type ResourceReadResult,
+  type ToolResult,
+} from '@mcp-hub/connector-contract';
+import { Inventory, type InventoryChange, type InventoryTool } from './inventory/inventory';
+import { RegistryListener } from './inventory/registry-listener';
+import { ArgumentValidator } from './invocation/argument-validator';
+import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
+import { ClientRequestError, ConnectorFailure, HubLocalError } from './invocation/hub-errors';
+
+/** A tool as listed to MCP clients. */
+export interface ListedTool {
+  name: string;
+  title?: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+  annotations: Record<string, unknown>;
+}
+
+export interface CallOptions {
+  principal: Principal;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  traceparent?: string;
+}
+
+export interface HubOptions {
+  bus: Bus;
+  hubId: string;
+  logger: Logger;
+  /** Per-call deadline in ms. Default 30 000. */
+  callTimeoutMs?: number;
+  /** How often the hub looks for dead replicas, in ms. Default 1000. */
+  sweepMs?: number;
+}
+
+/** Scope that grants every tool (the embedded single-user mode). */
+export const ALL_SCOPES = '*';
+
+/**
+ * The hub's core, independent of the MCP SDK: what clients may see, and every call forwarded
+ * over the bus. The MCP adapter (src/mcp) turns MCP requests into calls on this class.
+ */
+export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resourceUpdated: [string] }> {
+  readonly inventory = new Inventory();
+  private readonly registry: RegistryListener;
+  private readonly invoker: BusInvoker;
+  private readonly validator = new ArgumentValidator();
+  private readonly logger: Logger;
+  private listedTools: ListedTool[] = [];
+  private updatesSubscription?: Subscription;
+
+  constructor(private readonly options: HubOptions) {
+    super();
+    this.logger = options.logger;
+    this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, sweepMs: options.sweepMs });
+    this.invoker = new BusInvoker({ bus: options.bus, hubId: options.hubId, logger: options.logger, defaultTimeoutMs: options.callTimeoutMs });
+    this.inventory.on('change', (change) => {
+      if (change.tools) this.listedTools = this.inventory.tools().map(toListedTool);
+      this.emit('listChanged', change);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.invoker.start();
+    this.updatesSubscription = this.options.bus.subscribe(subjects.allResourceUpdates(), (message) => {
+      try {
+        this.emit('resourceUpdated', decode(ResourceUpdatedSchema, message.data).uri);
+      } catch {
+        this.logger.warn({ subject: message.subject }, 'malformed resource update ignored');
+      }
+    });
+    await this.registry.start();
+  }
+
+  stop(): void {
+    this.registry.stop();
+    this.invoker.stop();
+    this.updatesSubscription?.unsubscribe();
+  }
+
+  /** True when the bus is connected (readiness). */
+  get ready(): boolean {
+    return this.options.bus.status === 'connected';
+  }
+
+  listTools(principal: Principal): ListedTool[] {
+    if (principal.scopes.includes(ALL_SCOPES)) return this.listedTools;
+    // listedTools is built from inventory.tools() at the same change, so indexes line up.
+    const tools = this.inventory.tools();
+    return this.listedTools.filter((_, i) => mayUse(principal, tools[i]!.descriptor.scopes));
+  }
+
+  /**
+   * Calls a tool. Tool-level failures (bad arguments, connector errors, hub-local failures) are
+   * results with `isError: true`.
+   * @throws ClientRequestError for a tool that does not exist or the principal may not see.
+   */
+  async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
+    const tool = this.visibleTool(name, options.principal);
+    const invalid = this.validator.check(tool.descriptor, args);
+    if (invalid) return errorResult(invalid);
+    try {
+      const outcome = await this.invoker.invoke(
+        tool.connector,
+        subjects.invoke(tool.connector, tool.descriptor.name),
+        { tool: tool.descriptor.name, arguments: args },
+        ToolResultSchema,
+        options,
+      );
+      return outcome.ok ? outcome.value : errorResult(connectorMessage(outcome.error));
+    } catch (error) {
+      return errorResult(this.hubLocalMessage(error, name));
+    }
+  }
+
+  listResources(): Array<Record<string, unknown>> {
+    return [...this.inventory.resources()].map(({ descriptor }) => ({ ...descriptor }));
+  }
+
+  listResourceTemplates(): Array<Record<string, unknown>> {
+    return this.inventory.resourceTemplates().map(({ descriptor }) => ({ ...descriptor }));
+  }
+
+  /** @throws ClientRequestError (`resource_not_found`) or HubLocalError */
+  async readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
+    const connector = this.resourceOwner(uri);
+    const outcome = await this.invoker.invoke(connector, subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, options);
+    return unwrap(outcome);
+  }
+
+  /** Checks with the owning connector that the resource exists, so a subscription to nothing is refused. */
+  async subscribeResource(uri: string, options: CallOptions): Promise<void> {
+    const connector = this.resourceOwner(uri);
+    unwrap(await this.invoker.invoke(connector, subjects.resourceSubscribe(connector), { uri }, ResourceUpdatedSchema.partial(), options));
+  }
+
+  listPrompts(): Array<Record<string, unknown>> {
+    return [...this.inventory.prompts()].map(({ qualifiedName, descriptor }) => ({ ...descriptor, name: qualifiedName }));
+  }
+
+  async getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<PromptGetResult> {
+    const prompt = this.inventory.prompt(name);
+    if (!prompt) throw new ClientRequestError('invalid_params', `Unknown prompt: ${name}`);
+    const outcome = await this.invoker.invoke(
+      prompt.connector,
+      subjects.promptGet(prompt.connector),
+      { prompt: prompt.descriptor.name, arguments: args },
+      PromptGetResultSchema,
+      options,
+    );
+    return unwrap(outcome);
+  }
+
+  async complete(
+    ref: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string },
+    argument: { name: string; value: string },
+    context: Record<string, string>,
+    options: CallOptions,
+  ): Promise<CompletionResult> {
+    let connector: string | undefined;
+    let wireRef;
+    if (ref.type === 'ref/prompt') {
+      const prompt = this.inventory.prompt(ref.name);
+      connector = prompt?.connector;
+      wireRef = { type: 'prompt', name: prompt?.descriptor.name };
+    } else {
+      connector = this.inventory.templateOwner(ref.uri);
+      wireRef = { type: 'resource', uriTemplate: ref.uri };
+    }
+    if (!connector) throw new ClientRequestError('invalid_params', 'Unknown completion reference');
+    const outcome = await this.invoker.invoke(connector, subjects.complete(connector), { ref: wireRef, argument, context }, CompletionResultSchema, options);
+    return unwrap(outcome);
+  }
+
+  private visibleTool(name: string, principal: Principal): InventoryTool {
+    const tool = this.inventory.tool(name);
+    if (!tool || !mayUse(principal, tool.descriptor.scopes)) throw new ClientRequestError('invalid_params', `Unknown tool: ${name}`);
+    return tool;
+  }
+
+  private resourceOwner(uri: string): string {
+    const connector = this.inventory.resourceOwner(uri);
+    if (!connector) throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
+    return connector;
+  }
+
+  private hubLocalMessage(error: unknown, what: string): string {
+    if (error instanceof HubLocalError) {
+      const log = error.kind === 'cancelled' ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
+      log({ connector: error.connector, kind: error.kind, detail: error.detail, what }, 'call failed in the hub');
+      return error.publicMessage();
+    }
+    this.logger.error({ err: error, what }, 'unexpected hub failure');
+    return 'The hub failed while handling this call. The failure has been logged.';
+  }
+}
+
+export type { InvokeOptions };
+
+function toListedTool(tool: InventoryTool): ListedTool {
+  const { descriptor } = tool;
+  return {
+    name: tool.qualifiedName,
+    ...(descriptor.title && { title: descriptor.title }),
+    description: descriptor.description,
+    inputSchema: descriptor.inputSchema,
+    ...(descriptor.outputSchema && { outputSchema: descriptor.outputSchema }),
+    annotations: descriptor.annotations,
+  };
+}
+
+function mayUse(principal: Principal, required: readonly string[]): boolean {
+  if (principal.scopes.includes(ALL_SCOPES)) return true;
+  return required.every((scope) => principal.scopes.includes(scope));
+}
+
+function errorResult(message: string): ToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+function connectorMessage(error: ErrorReply): string {
+  const retry = error.retryAfterMs !== undefined ? ` Retry after ${Math.ceil(error.retryAfterMs / 1000)} s.` : '';
+  return `${error.message}${retry}`;
+}
+
+/** Non-tool operations: a connector error becomes a protocol error for the client. */
+function unwrap<T>(outcome: InvokeOutcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  if (outcome.error.kind === 'not_found') throw new ClientRequestError('resource_not_found', outcome.error.message);
+  if (outcome.error.kind === 'invalid_arguments') throw new ClientRequestError('invalid_params', outcome.error.message);
+  throw new ConnectorFailure(connectorMessage(outcome.error));
+}

@@ -1,0 +1,11 @@
+export { Hub, ALL_SCOPES } from './hub';
+export type { HubOptions, CallOptions, ListedTool } from './hub';
+export { HubConfigSchema } from './config';
+export type { HubConfig } from './config';
+export { HttpFront } from './http/http-front';
+export type { HttpFrontOptions } from './http/http-front';
+export { serveHubOverStdio } from './mcp/stdio-front';
+export type { PrincipalResolver, ServerIdentity } from './mcp/mcp-server-factory';
+export { Inventory } from './inventory/inventory';
+export type { InventoryChange } from './inventory/inventory';
+export { ClientRequestError, HubLocalError } from './invocation/hub-errors';

@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { Bus, IncomingMessage, Subscription } from '@mcp-hub/bus';
+import { AnnouncementSchema, GoodbyeSchema, HeartbeatSchema, decode, encode, subjects } from '@mcp-hub/connector-contract';
+import type { z } from 'zod';
+import type { Inventory } from './inventory';
+
+export interface RegistryListenerOptions {
+  bus: Bus;
+  inventory: Inventory;
+  logger: Logger;
+  hubId: string;
+  /** How often to look for replicas that missed their heartbeats, in ms. Default 1000. */
+  sweepMs?: number;
+}
+
+/**
+ * Feeds the {@link Inventory} from connector announcements, heartbeats and goodbyes on the bus.
+ * On start, and whenever it meets a replica it does not know (a hub restart, a lost
+ * announcement), it asks every connector to announce again.
+ */
+export class RegistryListener {
+  private readonly subscriptions: Subscription[] = [];
+  private sweeper?: NodeJS.Timeout;
+  private lastDiscover = 0;
+  private stopStatusWatch?: () => void;
+
+  constructor(private readonly options: RegistryListenerOptions) {}
+
+  async start(): Promise<void> {
+    const { bus } = this.options;
+    this.subscriptions.push(
+      bus.subscribe(subjects.announce(), (m) => this.onAnnounce(m)),
+      bus.subscribe(subjects.heartbeat(), (m) => this.onHeartbeat(m)),
+      bus.subscribe(subjects.goodbye(), (m) => this.onGoodbye(m)),
+    );
+    await bus.flush();
+    this.discover();
+    this.sweeper = setInterval(() => this.sweep(), this.options.sweepMs ?? 1000);
+    this.sweeper.unref();
+    // After a reconnect, announcements may have been missed while we were away.
+    this.stopStatusWatch = bus.onStatus((status) => {
+      if (status === 'connected') this.discover(true);
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.stopStatusWatch?.();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  private onAnnounce(message: IncomingMessage): void {
+    const announcement = this.parse(AnnouncementSchema, message);
+    if (!announcement) return;
+    const { manifest, instanceId } = announcement;
+    const known = this.options.inventory.instanceCount(manifest.id) > 0;
+    const result = this.options.inventory.announce(instanceId, manifest, announcement.manifestDigest, announcement.heartbeatMs);
+    if (!result.accepted) {
+      this.options.logger.warn({ connector: manifest.id, instanceId, reason: result.reason }, 'connector announcement refused');
+    } else if (!known) {
+      this.options.logger.info({ connector: manifest.id, instanceId, tools: manifest.tools.length }, 'connector joined');
+    }
+  }
+
+  private onHeartbeat(message: IncomingMessage): void {
+    const heartbeat = this.parse(HeartbeatSchema, message);
+    if (!heartbeat) return;
+    if (!this.options.inventory.heartbeat(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest)) this.discover();
+  }
+
+  private onGoodbye(message: IncomingMessage): void {
+    const goodbye = this.parse(GoodbyeSchema, message);
+    if (!goodbye) return;
+    this.options.inventory.remove(goodbye.connector, goodbye.instanceId);
+    this.options.logger.info({ connector: goodbye.connector, instanceId: goodbye.instanceId }, 'connector replica left');
+  }
+
+  private sweep(): void {
+    for (const { connector, instanceId } of this.options.inventory.expire()) {
+      this.options.logger.warn({ connector, instanceId }, 'connector replica missed its heartbeats and was dropped');
+    }
+  }
+
+  /** Asks every connector replica to announce itself; rate-limited to one per second unless forced. */
+  private discover(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastDiscover < 1000) return;
+    this.lastDiscover = now;
+    if (this.options.bus.status !== 'connected') return;
+    this.options.bus.publish(subjects.discover(), encode({ hubId: this.options.hubId }));
+  }
+
+  private parse<S extends z.ZodType>(schema: S, message: IncomingMessage): z.infer<S> | undefined {
+    try {
+      return decode(schema, message.data);
+    } catch (error) {
+      this.options.logger.warn({ subject: message.subject, reason: (error as Error).message }, 'malformed registry message ignored');
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Errors by where they travel (style.md habit 6):
+ *  - {@link ClientRequestError}: the client asked for something malformed or unknown; a JSON-RPC
+ *    protocol error goes back to the client.
+ *  - {@link HubLocalError}: the hub could not get an answer (connector unavailable, timeout,
+ *    contract violation). Logged with detail; the model sees only a short generic tool error.
+ *  - connector error replies (`ErrorReply`): the connector's own words, safe to show the model.
+ */
+export type ClientRequestErrorKind = 'invalid_params' | 'not_found' | 'resource_not_found';
+
+export class ClientRequestError extends Error {
+  override readonly name = 'ClientRequestError';
+  constructor(
+    readonly kind: ClientRequestErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type HubLocalErrorKind = 'unavailable' | 'timeout' | 'contract_violation' | 'cancelled';
+
+export class HubLocalError extends Error {
+  override readonly name = 'HubLocalError';
+  constructor(
+    readonly kind: HubLocalErrorKind,
+    /** Detail for the log only. */
+    readonly detail: string,
+    readonly connector: string,
+  ) {
+    super(detail);
+  }
+
+  /** What the model or client is told: short, generic, without internals. */
+  publicMessage(): string {
+    switch (this.kind) {
+      case 'unavailable':
+        return `The ${this.connector} connector is unavailable right now. Try again in a moment.`;
+      case 'timeout':
+        return `The ${this.connector} connector did not answer in time. Try again, or narrow the request.`;
+      case 'cancelled':
+        return 'The request was cancelled.';
+      case 'contract_violation':
+        return `The ${this.connector} connector sent an invalid answer. The problem has been logged.`;
+    }
+  }
+}
+
+/** A connector answered a resource, prompt or completion request with an error of its own (safe to show). */
+export class ConnectorFailure extends Error {
+  override readonly name = 'ConnectorFailure';
+}

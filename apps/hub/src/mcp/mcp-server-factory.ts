@@ -1,0 +1,98 @@
+import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import type { Principal } from '@mcp-hub/connector-contract';
+import type { Hub, CallOptions } from '../hub';
+import { ClientRequestError, ConnectorFailure, HubLocalError } from '../invocation/hub-errors';
+
+/** The SDK adapter: the only place (with http-front.ts and stdio-front.ts) that knows the MCP SDK. */
+
+export interface ServerIdentity {
+  name: string;
+  version: string;
+  instructions?: string;
+}
+
+/** Resolves who is calling from the request context (bearer token, stdio user). */
+export type PrincipalResolver = (ctx: ServerContext) => Principal;
+
+const CAPABILITIES = {
+  tools: { listChanged: true },
+  resources: { listChanged: true, subscribe: true },
+  prompts: { listChanged: true },
+  completions: {},
+};
+
+/**
+ * Builds a low-level SDK `Server` wired to the hub. Called once per 2025 session, once per
+ * 2026 request and once per stdio connection, so it does no work beyond registering closures:
+ * lists are precomputed by the hub. `subscriptions` receives the URIs this connection
+ * subscribes to (2025 era; the SDK handles 2026 subscriptions inside `subscriptions/listen`).
+ */
+export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, subscriptions?: Set<string>): Server {
+  const server = new Server({ name: identity.name, version: identity.version }, { capabilities: CAPABILITIES, instructions: identity.instructions });
+
+  server.setRequestHandler('tools/list', async (_request, ctx) => ({ tools: hub.listTools(principalFor(ctx)) as never }));
+
+  server.setRequestHandler('tools/call', async (request, ctx) => {
+    const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    return guard(() => hub.callTool(request.params.name, args, callOptions(ctx, principalFor))) as never;
+  });
+
+  server.setRequestHandler('resources/list', async () => ({ resources: hub.listResources() as never }));
+  server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: hub.listResourceTemplates() as never }));
+  server.setRequestHandler('resources/read', async (request, ctx) =>
+    guard(() => hub.readResource(request.params.uri, callOptions(ctx, principalFor))) as never,
+  );
+  server.setRequestHandler('resources/subscribe', async (request, ctx) => {
+    await guard(() => hub.subscribeResource(request.params.uri, callOptions(ctx, principalFor)));
+    subscriptions?.add(request.params.uri);
+    return {};
+  });
+  server.setRequestHandler('resources/unsubscribe', async (request) => {
+    subscriptions?.delete(request.params.uri);
+    return {};
+  });
+
+  server.setRequestHandler('prompts/list', async () => ({ prompts: hub.listPrompts() as never }));
+  server.setRequestHandler('prompts/get', async (request, ctx) =>
+    guard(() => hub.getPrompt(request.params.name, (request.params.arguments ?? {}) as Record<string, string>, callOptions(ctx, principalFor))) as never,
+  );
+
+  server.setRequestHandler('completion/complete', async (request, ctx) => {
+    const { ref, argument, context } = request.params;
+    const hubRef = ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: ref.name } : { type: 'ref/resource' as const, uri: ref.uri };
+    const completion = await guard(() => hub.complete(hubRef, argument, context?.arguments ?? {}, callOptions(ctx, principalFor)));
+    return { completion };
+  });
+
+  return server;
+}
+
+function callOptions(ctx: ServerContext, principalFor: PrincipalResolver): CallOptions {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  return {
+    principal: principalFor(ctx),
+    signal: ctx.mcpReq.signal,
+    ...(progressToken !== undefined && {
+      onProgress: (progress) => {
+        void ctx.mcpReq
+          .notify({ method: 'notifications/progress', params: { progressToken, ...progress } })
+          .catch(() => undefined);
+      },
+    }),
+  };
+}
+
+/** Maps hub errors to JSON-RPC errors the client can read, without internals. */
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ClientRequestError) {
+      const code = error.kind === 'resource_not_found' ? ProtocolErrorCode.ResourceNotFound : ProtocolErrorCode.InvalidParams;
+      throw new ProtocolError(code, error.message);
+    }
+    if (error instanceof HubLocalError) throw new ProtocolError(ProtocolErrorCode.InternalError, error.publicMessage());
+    if (error instanceof ConnectorFailure) throw new ProtocolError(ProtocolErrorCode.InternalError, error.message);
+    throw new ProtocolError(ProtocolErrorCode.InternalError, 'The hub failed while handling this request.');
+  }
+}
