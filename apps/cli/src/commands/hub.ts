@@ -1,4 +1,3 @@
-import { NatsBus } from '@mcp-hub/bus';
 import type { HubConfig } from '@mcp-hub/hub';
 import { httpFront, startHub } from '../hub-runtime';
 import { createLogger } from '../logger';

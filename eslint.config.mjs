@@ -1,0 +1,42 @@
+// Lint for the whole monorepo. The module-boundary rule is the architecture in executable form:
+// connectors never import the hub or each other, the hub never imports a connector or a vendor
+// SDK, the contract depends on nothing but zod. CI runs this before the tests.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const VENDOR_SDKS = ['pg', 'mysql2', 'mysql2/*', 'better-sqlite3', 'node-sql-parser', 'kysely', '@slack/*', '@octokit/*', 'nodemailer', 'imapflow', 'mqtt'];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'coverage/**', '.mcp-hub/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod', 'node:*'] },
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'], bannedExternalImports: VENDOR_SDKS },
+            { sourceTag: 'type:connector', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'] },
+            { sourceTag: 'scope:hub', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'], bannedExternalImports: VENDOR_SDKS },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime', 'type:app', 'type:connector'], bannedExternalImports: VENDOR_SDKS },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', 'bin/*'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);
