@@ -1,0 +1,82 @@
+import { HubFixture } from './hub-fixture';
+
+const RPC_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
+
+describe('HTTP front guards', () => {
+  let fixture: HubFixture;
+  beforeAll(async () => {
+    fixture = await new HubFixture().start();
+    await fixture.addConnector('echo');
+  });
+  afterAll(() => fixture.stop());
+
+  const post = (body: string, headers: Record<string, string> = {}) => fetch(fixture.url, { method: 'POST', headers: { ...RPC_HEADERS, ...headers }, body });
+
+  it('answers malformed JSON with a JSON-RPC parse error', async () => {
+    const response = await post('{"jsonrpc": "2.0", "id": 1, "method": ');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 }, id: null });
+  });
+
+  it('refuses a body over the configured cap with 413 before reading it all', async () => {
+    const response = await post(JSON.stringify({ ...initialize, padding: 'x'.repeat(70 * 1024) }));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { message: expect.stringContaining('65536 bytes') } });
+  });
+
+  it('refuses a non-JSON content type with 415', async () => {
+    const response = await post(JSON.stringify(initialize), { 'content-type': 'text/plain' });
+    expect(response.status).toBe(415);
+  });
+
+  it('refuses a foreign Origin (DNS rebinding from a browser page) with 403', async () => {
+    const response = await post(JSON.stringify(initialize), { origin: 'http://evil.example' });
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses a foreign Host header with 403', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(fixture.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/mcp', method: 'POST', headers: { ...RPC_HEADERS, host: 'attacker.example:80' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(initialize));
+    });
+    expect(status).toBe(403);
+  });
+
+  it('answers an unknown session id with 404', async () => {
+    const response = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'mcp-session-id': 'no-such-session', 'mcp-protocol-version': '2025-11-25' });
+    expect(response.status).toBe(404);
+  });
+
+  it('answers a 2025 request without session or initialize with 400', async () => {
+    const response = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'mcp-protocol-version': '2025-11-25' });
+    expect(response.status).toBe(400);
+  });
+
+  it('keeps serving after bad input', async () => {
+    const client = await fixture.client();
+    expect((await client.callTool({ name: 'echo_echo', arguments: { text: 'still here' } })).structuredContent).toEqual({ text: 'still here' });
+  });
+
+  it('serves /healthz and /readyz with the live connectors', async () => {
+    expect((await fetch(fixture.url.replace('/mcp', '/healthz'))).status).toBe(200);
+    const ready = await fetch(fixture.url.replace('/mcp', '/readyz'));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', connectors: ['echo'] });
+  });
+
+  it('answers other paths with 404', async () => {
+    expect((await fetch(fixture.url.replace('/mcp', '/admin'))).status).toBe(404);
+  });
+});

@@ -1,0 +1,1 @@
+export { NatsServerProcess, freePort } from './nats-server-process';
