@@ -1,0 +1,40 @@
+import { defineConnectorModule } from '@mcp-hub/connector-kit';
+import { HelpdeskConfigSchema, helpdeskConfigFromEnv, helpdeskEmbeddedConfig, type HelpdeskConfig } from './config';
+import { createHelpdeskConnector } from './connector';
+import { demoTickets } from './demo-data';
+import type { HelpdeskDeps } from './helpdesk-deps';
+import { PostgresTicketStore } from './postgres-ticket-store';
+import { SqliteTicketStore } from './sqlite-ticket-store';
+import type { TicketStore } from './ticket-store';
+
+/**
+ * The helpdesk connector as the CLI runs it: `mcp-hub connector helpdesk` or inside the
+ * embedded hub. `create` opens the store (creating its tables), seeds demo tickets into an
+ * empty store when asked, and builds the connector for the configured write mode and filters.
+ */
+export const helpdeskModule = defineConnectorModule<HelpdeskConfig, HelpdeskDeps>({
+  id: 'helpdesk',
+  configSchema: HelpdeskConfigSchema,
+  fromEnv: helpdeskConfigFromEnv,
+  embeddedConfig: helpdeskEmbeddedConfig,
+  async create(config, logger) {
+    const store: TicketStore =
+      config.store.kind === 'sqlite'
+        ? SqliteTicketStore.open(config.store.path)
+        : await PostgresTicketStore.open({ url: config.store.url, schema: config.store.schema, logger });
+    try {
+      if (config.seedDemoData && (await store.seedIfEmpty(demoTickets()))) logger.info('seeded the empty ticket store with demo tickets');
+      const connector = createHelpdeskConnector({
+        writeMode: config.writeMode,
+        toolsets: config.toolsets,
+        allow: config.tools.allow,
+        deny: config.tools.deny,
+      });
+      logger.info({ store: config.store.kind, writeMode: config.writeMode, tools: [...connector.tools.keys()] }, 'helpdesk connector ready');
+      return { connector, deps: { store, pageSize: config.pageSize, maxTextBytes: config.maxTextBytes }, close: () => store.close() };
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,124 @@
+import type { CommentVisibility, Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket';
+
+/** Filters of a ticket search; every field narrows the result. */
+export interface TicketFilter {
+  /** Case-insensitive substring of the subject or the body. */
+  text?: string;
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  assignee?: string;
+  /** Only tickets nobody is assigned to (ignored when `assignee` is set). */
+  unassigned?: boolean;
+  requester?: string;
+  tag?: string;
+}
+
+/** A page of a search, newest ticket first (ordered by id, so pages are stable while tickets change). */
+export interface TicketPage {
+  tickets: Ticket[];
+  /** More tickets match after the last one of this page. */
+  hasMore: boolean;
+}
+
+export interface NewTicket {
+  subject: string;
+  body: string;
+  requester: string;
+  priority: TicketPriority;
+  assignee: string | null;
+  tags: string[];
+  /** Only the demo seeder sets these; a created ticket starts `open`, now. */
+  status?: TicketStatus;
+  createdAt?: string;
+}
+
+export interface TicketPatch {
+  subject?: string;
+  body?: string;
+  priority?: TicketPriority;
+  tags?: string[];
+}
+
+export interface NewComment {
+  author: string;
+  body: string;
+  visibility: CommentVisibility;
+  /** Only the demo seeder sets it. */
+  createdAt?: string;
+}
+
+/** Demo data: a ticket with its comments. */
+export interface SeedTicket extends NewTicket {
+  comments: NewComment[];
+}
+
+export interface QueueOverview {
+  total: number;
+  byStatus: Record<TicketStatus, number>;
+  byPriority: Record<TicketPriority, number>;
+  /** Active tickets (open, in progress, waiting on customer), oldest first. */
+  oldestActive: Ticket[];
+}
+
+/** One write request identified by its caller's idempotency key. */
+export interface IdempotencyClaim {
+  principal: string;
+  tool: string;
+  key: string;
+  /** Hash of the arguments, so a key reused for a different request is refused. */
+  requestHash: string;
+}
+
+export type IdempotencyState =
+  /** This call owns the key: act, then complete or release it. */
+  | { state: 'acquired' }
+  /** The request was done before; `result` is what it returned. */
+  | { state: 'completed'; result: string }
+  /** Another call with this key is running now. */
+  | { state: 'in_progress' }
+  /** The key was used for different arguments. */
+  | { state: 'mismatch' };
+
+/** How long a claimed but unfinished key blocks a retry before the retry may take it over, in ms. */
+export const IDEMPOTENCY_LEASE_MS = 60_000;
+
+/**
+ * Where tickets live. Every method is one atomic step; `signal` aborts the wait for a running
+ * query. Text is stored and returned raw: cleaning third-party text is the tools' job.
+ */
+export interface TicketStore {
+  searchTickets(filter: TicketFilter, page: { afterId?: number; limit: number }, signal?: AbortSignal): Promise<TicketPage>;
+  getTicket(id: number, signal?: AbortSignal): Promise<Ticket | undefined>;
+  /** The first `limit` comments, oldest first, and how many there are. */
+  listComments(ticketId: number, limit: number, signal?: AbortSignal): Promise<{ comments: TicketComment[]; total: number }>;
+  createTicket(ticket: NewTicket, signal?: AbortSignal): Promise<Ticket>;
+  /** Undefined when the ticket does not exist. */
+  updateTicket(id: number, patch: TicketPatch, signal?: AbortSignal): Promise<Ticket | undefined>;
+  /** Undefined when the ticket does not exist. Moves the ticket's `updatedAt`. */
+  addComment(ticketId: number, comment: NewComment, signal?: AbortSignal): Promise<TicketComment | undefined>;
+  /** Moves the ticket from `from` to `to`; undefined when it does not exist or is no longer in `from`. */
+  transitionTicket(id: number, from: TicketStatus, to: TicketStatus, signal?: AbortSignal): Promise<Ticket | undefined>;
+  /** Undefined when the ticket does not exist. `null` unassigns. */
+  assignTicket(id: number, assignee: string | null, signal?: AbortSignal): Promise<Ticket | undefined>;
+  /** Ids of the most recently updated tickets whose decimal form starts with `prefix`. */
+  recentTicketIds(prefix: string, limit: number, signal?: AbortSignal): Promise<number[]>;
+  queueOverview(oldestLimit: number, signal?: AbortSignal): Promise<QueueOverview>;
+  claimIdempotencyKey(claim: IdempotencyClaim, signal?: AbortSignal): Promise<IdempotencyState>;
+  /** Records what the claimed request returned. */
+  completeIdempotencyKey(claim: IdempotencyClaim, result: string): Promise<void>;
+  /** Frees a claimed key whose request failed, so that a retry acts. */
+  releaseIdempotencyKey(claim: IdempotencyClaim): Promise<void>;
+  /** Inserts `tickets` when the store holds none, atomically; true when it did. */
+  seedIfEmpty(tickets: SeedTicket[]): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A count of zero for each key, to be filled from a GROUP BY. */
+export function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
