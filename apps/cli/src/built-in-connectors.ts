@@ -6,5 +6,5 @@ import { helpdeskModule } from '@mcp-hub/connector-helpdesk';
  * allowed to import both the hub and connectors (see eslint.config.mjs).
  */
 export const builtInConnectors: ReadonlyMap<string, ConnectorModule<unknown, unknown>> = new Map(
-  [helpdeskModule as ConnectorModule<unknown, unknown>].map((module) => [module.id, module]),
+  [helpdeskModule as unknown as ConnectorModule<unknown, unknown>].map((module) => [module.id, module]),
 );

@@ -213,11 +213,15 @@ export class ConnectorService<D> {
     this.running.set(request.invocationId, { controller, done: new Promise<void>((resolve) => (finish = resolve)) });
     const logger = this.logger.child({ invocationId: request.invocationId, principal: request.principal.id });
     const ctx = this.context(request, controller.signal, logger);
+    const started = performance.now();
     try {
       const result = await handle(request, ctx);
       this.reply(message, { status: 'ok', result });
+      logger.debug({ subject: message.subject, ms: Math.round(performance.now() - started) }, 'call served');
     } catch (error) {
-      this.reply(message, this.errorReply(error, controller.signal, logger));
+      const reply = this.errorReply(error, controller.signal, logger);
+      this.reply(message, reply);
+      logger.debug({ subject: message.subject, ms: Math.round(performance.now() - started), kind: (reply as { kind?: string }).kind }, 'call failed');
     } finally {
       clearTimeout(timer);
       this.running.delete(request.invocationId);

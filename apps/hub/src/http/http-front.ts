@@ -51,6 +51,8 @@ export class HttpFront {
   private readonly validateOrigin: ReturnType<typeof originValidation>;
   private idleSweeper?: NodeJS.Timeout;
   private closing = false;
+  /** POST requests being answered (GET streams stay open for ever, so they do not count). */
+  private postsInFlight = 0;
 
   constructor(private readonly options: HttpFrontOptions) {
     const { hub, identity, principalFor } = options;
@@ -89,10 +91,15 @@ export class HttpFront {
     return `http://${host}:${port}/mcp`;
   }
 
-  /** Stops accepting connections, closes every session and the listener. */
-  async close(): Promise<void> {
+  /**
+   * Graceful stop: new requests get 503, requests being answered may finish for up to
+   * `drainMs`, then every session and the listener close.
+   */
+  async close(drainMs = 10_000): Promise<void> {
     this.closing = true;
     clearInterval(this.idleSweeper);
+    const until = Date.now() + drainMs;
+    while (this.postsInFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
     await this.sessions.closeAll();
     await this.modern.close();
     this.server.closeAllConnections();
@@ -110,7 +117,13 @@ export class HttpFront {
       if (path !== '/mcp') return json(res, 404, { error: 'not found' });
       if (!this.validateHost(req, res) || !this.validateOrigin(req, res)) return;
       if (this.closing) throw new HttpError(503, -32000, 'The hub is shutting down');
-      await this.serveMcp(req, res);
+      if (req.method !== 'POST') return await this.serveMcp(req, res);
+      this.postsInFlight++;
+      try {
+        await this.serveMcp(req, res);
+      } finally {
+        this.postsInFlight--;
+      }
     } catch (error) {
       if (error instanceof HttpError) return rpcError(res, error.status, error.rpcCode, error.message);
       this.options.logger.error({ err: error }, 'HTTP request failed');
