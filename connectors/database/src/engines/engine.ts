@@ -1,0 +1,108 @@
+import type { EngineKind } from '../config';
+
+/** A value bound to a statement parameter. Always bound natively by the driver, never interpolated. */
+export type SqlValue = string | number | boolean | null;
+
+export interface ColumnInfo {
+  name: string;
+  /** The engine's type name (`int4`, `varchar`, `INTEGER`), or `unknown`. */
+  type: string;
+}
+
+/** Per-call bounds every engine operation honours. */
+export interface CallLimits {
+  /** Server-side statement timeout, milliseconds. */
+  timeoutMs: number;
+  /** Aborting cancels the running statement on the server. */
+  signal: AbortSignal;
+}
+
+/**
+ * A forward-only cursor over one read-only statement, running inside a read-only transaction
+ * that is rolled back on {@link close}. Rows arrive in batches so a caller can stop early
+ * (row and byte caps) or stream a long result (exports) without holding it in memory.
+ */
+export interface RowCursor {
+  /** Result columns; filled in by the first {@link read}. */
+  readonly columns: ColumnInfo[];
+  /** Up to `count` rows, each an array in column order; fewer than `count` means the result is exhausted. */
+  read(count: number): Promise<unknown[][]>;
+  /** Rolls back and releases the connection. Idempotent; always call it. */
+  close(): Promise<void>;
+}
+
+export interface WriteResult {
+  rowsAffected: number;
+  /** Rows the statement returned (`RETURNING`, or a SELECT run through execute_statement). */
+  columns: ColumnInfo[];
+  rows: unknown[][];
+}
+
+export interface CatalogColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+  default: string | null;
+}
+
+export interface CatalogIndex {
+  name: string;
+  columns: string[];
+  unique: boolean;
+}
+
+export interface CatalogForeignKey {
+  columns: string[];
+  referencedSchema: string;
+  referencedTable: string;
+  referencedColumns: string[];
+}
+
+export interface CatalogTable {
+  schema: string;
+  name: string;
+  kind: 'table' | 'view';
+  /** The planner's estimate (PG `reltuples`, MySQL `TABLE_ROWS`, SQLite `count(*)` on small tables); null when unknown. */
+  rowEstimate: number | null;
+  comment: string | null;
+  columns: CatalogColumn[];
+  primaryKey: string[];
+  foreignKeys: CatalogForeignKey[];
+  indexes: CatalogIndex[];
+}
+
+/** Every user schema and table the connection can see (system schemas excluded). */
+export interface Catalog {
+  schemas: string[];
+  tables: CatalogTable[];
+}
+
+/**
+ * One database behind one source. Implementations are the only files that import a driver.
+ * Read operations always run in a read-only transaction that is rolled back, with the
+ * statement timeout enforced by the server and cancellation on abort.
+ */
+export interface Engine {
+  readonly kind: EngineKind;
+  /** The schema unqualified names resolve to (PG `current_schema()`, MySQL `DATABASE()`, SQLite `main`). Set by {@link connect}. */
+  readonly defaultSchema: string;
+  /** Opens the pool and checks the connection. */
+  connect(): Promise<void>;
+  /** Opens a cursor over an already classified read-only statement. */
+  openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor>;
+  /** The plan of a read-only statement, without running it. */
+  explain(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<unknown>;
+  /** Runs a classified writing statement and commits it. Only called for read-write sources. */
+  execute(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<WriteResult>;
+  loadCatalog(limits: CallLimits): Promise<Catalog>;
+  /** Reasons the connection is more privileged than a read-only source needs (superuser, write grants). */
+  privilegeWarnings(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Schemas whose objects are never queried through the tools (catalogs, other sessions, server internals). */
+export const SYSTEM_SCHEMAS: Record<EngineKind, ReadonlySet<string>> = {
+  postgres: new Set(['pg_catalog', 'information_schema', 'pg_toast']),
+  mysql: new Set(['mysql', 'information_schema', 'performance_schema', 'sys']),
+  sqlite: new Set(['temp']),
+};

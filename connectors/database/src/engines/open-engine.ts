@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import type { SourceConfig } from '../config';
+import type { Engine } from './engine';
+import { MysqlEngine } from './mysql-engine';
+import { PostgresEngine } from './postgres-engine';
+import { SecretScrubber } from './secret-scrubber';
+import { SqliteEngine } from './sqlite-engine';
+
+/** A configuration problem found while opening a source; the message names the config key and never holds a secret. */
+export class SourceConfigError extends Error {
+  override readonly name = 'SourceConfigError';
+}
+
+/**
+ * Builds the engine for `sources[index]`, reading its connection URL from the environment or a
+ * secret file. The URL lives only inside the engine (and its scrubber), never in config or logs.
+ */
+export function openEngine(source: SourceConfig, index: number, env: NodeJS.ProcessEnv): Engine {
+  const key = `sources.${index}.connection`;
+  const connection = source.connection;
+  if ('path' in connection) return new SqliteEngine({ path: connection.path, readOnly: source.mode === 'read-only' });
+  let url: string | undefined;
+  if ('urlEnv' in connection) {
+    url = env[connection.urlEnv];
+    if (!url) throw new SourceConfigError(`${key}.urlEnv: environment variable ${connection.urlEnv} is not set`);
+  } else {
+    try {
+      url = readFileSync(connection.urlFile, 'utf8').trim();
+    } catch {
+      throw new SourceConfigError(`${key}.urlFile: cannot read ${connection.urlFile}`);
+    }
+    if (!url) throw new SourceConfigError(`${key}.urlFile: ${connection.urlFile} is empty`);
+  }
+  const scrubber = new SecretScrubber(url);
+  const scheme = /^([a-z0-9+]+):\/\//i.exec(url)?.[1]?.toLowerCase();
+  const expected = source.engine === 'postgres' ? ['postgres', 'postgresql'] : ['mysql', 'mariadb'];
+  if (!scheme || !expected.includes(scheme)) {
+    throw new SourceConfigError(`${key}: the connection URL must start with ${expected[0]}:// for a ${source.engine} source`);
+  }
+  if (source.engine === 'postgres') return new PostgresEngine({ url, scrubber });
+  return new MysqlEngine({ url: url.replace(/^mariadb:/i, 'mysql:'), scrubber });
+}

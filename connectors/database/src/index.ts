@@ -1,0 +1,10 @@
+export { databaseModule } from './database-module';
+export { createDatabaseConnector, DATABASE_CONNECTOR_ID } from './connector';
+export type { DatabaseConnectorOptions } from './connector';
+export { DatabaseConfigSchema, SourceConfigSchema, CustomToolSchema } from './config';
+export type { DatabaseConfig, DatabaseConfigInput, SourceConfig, CustomToolConfig, EngineKind } from './config';
+export type { DatabaseDeps } from './database-deps';
+export { DatabaseSource, PolicyError } from './database-source';
+export type { QueryStream, QueryResult } from './database-source';
+export type { Engine, RowCursor, ColumnInfo, SqlValue, CallLimits } from './engines/engine';
+export { classifyStatement, StatementRejectedError } from './sql/statement-classifier';
