@@ -29,7 +29,7 @@ export async function startHelpdesk(
   const store = SqliteTicketStore.open(':memory:');
   if (options.seed) await store.seedIfEmpty(demoTickets());
   const connector = createHelpdeskConnector({ writeMode: true, ...options });
-  const harness = await ConnectorHarness.start(connector, { store, pageSize: options.pageSize ?? 20, maxTextBytes: options.maxTextBytes ?? 65_536 });
+  const harness = await ConnectorHarness.start<HelpdeskDeps>(connector, { store, pageSize: options.pageSize ?? 20, maxTextBytes: options.maxTextBytes ?? 65_536 });
   const updates: string[] = [];
   harness.bus.subscribe(subjects.resourceUpdated('helpdesk'), (message) => updates.push(decode(ResourceUpdatedSchema, message.data).uri));
   await harness.bus.flush();

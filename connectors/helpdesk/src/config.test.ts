@@ -1,0 +1,71 @@
+import { HelpdeskConfigSchema, helpdeskConfigFromEnv, helpdeskEmbeddedConfig } from './config';
+
+const sqlite = { kind: 'sqlite', path: ':memory:' };
+
+/** Each issue as `path: message`, the way the CLI reports a bad configuration. */
+function problems(value: unknown): string[] {
+  const parsed = HelpdeskConfigSchema.safeParse(value);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+describe('helpdesk configuration', () => {
+  it('applies the defaults: read-only, no demo data, pages of 20, 64 KiB texts', () => {
+    expect(HelpdeskConfigSchema.parse({ store: sqlite })).toEqual({
+      store: sqlite,
+      writeMode: false,
+      seedDemoData: false,
+      pageSize: 20,
+      maxTextBytes: 65_536,
+      tools: {},
+    });
+    expect(HelpdeskConfigSchema.parse({ store: { kind: 'postgres', url: 'postgres://h/db' } }).store).toEqual({ kind: 'postgres', url: 'postgres://h/db', schema: 'helpdesk' });
+  });
+
+  it('names an unknown key, at the top level and inside the store', () => {
+    expect(problems({ store: sqlite, writemode: true })).toEqual(['(root): Unrecognized key: "writemode"']);
+    expect(problems({ store: { ...sqlite, file: 'x' } })).toEqual(['store: Unrecognized key: "file"']);
+    expect(problems({ store: { kind: 'postgres', url: 'postgres://h/db', schem: 'x' } })).toEqual(['store: Unrecognized key: "schem"']);
+  });
+
+  it('names the bad key of a wrong value', () => {
+    expect(problems({ store: sqlite, pageSize: 500 })[0]).toMatch(/^pageSize: /);
+    expect(problems({ store: sqlite, writeMode: 'yes' })[0]).toMatch(/^writeMode: /);
+    expect(problems({ store: { kind: 'mysql' } })[0]).toMatch(/^store\.kind: /);
+    expect(problems({})[0]).toMatch(/^store: /);
+    expect(problems({ store: { kind: 'postgres', url: 'postgres://h/db', schema: 'Bad-Name' } })[0]).toMatch(/^store\.schema: /);
+    expect(problems({ store: sqlite, tools: { deny: ['drop_everything'] } })[0]).toMatch(/^tools\.deny\.0: /);
+    expect(problems({ store: sqlite, toolsets: ['admin'] })[0]).toMatch(/^toolsets\.0: /);
+  });
+
+  it('never echoes the connection string in an error', () => {
+    const url = 'mysql://user:hunter2@db/x';
+    const messages = problems({ store: { kind: 'postgres', url } });
+    expect(messages[0]).toMatch(/^store\.url: /);
+    expect(messages.join('\n')).not.toContain('hunter2');
+  });
+
+  it('lets a PostgreSQL store replace the embedded SQLite one although layers are deep-merged', () => {
+    const merged = { ...helpdeskEmbeddedConfig('/data'), store: { kind: 'postgres', path: '/data/helpdesk.sqlite', url: 'postgres://h/db' } };
+    expect(HelpdeskConfigSchema.parse(merged).store).toEqual({ kind: 'postgres', url: 'postgres://h/db', schema: 'helpdesk' });
+  });
+
+  it('reads the environment', () => {
+    expect(helpdeskConfigFromEnv({})).toEqual({});
+    expect(helpdeskConfigFromEnv({ HELPDESK_DATABASE_URL: 'postgres://h/db', HELPDESK_SQLITE_PATH: '/x', HELPDESK_WRITE_MODE: 'true' })).toEqual({
+      store: { kind: 'postgres', url: 'postgres://h/db' },
+      writeMode: true,
+    });
+    expect(helpdeskConfigFromEnv({ HELPDESK_SQLITE_PATH: '/x', HELPDESK_WRITE_MODE: 'FALSE' })).toEqual({ store: { kind: 'sqlite', path: '/x' }, writeMode: false });
+    const bad = helpdeskConfigFromEnv({ HELPDESK_WRITE_MODE: 'yes' });
+    expect(problems({ store: sqlite, ...bad })[0]).toMatch(/^writeMode: /);
+  });
+
+  it('puts the embedded store under the data directory, with write mode and demo data', () => {
+    expect(HelpdeskConfigSchema.parse(helpdeskEmbeddedConfig('/var/lib/hub'))).toMatchObject({
+      store: { kind: 'sqlite', path: '/var/lib/hub/helpdesk.sqlite' },
+      writeMode: true,
+      seedDemoData: true,
+    });
+  });
+});
