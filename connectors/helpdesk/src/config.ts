@@ -42,8 +42,8 @@ export const HelpdeskConfigSchema = z.strictObject({
   seedDemoData: z.boolean().default(false),
   /** Default page of search_tickets. Default 20, at most 100. */
   pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
-  /** Cap in UTF-8 bytes on a body or comment, written or returned. Default 64 KiB. */
-  maxTextBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+  /** Cap in UTF-8 bytes on a body or comment, written or returned. Default 64 KiB, at most 256 KiB (results must fit a bus message). */
+  maxTextBytes: z.number().int().min(1024).max(262_144).default(65_536),
   /** Toolsets to offer; all when omitted. */
   toolsets: z.array(z.enum(HELPDESK_TOOLSET_NAMES)).min(1).optional(),
   /** Tool filter: `allow` keeps only the listed tools, `deny` removes tools and wins; write mode off beats both. */

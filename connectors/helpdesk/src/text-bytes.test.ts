@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { assertWithinBytes, truncateToBytes } from './text-bytes';
+import { assertWithinBytes, prefixWithinBytes, truncateToBytes } from './text-bytes';
 
 describe('text byte caps', () => {
   it('cuts to at most the cap, keeps a prefix, never splits a character', () => {
@@ -19,5 +19,11 @@ describe('text byte caps', () => {
     expect(() => assertWithinBytes('body', 'ééé', 5)).toThrow('body is 6 bytes; the limit is 5. Shorten it.');
     expect(() => assertWithinBytes('body', 'éé', 4)).not.toThrow();
     expect(() => assertWithinBytes('body', undefined, 0)).not.toThrow();
+  });
+
+  it('keeps the longest prefix of items within a byte budget', () => {
+    expect(prefixWithinBytes(['aa', 'é', 'bbb'], (s) => s, 4)).toEqual(['aa', 'é']);
+    expect(prefixWithinBytes(['aaaaa', 'b'], (s) => s, 4)).toEqual([]);
+    expect(prefixWithinBytes([], (s: string) => s, 0)).toEqual([]);
   });
 });

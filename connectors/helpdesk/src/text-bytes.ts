@@ -15,3 +15,15 @@ export function assertWithinBytes(field: string, text: string | undefined, maxBy
   const size = Buffer.byteLength(text, 'utf8');
   if (size > maxBytes) throw new ToolError('invalid_arguments', `${field} is ${size} bytes; the limit is ${maxBytes}. Shorten it.`);
 }
+
+/** The longest prefix of `items` whose texts add up to at most `budgetBytes` UTF-8 bytes. */
+export function prefixWithinBytes<T>(items: readonly T[], text: (item: T) => string, budgetBytes: number): T[] {
+  let used = 0;
+  const kept: T[] = [];
+  for (const item of items) {
+    used += Buffer.byteLength(text(item), 'utf8');
+    if (used > budgetBytes) break;
+    kept.push(item);
+  }
+  return kept;
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HandlerContext } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
+import { prefixWithinBytes } from '../text-bytes';
 import { requireTicket } from '../ticket-lookup';
 import { ticketTranscript, toCommentView, toTicketDetail } from '../ticket-view';
 import { nextStatuses } from '../ticket-workflow';
@@ -9,8 +10,9 @@ import type { TicketStatus } from '../ticket';
 /** Prompt arguments are strings: a ticket number as text. */
 export const PromptTicketIdSchema = z.string().regex(/^[1-9]\d{0,9}$/, 'a ticket number such as 12');
 
-/** Comments a prompt embeds, oldest first. */
+/** Comments a prompt embeds, oldest first, by count and by text bytes. */
 const PROMPT_COMMENTS = 30;
+const PROMPT_COMMENT_BYTES = 128 * 1024;
 
 /** The warning that precedes every embedded ticket. */
 export const UNTRUSTED_NOTICE =
@@ -20,11 +22,13 @@ export const UNTRUSTED_NOTICE =
 export async function ticketForPrompt(id: string, ctx: HandlerContext, deps: HelpdeskDeps): Promise<{ transcript: string; status: TicketStatus; next: readonly TicketStatus[] }> {
   const ticket = await requireTicket(deps.store, Number(id), ctx.signal);
   const { comments, total } = await deps.store.listComments(ticket.id, PROMPT_COMMENTS, ctx.signal);
-  const transcript = ticketTranscript(
-    toTicketDetail(ticket, deps.maxTextBytes),
+  const views = prefixWithinBytes(
     comments.map((c) => toCommentView(c, deps.maxTextBytes)),
+    (c) => c.body,
+    PROMPT_COMMENT_BYTES,
   );
-  const more = total > comments.length ? `\n(${total - comments.length} later comments not shown.)` : '';
+  const transcript = ticketTranscript(toTicketDetail(ticket, deps.maxTextBytes), views);
+  const more = total > views.length ? `\n(${total - views.length} later comments not shown.)` : '';
   return { transcript: transcript + more, status: ticket.status, next: nextStatuses(ticket.status) };
 }
 

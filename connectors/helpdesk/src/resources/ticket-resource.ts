@@ -1,11 +1,13 @@
 import { defineResourceTemplate } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { TICKET_URI_TEMPLATE } from '../resource-uris';
+import { prefixWithinBytes } from '../text-bytes';
 import { requireTicket, ticketNotFound } from '../ticket-lookup';
 import { toCommentView, toTicketDetail } from '../ticket-view';
 
-/** Comments in one read of the resource; a ticket with more says so with `commentsTruncated`. */
+/** Comments in one read of the resource, by count and by text bytes; a ticket with more says so with `commentsTruncated`. */
 export const MAX_RESOURCE_COMMENTS = 500;
+export const RESOURCE_COMMENT_BYTES = 512 * 1024;
 
 /** Ids offered when completing `{id}`. */
 const COMPLETION_LIMIT = 20;
@@ -20,11 +22,16 @@ export const ticketResource = defineResourceTemplate({
     if (!id || !/^[1-9]\d{0,9}$/.test(id)) throw ticketNotFound(id ?? '');
     const ticket = await requireTicket(deps.store, Number(id), ctx.signal);
     const { comments, total } = await deps.store.listComments(ticket.id, MAX_RESOURCE_COMMENTS, ctx.signal);
+    const views = prefixWithinBytes(
+      comments.map((c) => toCommentView(c, deps.maxTextBytes)),
+      (c) => c.body,
+      RESOURCE_COMMENT_BYTES,
+    );
     const body = {
       ticket: toTicketDetail(ticket, deps.maxTextBytes),
-      comments: comments.map((c) => toCommentView(c, deps.maxTextBytes)),
+      comments: views,
       commentCount: total,
-      commentsTruncated: total > comments.length,
+      commentsTruncated: total > views.length,
     };
     return [{ uri, mimeType: 'application/json', text: JSON.stringify(body, null, 2) }];
   },

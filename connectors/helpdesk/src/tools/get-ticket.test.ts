@@ -88,4 +88,14 @@ describe('get_ticket', () => {
     expect(result.comments).toHaveLength(50);
     expect(result).toMatchObject({ commentCount: 55, commentsTruncated: true });
   });
+
+  it('keeps inline comment text within its byte budget and points to the resource for the rest', async () => {
+    bed = await startHelpdesk();
+    const created = await bed.store.createTicket({ subject: 's', body: 'b', requester: 'r', priority: 'low', assignee: null, tags: [] });
+    for (let i = 0; i < 5; i++) await bed.store.addComment(created.id, { author: 'a', body: 'x'.repeat(40_000), visibility: 'public' });
+    const result = await bed.harness.callTool('get_ticket', { id: created.id });
+    expect(result.structuredContent).toMatchObject({ commentCount: 5, commentsTruncated: true });
+    expect((result.structuredContent as unknown as GetResult).comments).toHaveLength(3);
+    expect((result.content[0] as { text: string }).text).toContain(`2 more comments: read helpdesk://tickets/${created.id}.`);
+  });
 });

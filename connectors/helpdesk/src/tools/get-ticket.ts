@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTool } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { ticketLink } from '../resource-uris';
+import { prefixWithinBytes } from '../text-bytes';
 import { TicketIdSchema, TicketStatusSchema } from '../ticket';
 import { requireTicket } from '../ticket-lookup';
 import { CommentViewSchema, TicketDetailSchema, ticketTranscript, toCommentView, toTicketDetail } from '../ticket-view';
@@ -9,6 +10,9 @@ import { nextStatuses } from '../ticket-workflow';
 
 /** Comments returned inline; the ticket resource is linked for the rest. */
 export const MAX_INLINE_COMMENTS = 50;
+
+/** Bytes of comment text returned inline (the text form repeats them, so a result stays well under 1 MiB). */
+export const INLINE_COMMENT_BYTES = 128 * 1024;
 
 export const getTicketTool = defineTool({
   name: 'get_ticket',
@@ -19,7 +23,7 @@ export const getTicketTool = defineTool({
     ticket: TicketDetailSchema,
     comments: z.array(CommentViewSchema),
     commentCount: z.number().int().describe('All comments on the ticket.'),
-    commentsTruncated: z.boolean().describe(`True when the ticket has more than ${MAX_INLINE_COMMENTS} comments; read the linked resource for all.`),
+    commentsTruncated: z.boolean().describe(`True when not every comment is here (at most ${MAX_INLINE_COMMENTS}, and 128 KiB of text); read the linked resource for more.`),
     nextStatuses: z.array(TicketStatusSchema).describe('Statuses transition_ticket accepts for this ticket now.'),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -27,11 +31,15 @@ export const getTicketTool = defineTool({
     const ticket = await requireTicket(deps.store, id, ctx.signal);
     const { comments, total } = await deps.store.listComments(id, MAX_INLINE_COMMENTS, ctx.signal);
     const detail = toTicketDetail(ticket, deps.maxTextBytes);
-    const views = comments.map((c) => toCommentView(c, deps.maxTextBytes));
-    const truncated = total > comments.length;
+    const views = prefixWithinBytes(
+      comments.map((c) => toCommentView(c, deps.maxTextBytes)),
+      (c) => c.body,
+      INLINE_COMMENT_BYTES,
+    );
+    const truncated = total > views.length;
     return {
       structured: { ticket: detail, comments: views, commentCount: total, commentsTruncated: truncated, nextStatuses: [...nextStatuses(ticket.status)] },
-      text: `${ticketTranscript(detail, views)}${truncated ? `\n${total - comments.length} more comments: read ${detail.uri}.` : ''}`,
+      text: `${ticketTranscript(detail, views)}${truncated ? `\n${total - views.length} more comments: read ${detail.uri}.` : ''}`,
       links: [ticketLink(id)],
     };
   },
