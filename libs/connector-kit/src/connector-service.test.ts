@@ -112,6 +112,29 @@ describe('connector lifecycle', () => {
   });
 });
 
+describe('connector concurrency cap', () => {
+  it('runs no more than maxConcurrency calls at once; the rest wait their turn', async () => {
+    const bus = new InProcessBus();
+    const service = await runConnector(createEchoConnector(), { bus, deps: { aborted: [] }, maxConcurrency: 2 });
+    let peak = 0;
+    const probe = setInterval(() => (peak = Math.max(peak, service.inFlight)), 1);
+    const call = (i: number) =>
+      bus.request(
+        subjects.invoke('echo', 'slow'),
+        encode({ invocationId: `inv-cap-${i}-000`, deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 1, stepMs: 30 } }),
+        { timeoutMs: 5000 },
+      );
+    const started = Date.now();
+    await Promise.all([0, 1, 2, 3, 4, 5].map(call));
+    clearInterval(probe);
+    // inFlight counts waiting calls too; the handler-level proof is the elapsed time: 6 calls, 2 at a time, 30 ms each.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(85);
+    expect(peak).toBeGreaterThan(0);
+    await service.stop();
+    await bus.close();
+  });
+});
+
 describe('defineConnector', () => {
   const tool = (name: string) =>
     defineTool({ name, description: 'x', input: z.object({}), output: z.object({}), annotations: readOnly, handler: async () => ({ structured: {}, text: '' }) });

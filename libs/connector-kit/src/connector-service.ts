@@ -26,6 +26,7 @@ import {
 } from '@mcp-hub/connector-contract';
 import type { ConnectorDefinition } from './define-connector';
 import type { HandlerContext } from './handler-context';
+import { ConcurrencyLimit } from './concurrency-limit';
 import { ToolError } from './tool-error';
 
 export interface RunConnectorOptions<D> {
@@ -39,6 +40,8 @@ export interface RunConnectorOptions<D> {
   heartbeatMs?: number;
   /** How long {@link ConnectorService.stop} lets in-flight calls finish before aborting them, in ms. Default 10 000. */
   drainTimeoutMs?: number;
+  /** Most calls this replica runs at once; more wait in line until a slot frees or their deadline passes. Default unlimited. */
+  maxConcurrency?: number;
 }
 
 /** The fields every hub → connector request shares. */
@@ -67,6 +70,7 @@ export class ConnectorService<D> {
   private readonly logger: Logger;
   private readonly heartbeatMs: number;
   private readonly drainTimeoutMs: number;
+  private readonly limit?: ConcurrencyLimit;
   private readonly digest: string;
   private readonly running = new Map<string, RunningCall>();
   private readonly workSubscriptions: Subscription[] = [];
@@ -84,6 +88,7 @@ export class ConnectorService<D> {
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ connector: connector.manifest.id, instance: this.instanceId });
     this.heartbeatMs = options.heartbeatMs ?? 2000;
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+    if (options.maxConcurrency !== undefined) this.limit = new ConcurrencyLimit(options.maxConcurrency);
     this.digest = manifestDigest(connector.manifest);
   }
 
@@ -214,7 +219,9 @@ export class ConnectorService<D> {
     const logger = this.logger.child({ invocationId: request.invocationId, principal: request.principal.id });
     const ctx = this.context(request, controller.signal, logger);
     const started = performance.now();
+    let release: (() => void) | undefined;
     try {
+      if (this.limit) release = await this.limit.acquire(controller.signal);
       const result = await handle(request, ctx);
       this.reply(message, { status: 'ok', result });
       logger.debug({ subject: message.subject, ms: Math.round(performance.now() - started) }, 'call served');
@@ -223,6 +230,7 @@ export class ConnectorService<D> {
       this.reply(message, reply);
       logger.debug({ subject: message.subject, ms: Math.round(performance.now() - started), kind: (reply as { kind?: string }).kind }, 'call failed');
     } finally {
+      release?.();
       clearTimeout(timer);
       this.running.delete(request.invocationId);
       finish();
