@@ -59,8 +59,9 @@ type Queryable = Pick<PoolClient, 'query'>;
 /**
  * A {@link TicketStore} in its own PostgreSQL schema, shared by every replica. Queries are
  * parameterised; the only name written into SQL is the schema, validated by regex and quoted.
- * A call whose `signal` aborts stops waiting at once; the statement itself is bounded by the
- * pool's statement timeout.
+ * A read whose `signal` aborts stops waiting at once (the statement itself is bounded by the
+ * pool's statement timeout); a write checks `signal` before it starts and then runs to the end,
+ * so that its caller knows whether it happened.
  */
 export class PostgresTicketStore implements TicketStore {
   private readonly t: { tickets: string; comments: string; keys: string };
@@ -140,16 +141,17 @@ export class PostgresTicketStore implements TicketStore {
   }
 
   async createTicket(ticket: NewTicket, signal?: AbortSignal): Promise<Ticket> {
-    return this.insertTicket(this.pool, ticket, signal);
+    signal?.throwIfAborted();
+    return this.insertTicket(this.pool, ticket);
   }
 
   async updateTicket(id: number, patch: TicketPatch, signal?: AbortSignal): Promise<Ticket | undefined> {
+    signal?.throwIfAborted();
     const [row] = await this.query<TicketRow>(
       this.pool,
       `UPDATE ${this.t.tickets} SET subject = coalesce($1, subject), body = coalesce($2, body), priority = coalesce($3, priority),
          tags = coalesce($4::text[], tags), updated_at = now() WHERE id = $5 RETURNING *`,
       [patch.subject ?? null, patch.body ?? null, patch.priority ?? null, patch.tags ?? null, id],
-      signal,
     );
     return row && toTicket(row);
   }
@@ -160,21 +162,21 @@ export class PostgresTicketStore implements TicketStore {
   }
 
   async transitionTicket(id: number, from: TicketStatus, to: TicketStatus, signal?: AbortSignal): Promise<Ticket | undefined> {
+    signal?.throwIfAborted();
     const [row] = await this.query<TicketRow>(
       this.pool,
       `UPDATE ${this.t.tickets} SET status = $1, updated_at = now() WHERE id = $2 AND status = $3 RETURNING *`,
       [to, id, from],
-      signal,
     );
     return row && toTicket(row);
   }
 
   async assignTicket(id: number, assignee: string | null, signal?: AbortSignal): Promise<Ticket | undefined> {
+    signal?.throwIfAborted();
     const [row] = await this.query<TicketRow>(
       this.pool,
       `UPDATE ${this.t.tickets} SET assignee = $1, updated_at = now() WHERE id = $2 RETURNING *`,
       [assignee, id],
-      signal,
     );
     return row && toTicket(row);
   }
@@ -214,20 +216,19 @@ export class PostgresTicketStore implements TicketStore {
   }
 
   async claimIdempotencyKey(claim: IdempotencyClaim, signal?: AbortSignal): Promise<IdempotencyState> {
+    signal?.throwIfAborted();
     const at = Date.now();
     const keyParams = [claim.principal, claim.tool, claim.key];
     const inserted = await this.query(
       this.pool,
       `INSERT INTO ${this.t.keys} (principal, tool, key, request_hash, claimed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
       [...keyParams, claim.requestHash, at],
-      signal,
     );
     if (inserted.length === 1) return { state: 'acquired' };
     const [row] = await this.query<{ request_hash: string; result: string | null }>(
       this.pool,
       `SELECT request_hash, result FROM ${this.t.keys} WHERE principal = $1 AND tool = $2 AND key = $3`,
       keyParams,
-      signal,
     );
     // Released between our insert and this read: the caller retries as if it had met a running request.
     if (!row) return { state: 'in_progress' };
@@ -237,7 +238,6 @@ export class PostgresTicketStore implements TicketStore {
       this.pool,
       `UPDATE ${this.t.keys} SET claimed_at = $4 WHERE principal = $1 AND tool = $2 AND key = $3 AND result IS NULL AND claimed_at < $5 RETURNING 1`,
       [...keyParams, at, at - IDEMPOTENCY_LEASE_MS],
-      signal,
     );
     return takenOver.length === 1 ? { state: 'acquired' } : { state: 'in_progress' };
   }
@@ -311,13 +311,12 @@ export class PostgresTicketStore implements TicketStore {
     });
   }
 
-  private async insertTicket(db: Queryable, ticket: NewTicket, signal?: AbortSignal): Promise<Ticket> {
+  private async insertTicket(db: Queryable, ticket: NewTicket): Promise<Ticket> {
     const [row] = await this.query<TicketRow>(
       db,
       `INSERT INTO ${this.t.tickets} (subject, body, status, priority, requester, assignee, tags, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8::timestamptz, now()), coalesce($8::timestamptz, now())) RETURNING *`,
       [ticket.subject, ticket.body, ticket.status ?? 'open', ticket.priority, ticket.requester, ticket.assignee, ticket.tags, ticket.createdAt ?? null],
-      signal,
     );
     return toTicket(row!);
   }

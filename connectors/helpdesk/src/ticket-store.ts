@@ -83,8 +83,10 @@ export type IdempotencyState =
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 /**
- * Where tickets live. Every method is one atomic step; `signal` aborts the wait for a running
- * query. Text is stored and returned raw: cleaning third-party text is the tools' job.
+ * Where tickets live. Every method is one atomic step. `signal` aborts the wait for a running
+ * read; a write checks it before starting and then completes, so that its outcome is known (an
+ * idempotency key must not be freed while its write may still land). Text is stored and
+ * returned raw: cleaning third-party text is the tools' job.
  */
 export interface TicketStore {
   searchTickets(filter: TicketFilter, page: { afterId?: number; limit: number }, signal?: AbortSignal): Promise<TicketPage>;
