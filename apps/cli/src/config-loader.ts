@@ -10,6 +10,7 @@ export interface ConfigFlags {
   nats?: string;
   dataDir?: string;
   logLevel?: string;
+  maxConcurrency?: string;
 }
 
 export class ConfigError extends Error {
@@ -19,7 +20,7 @@ export class ConfigError extends Error {
 /**
  * Loads the configuration: defaults, then the JSON file (`--config` or MCP_HUB_CONFIG), then the
  * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, LOG_LEVEL,
- * MCP_HUB_DATA_DIR), then flags.
+ * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY), then flags.
  * @throws ConfigError naming the bad key (`http.port: ...`) or the unreadable file.
  */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -30,6 +31,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     nats: { url: flags.nats ?? env.NATS_URL, user: env.NATS_USER, pass: env.NATS_PASS, token: env.NATS_TOKEN },
     log: { level: flags.logLevel ?? env.LOG_LEVEL },
     dataDir: flags.dataDir ?? env.MCP_HUB_DATA_DIR,
+    replica: { maxConcurrency: numberOrText(flags.maxConcurrency ?? env.MCP_HUB_MAX_CONCURRENCY) },
   };
   return parseOrExplain(HubConfigSchema, deepMerge(raw, overlay), file ? `configuration (${file})` : 'configuration');
 }

@@ -34,6 +34,17 @@ export const HubConfigSchema = z.strictObject({
       timeoutMs: z.number().int().min(100).max(15 * 60_000).default(30_000),
     })
     .prefault({}),
+  /** How connector replicas started by this command run. */
+  replica: z
+    .strictObject({
+      /** Heartbeat period; the hub drops a replica after three missed beats. */
+      heartbeatMs: z.number().int().min(100).max(60_000).default(2000),
+      /** Most calls one replica runs at once; more wait in line. Unlimited when omitted. */
+      maxConcurrency: z.number().int().min(1).max(100_000).optional(),
+      /** How long SIGTERM lets in-flight calls finish. */
+      drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+    })
+    .prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode). */
   principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
