@@ -45,6 +45,19 @@ export const HubConfigSchema = z.strictObject({
       drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
     })
     .prefault({}),
+  /**
+   * Where 2025-era sessions live. `memory`: this process only (one replica). `redis`: shared by
+   * every hub replica, so any replica serves any request of a session. Env REDIS_URL selects
+   * `redis` with that URL. The embedded mode always keeps them in memory.
+   */
+  sessions: z
+    .strictObject({
+      store: z.enum(['memory', 'redis']).default('memory'),
+      /** e.g. redis://127.0.0.1:6379; required with `redis`. Prefer REDIS_URL for URLs that carry a password. */
+      redisUrl: z.string().min(1).optional(),
+    })
+    .refine((s) => s.store !== 'redis' || s.redisUrl !== undefined, { message: 'redisUrl is required when store is redis', path: ['redisUrl'] })
+    .prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode). */
   principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),

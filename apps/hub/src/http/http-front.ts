@@ -1,19 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
-import {
-  NodeStreamableHTTPServerTransport,
-  hostHeaderValidation,
-  originValidation,
-  toNodeHandler,
-  toWebRequest,
-} from '@modelcontextprotocol/node';
+import { hostHeaderValidation, originValidation, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import type { Hub } from '../hub';
 import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
-import { SessionRegistry } from '../mcp/session-registry';
+import type { SessionRegistry } from '../mcp/session-registry';
+import { InMemorySessionStore } from '../sessions/in-memory-session-store';
+import type { SessionStore } from '../sessions/session-store';
 import { HttpError, readJsonBody } from './read-json-body';
+import { StatefulSessions, type HttpSession } from './stateful-sessions';
 
 export interface HttpFrontOptions {
   hub: Hub;
@@ -31,6 +27,13 @@ export interface HttpFrontOptions {
   allowedOrigins: string[];
   /** 2025 sessions idle for longer than this are closed. */
   sessionIdleMs: number;
+  /**
+   * Where 2025 sessions are shared with the other hub replicas. Default: in process memory
+   * (embedded mode, one replica). The caller owns and closes a store it passes.
+   */
+  sessionStore?: SessionStore;
+  /** Most often a held session writes its last activity to the store, ms. Default min(5000, sessionIdleMs / 4). */
+  sessionTouchMs?: number;
 }
 
 /**
@@ -43,7 +46,10 @@ export interface HttpFrontOptions {
  * hence the split (see docs/decisions/0001-mcp-sdk-v2.md). Also `/healthz` and `/readyz`.
  */
 export class HttpFront {
-  readonly sessions = new SessionRegistry();
+  /** The 2025 sessions this replica holds. */
+  readonly sessions: SessionRegistry<HttpSession>;
+  private readonly stateful: StatefulSessions;
+  private readonly ownStore?: SessionStore;
   private readonly server: HttpServer;
   private readonly modern: ReturnType<typeof createMcpHandler>;
   private readonly modernNode: ReturnType<typeof toNodeHandler>;
@@ -56,6 +62,17 @@ export class HttpFront {
 
   constructor(private readonly options: HttpFrontOptions) {
     const { hub, identity, principalFor } = options;
+    if (!options.sessionStore) this.ownStore = new InMemorySessionStore(options.sessionIdleMs);
+    this.stateful = new StatefulSessions({
+      hub,
+      logger: options.logger,
+      identity,
+      principalFor,
+      store: options.sessionStore ?? this.ownStore!,
+      idleMs: options.sessionIdleMs,
+      touchEveryMs: options.sessionTouchMs,
+    });
+    this.sessions = this.stateful.registry;
     this.modern = createMcpHandler((_ctx: McpRequestContext) => buildMcpServer(hub, identity, principalFor), {
       legacy: 'reject',
       maxRequestBodySize: options.maxBodyBytes,
@@ -73,7 +90,7 @@ export class HttpFront {
       if (change.prompts) this.modern.notify.promptsChanged();
     });
     hub.on('resourceUpdated', (uri) => {
-      this.sessions.notifyResourceUpdated(uri);
+      void this.stateful.notifyResourceUpdated(uri);
       this.modern.notify.resourceUpdated(uri);
     });
   }
@@ -100,7 +117,8 @@ export class HttpFront {
     clearInterval(this.idleSweeper);
     const until = Date.now() + drainMs;
     while (this.postsInFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
-    await this.sessions.closeAll();
+    await this.stateful.closeAll();
+    await this.ownStore?.close();
     await this.modern.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -146,35 +164,20 @@ export class HttpFront {
   }
 
   private async serveLegacySession(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const session = this.sessions.get(sessionId);
-    if (!session?.transport) throw new HttpError(404, -32001, 'Session not found');
-    session.lastActivity = Date.now();
-    await session.transport.handleRequest(req, res, body);
+    await this.stateful.serve(sessionId, req, res, body);
   }
 
   private async openLegacySession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       throw new HttpError(400, -32000, 'Bad Request: no valid session id (send initialize first)');
     }
-    const subscriptions = new Set<string>();
-    const server = buildMcpServer(this.options.hub, this.options.identity, this.options.principalFor, subscriptions);
-    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        this.sessions.add(id, { server, subscriptions, lastActivity: Date.now(), close: () => transport.close(), transport });
-        this.options.logger.debug({ session: id }, 'session opened');
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) this.sessions.remove(transport.sessionId);
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await this.stateful.open(req, res, body);
   }
 
   private async closeIdleSessions(): Promise<void> {
-    const closed = await this.sessions.closeIdle(this.options.sessionIdleMs);
-    if (closed > 0) this.options.logger.info({ closed }, 'idle sessions closed');
+    const { ended, released } = await this.stateful.sweep();
+    if (ended > 0) this.options.logger.info({ ended }, 'idle sessions ended');
+    if (released > 0) this.options.logger.debug({ released }, 'sessions served by other replicas released');
   }
 }
 

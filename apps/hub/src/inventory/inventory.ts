@@ -194,8 +194,9 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange] }> {
   }
 }
 
+/** Which lists differ; a missing manifest counts as one with empty lists (a connector that offers no prompts changes no prompt list by leaving). */
 function diff(before: Manifest | undefined, after: Manifest | undefined): InventoryChange {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const same = (a: unknown[] | undefined, b: unknown[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
   return {
     tools: !same(before?.tools, after?.tools),
     resources: !same(before?.resources, after?.resources) || !same(before?.resourceTemplates, after?.resourceTemplates),

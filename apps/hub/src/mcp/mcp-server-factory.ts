@@ -11,6 +11,12 @@ export interface ServerIdentity {
   instructions?: string;
 }
 
+/** Where a connection records its resource subscriptions (a `Set`, or a shared store behind one). */
+export interface ResourceSubscriptions {
+  add(uri: string): unknown;
+  delete(uri: string): unknown;
+}
+
 /** Resolves who is calling from the request context (bearer token, stdio user). */
 export type PrincipalResolver = (ctx: ServerContext) => Principal;
 
@@ -27,7 +33,7 @@ const CAPABILITIES = {
  * lists are precomputed by the hub. `subscriptions` receives the URIs this connection
  * subscribes to (2025 era; the SDK handles 2026 subscriptions inside `subscriptions/listen`).
  */
-export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, subscriptions?: Set<string>): Server {
+export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, subscriptions?: ResourceSubscriptions): Server {
   const server = new Server({ name: identity.name, version: identity.version }, { capabilities: CAPABILITIES, instructions: identity.instructions });
 
   server.setRequestHandler('tools/list', async (_request, ctx) => ({ tools: hub.listTools(principalFor(ctx)) as never }));
@@ -44,11 +50,11 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
   );
   server.setRequestHandler('resources/subscribe', async (request, ctx) => {
     await guard(() => hub.subscribeResource(request.params.uri, callOptions(ctx, principalFor)));
-    subscriptions?.add(request.params.uri);
+    await subscriptions?.add(request.params.uri);
     return {};
   });
   server.setRequestHandler('resources/unsubscribe', async (request) => {
-    subscriptions?.delete(request.params.uri);
+    await subscriptions?.delete(request.params.uri);
     return {};
   });
 

@@ -1,41 +1,43 @@
 import type { Server } from '@modelcontextprotocol/server';
-import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import type { InventoryChange } from '../inventory/inventory';
 
-/** One MCP connection the hub can push notifications to: a 2025 HTTP session or a stdio connection. */
+/** One MCP connection this process can push notifications to: a 2025 HTTP session or a stdio connection. */
 export interface McpSession {
   readonly server: Server;
-  /** Resource URIs the client subscribed to. */
+  /** Resource URIs the client subscribed to, as far as this process knows. */
   readonly subscriptions: Set<string>;
-  /** Present for HTTP sessions: requests carrying this session's id are handed to it. */
-  readonly transport?: NodeStreamableHTTPServerTransport;
   lastActivity: number;
-  /** Closes the transport (the session then removes itself). */
+  /** Closes the connection here (the session then removes itself); never ends a shared session. */
   close(): Promise<void>;
 }
 
 /**
- * Every push-capable session of this hub process, so inventory changes and resource updates
+ * Every push-capable session this process holds, so inventory changes and resource updates
  * reach them. 2026-era clients are sessionless and get the same events through the SDK's
  * `subscriptions/listen` (see http-front.ts).
  */
-export class SessionRegistry {
-  private readonly sessions = new Map<string, McpSession>();
+export class SessionRegistry<S extends McpSession = McpSession> {
+  private readonly sessions = new Map<string, S>();
 
-  add(id: string, session: McpSession): void {
+  add(id: string, session: S): void {
     this.sessions.set(id, session);
   }
 
-  get(id: string): McpSession | undefined {
+  get(id: string): S | undefined {
     return this.sessions.get(id);
   }
 
-  remove(id: string): void {
-    this.sessions.delete(id);
+  /** Removes `id`; with `session`, only while `id` still maps to that session. */
+  remove(id: string, session?: S): void {
+    if (!session || this.sessions.get(id) === session) this.sessions.delete(id);
   }
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  entries(): IterableIterator<[string, S]> {
+    return this.sessions.entries();
   }
 
   notifyListChanged(change: InventoryChange): void {
@@ -46,9 +48,14 @@ export class SessionRegistry {
     }
   }
 
-  notifyResourceUpdated(uri: string): void {
-    for (const session of this.sessions.values()) {
-      if (session.subscriptions.has(uri)) void session.server.sendResourceUpdated({ uri }).catch(() => undefined);
+  /**
+   * Sends `resources/updated` to the sessions subscribed to `uri`: those named in `subscribers`
+   * when given (the shared store's answer), else by each session's own `subscriptions`.
+   */
+  notifyResourceUpdated(uri: string, subscribers?: ReadonlySet<string>): void {
+    for (const [id, session] of this.sessions) {
+      const subscribed = subscribers ? subscribers.has(id) : session.subscriptions.has(uri);
+      if (subscribed) void session.server.sendResourceUpdated({ uri }).catch(() => undefined);
     }
   }
 

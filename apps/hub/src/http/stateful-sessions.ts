@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type Server } from '@modelcontextprotocol/server';
+import type { Hub } from '../hub';
+import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
+import { SessionRegistry, type McpSession } from '../mcp/session-registry';
+import { SessionStoreUnavailable, type SessionRecord, type SessionStore } from '../sessions/session-store';
+import { HttpError } from './read-json-body';
+import { toBodylessRequest, writeWebResponse } from './web-exchange';
+
+export interface StatefulSessionsOptions {
+  hub: Hub;
+  logger: Logger;
+  identity: ServerIdentity;
+  principalFor: PrincipalResolver;
+  store: SessionStore;
+  /** Sessions idle this long end. */
+  idleMs: number;
+  /** Most often a held session writes its last activity to the store. Default min(5 s, idleMs / 4). */
+  touchEveryMs?: number;
+}
+
+/** A 2025 session as this replica holds it: an SDK server and transport of its own. */
+export class HttpSession implements McpSession {
+  readonly subscriptions = new Set<string>();
+  lastActivity = Date.now();
+  lastTouched = Date.now();
+  /** GET streams open on this replica: a session with one stays held even while its requests go elsewhere. */
+  openStreams = 0;
+  /** False while the store lacks this session (created, or subscribed, during a store outage). */
+  stored = false;
+
+  constructor(
+    readonly record: SessionRecord,
+    readonly server: Server,
+    readonly transport: WebStandardStreamableHTTPServerTransport,
+  ) {}
+
+  get id(): string | undefined {
+    return this.transport.sessionId;
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
+
+/**
+ * The 2025-era sessions of one hub replica, shared with the other replicas through a
+ * {@link SessionStore}: a request carrying a session id this replica does not hold is served by
+ * rebuilding the session from the store (the client's `initialize` replayed through a fresh SDK
+ * transport that keeps the same id). A held session never waits on the store: its last activity
+ * is written at most every `touchEveryMs`, in the background. See docs/decisions/0002-shared-sessions.md.
+ */
+export class StatefulSessions {
+  readonly registry = new SessionRegistry<HttpSession>();
+  private readonly adopting = new Map<string, Promise<HttpSession>>();
+  private readonly touchEveryMs: number;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: StatefulSessionsOptions) {
+    this.logger = options.logger;
+    this.touchEveryMs = options.touchEveryMs ?? Math.min(5000, options.idleMs / 4);
+    options.store.onEnded((id) => void this.registry.get(id)?.close());
+    options.store.onRecovered((lost) => void this.restoreHeld(lost));
+  }
+
+  /** Opens a session for an `initialize` request and answers it. */
+  async open(req: IncomingMessage, res: ServerResponse, body: { params: SessionRecord['initialize'] }): Promise<void> {
+    const { protocolVersion, capabilities, clientInfo } = body.params;
+    const session = this.build({ initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now() });
+    await session.server.connect(session.transport);
+    await exchangeOn(session, req, res, body);
+  }
+
+  /** Serves a request of session `id`, rebuilding the session from the store if this replica does not hold it. */
+  async serve(id: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const session = this.registry.get(id) ?? (await this.adopt(id));
+    const now = Date.now();
+    session.lastActivity = now;
+    if (now - session.lastTouched >= this.touchEveryMs) {
+      session.lastTouched = now;
+      this.options.store.touch(id).catch(() => undefined);
+    }
+    await exchangeOn(session, req, res, body);
+  }
+
+  /**
+   * Sends `resources/updated` to the sessions with a GET stream on this replica that subscribed
+   * to `uri` on any replica (this replica's own knowledge while the store is unreachable).
+   */
+  async notifyResourceUpdated(uri: string): Promise<void> {
+    const listening = [...this.registry.entries()].filter(([, s]) => s.openStreams > 0).map(([id]) => id);
+    if (listening.length === 0) return;
+    let subscribers: Set<string>;
+    try {
+      subscribers = await this.options.store.subscribedAmong(uri, listening);
+    } catch {
+      subscribers = new Set(listening.filter((id) => this.registry.get(id)?.subscriptions.has(uri)));
+    }
+    this.registry.notifyResourceUpdated(uri, subscribers);
+  }
+
+  /**
+   * Ends sessions idle everywhere for longer than `idleMs`, and lets go of those idle here whose
+   * requests go to other replicas (unless a GET stream of theirs is open here).
+   */
+  async sweep(now = Date.now()): Promise<{ ended: number; released: number }> {
+    let ended = 0;
+    let released = 0;
+    for (const [id, session] of [...this.registry.entries()]) {
+      if (now - session.lastActivity <= this.options.idleMs) continue;
+      let idleFor: number | undefined;
+      try {
+        idleFor = await this.options.store.idleFor(id);
+      } catch {
+        continue; // cannot tell: keep it
+      }
+      if (idleFor !== undefined && idleFor <= this.options.idleMs) {
+        if (session.openStreams > 0) continue;
+        released++;
+      } else {
+        if (idleFor !== undefined) await this.options.store.end(id).catch(() => undefined);
+        ended++;
+      }
+      await session.close().catch(() => undefined);
+    }
+    return { ended, released };
+  }
+
+  /** Closes every session held here; the shared sessions live on for the other replicas. */
+  closeAll(): Promise<void> {
+    return this.registry.closeAll();
+  }
+
+  private build(record: SessionRecord, knownId?: string): HttpSession {
+    const subscriptions = {
+      add: async (uri: string) => {
+        session.subscriptions.add(uri);
+        await this.write(session, (id) => this.options.store.addSubscription(id, uri));
+      },
+      delete: async (uri: string) => {
+        session.subscriptions.delete(uri);
+        await this.write(session, (id) => this.options.store.removeSubscription(id, uri));
+      },
+    };
+    const server = buildMcpServer(this.options.hub, this.options.identity, this.options.principalFor, subscriptions);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: knownId ? () => knownId : () => randomUUID(),
+      ...(!knownId && { onsessioninitialized: (id: string) => this.opened(id, session) }),
+      onsessionclosed: (id) => this.end(id),
+    });
+    const session: HttpSession = new HttpSession(record, server, transport);
+    transport.onclose = () => {
+      if (transport.sessionId) this.registry.remove(transport.sessionId, session);
+    };
+    return session;
+  }
+
+  /** A new session: held here, then recorded in the store before the client learns its id. */
+  private async opened(id: string, session: HttpSession): Promise<void> {
+    this.registry.add(id, session);
+    try {
+      await this.options.store.create(id, session.record);
+      session.stored = true;
+    } catch (error) {
+      this.logger.warn({ session: id, err: error }, 'session store unreachable: session served by this replica only until it is back');
+    }
+    this.logger.debug({ session: id }, 'session opened');
+  }
+
+  private adopt(id: string): Promise<HttpSession> {
+    let pending = this.adopting.get(id);
+    if (!pending) {
+      pending = this.rebuild(id).finally(() => this.adopting.delete(id));
+      this.adopting.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async rebuild(id: string): Promise<HttpSession> {
+    let stored;
+    try {
+      stored = await this.options.store.get(id);
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailable) throw new HttpError(503, -32000, 'Session store unavailable; retry shortly');
+      this.logger.warn({ session: id, err: error }, 'unreadable session record');
+    }
+    if (!stored) throw new HttpError(404, -32001, 'Session not found');
+    const session = this.build(stored.record, id);
+    for (const uri of stored.subscriptions) session.subscriptions.add(uri);
+    session.stored = true;
+    await session.server.connect(session.transport);
+    await replayInitialize(session.transport, stored.record.initialize);
+    this.registry.add(id, session);
+    this.logger.debug({ session: id }, 'session adopted from the store');
+    return session;
+  }
+
+  /** DELETE from the client: the session ends on every replica. */
+  private async end(id: string): Promise<void> {
+    try {
+      await this.options.store.end(id);
+    } catch (error) {
+      this.logger.warn({ session: id, err: error }, 'session store unreachable: session ended on this replica only, it expires elsewhere');
+    }
+  }
+
+  private async write(session: HttpSession, change: (id: string) => Promise<void>): Promise<void> {
+    const id = session.id;
+    if (!id) return;
+    try {
+      await change(id);
+    } catch (error) {
+      session.stored = false;
+      this.logger.warn({ session: id, err: error }, 'session store unreachable: subscription kept by this replica until it is back');
+    }
+  }
+
+  /** After a store outage: put back what the store lost, or never got, from what this replica holds. */
+  private async restoreHeld(lost: boolean): Promise<void> {
+    let restored = 0;
+    for (const [id, session] of [...this.registry.entries()]) {
+      if (!lost && session.stored) continue;
+      try {
+        await this.options.store.restore(id, { record: session.record, subscriptions: [...session.subscriptions] });
+        session.stored = true;
+        restored++;
+      } catch (error) {
+        this.logger.warn({ err: error }, 'restoring sessions into the store failed; retried on its next recovery');
+        break;
+      }
+    }
+    if (restored > 0) this.logger.info({ restored, lost }, 'held sessions restored into the session store');
+  }
+}
+
+/**
+ * Initialises a fresh transport and server for a known session: the transport takes the id from
+ * its generator, the server the client's capabilities and protocol version; the answer is
+ * dropped. The SDK has no public way to adopt a session (typescript-sdk issue #1882).
+ */
+async function replayInitialize(transport: WebStandardStreamableHTTPServerTransport, params: SessionRecord['initialize']): Promise<void> {
+  const message = { jsonrpc: '2.0', id: 'mcp-hub-adopt', method: 'initialize', params };
+  const request = new Request('http://mcp-hub.internal/mcp', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+  });
+  const response = await transport.handleRequest(request, { parsedBody: message });
+  const text = await response.text();
+  if (!response.ok || !text.includes('"result"')) throw new Error(`replaying initialize failed (${response.status}): ${text.slice(0, 200)}`);
+}
+
+/** Serves one HTTP exchange on a session's transport. */
+async function exchangeOn(session: HttpSession, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  const stream = req.method === 'GET';
+  if (stream) session.openStreams++;
+  try {
+    const response = await session.transport.handleRequest(toBodylessRequest(req), {
+      parsedBody: body,
+      authInfo: (req as IncomingMessage & { auth?: AuthInfo }).auth,
+    });
+    await writeWebResponse(res, response);
+  } finally {
+    if (stream) session.openStreams--;
+  }
+}

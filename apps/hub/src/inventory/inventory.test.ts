@@ -1,0 +1,92 @@
+import { CONTRACT_VERSION, ManifestSchema, manifestDigest, type Manifest } from '@mcp-hub/connector-contract';
+import { Inventory, type InventoryChange } from './inventory';
+
+const annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+function manifest(id: string, tools: string[], extra: Partial<Manifest> = {}): Manifest {
+  return ManifestSchema.parse({
+    id,
+    version: '1.0.0',
+    contractVersion: CONTRACT_VERSION,
+    tools: tools.map((name) => ({ name, description: name, inputSchema: { type: 'object' }, annotations })),
+    ...extra,
+  });
+}
+
+describe('Inventory', () => {
+  let inventory: Inventory;
+  let changes: InventoryChange[];
+  beforeEach(() => {
+    inventory = new Inventory();
+    changes = [];
+    inventory.on('change', (c) => changes.push(c));
+  });
+
+  const announce = (instance: string, m: Manifest, at = 0) => inventory.announce(instance, m, manifestDigest(m), 1000, at);
+
+  it('publishes tools under qualified names and says which lists changed', () => {
+    announce('a1', manifest('alpha', ['get_x']));
+    expect(inventory.tools().map((t) => t.qualifiedName)).toEqual(['alpha_get_x']);
+    expect(inventory.tool('alpha_get_x')?.connector).toBe('alpha');
+    expect(changes).toEqual([{ tools: true, resources: false, prompts: false }]);
+  });
+
+  it('does not signal a change when a second replica announces the same manifest', () => {
+    const m = manifest('alpha', ['get_x']);
+    announce('a1', m);
+    announce('a2', m);
+    expect(changes).toHaveLength(1);
+    expect(inventory.instanceCount('alpha')).toBe(2);
+  });
+
+  it('keeps a connector until its last replica leaves', () => {
+    const m = manifest('alpha', ['get_x']);
+    announce('a1', m);
+    announce('a2', m);
+    inventory.remove('alpha', 'a1');
+    expect(inventory.tools()).toHaveLength(1);
+    inventory.remove('alpha', 'a2');
+    expect(inventory.tools()).toHaveLength(0);
+    expect(changes.at(-1)).toEqual({ tools: true, resources: false, prompts: false });
+  });
+
+  it('expires replicas after three missed heartbeats, not before', () => {
+    const m = manifest('alpha', ['get_x']);
+    announce('a1', m, 0);
+    expect(inventory.expire(2999)).toEqual([]);
+    expect(inventory.heartbeat('alpha', 'a1', manifestDigest(m), 2999)).toBe(true);
+    expect(inventory.expire(5000)).toEqual([]);
+    expect(inventory.expire(6000)).toEqual([{ connector: 'alpha', instanceId: 'a1' }]);
+    expect(inventory.connectorIds()).toEqual([]);
+  });
+
+  it('reports a heartbeat from an unknown replica or digest so the hub asks for discovery', () => {
+    const m = manifest('alpha', ['get_x']);
+    expect(inventory.heartbeat('alpha', 'a1', manifestDigest(m))).toBe(false);
+    announce('a1', m);
+    expect(inventory.heartbeat('alpha', 'a1', '0'.repeat(64))).toBe(false);
+  });
+
+  it('replaces the manifest when a replica announces a new version (rolling upgrade)', () => {
+    announce('a1', manifest('alpha', ['get_x']));
+    announce('a2', manifest('alpha', ['get_x', 'get_y']));
+    expect(inventory.tools().map((t) => t.qualifiedName)).toEqual(['alpha_get_x', 'alpha_get_y']);
+  });
+
+  it('refuses an incompatible contract major and unusable templates', () => {
+    expect(announce('f1', { ...manifest('future', ['x']), contractVersion: '2.0.0' })).toMatchObject({ accepted: false });
+    const bad = manifest('broken', ['x'], { resourceTemplates: [{ uriTemplate: 'x://{unclosed', name: 't' }] });
+    expect(announce('b1', bad)).toMatchObject({ accepted: false });
+    expect(inventory.connectorIds()).toEqual([]);
+  });
+
+  it('routes resource URIs to their owner: exact resources first, then templates', () => {
+    announce('a1', manifest('alpha', [], { resources: [{ uri: 'alpha://status', name: 's' }], resourceTemplates: [{ uriTemplate: 'shared://{id}', name: 't' }] }));
+    announce('b1', manifest('beta', [], { resources: [{ uri: 'shared://special', name: 's' }] }));
+    expect(inventory.resourceOwner('alpha://status')).toBe('alpha');
+    expect(inventory.resourceOwner('shared://special')).toBe('beta');
+    expect(inventory.resourceOwner('shared://42')).toBe('alpha');
+    expect(inventory.resourceOwner('nobody://x')).toBeUndefined();
+    expect(inventory.templateOwner('shared://{id}')).toBe('alpha');
+  });
+});

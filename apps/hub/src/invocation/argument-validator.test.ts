@@ -1,0 +1,51 @@
+import type { ToolDescriptor } from '@mcp-hub/connector-contract';
+import { ArgumentValidator } from './argument-validator';
+
+const descriptor = (inputSchema: Record<string, unknown>): ToolDescriptor => ({
+  name: 'do_it',
+  description: 'x',
+  inputSchema: { type: 'object', ...inputSchema },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  execution: 'sync',
+  scopes: [],
+});
+
+describe('ArgumentValidator', () => {
+  const validator = new ArgumentValidator();
+  const tool = descriptor({
+    properties: { id: { type: 'integer', minimum: 1 }, tags: { type: 'array', items: { type: 'string' } } },
+    required: ['id'],
+    additionalProperties: false,
+  });
+
+  it('accepts valid arguments', () => {
+    expect(validator.check(tool, { id: 3, tags: ['a'] })).toBeUndefined();
+  });
+
+  it.each([
+    [{}, 'missing the required property "id"'],
+    [{ id: 0 }, '"id" must be >= 1'],
+    [{ id: 1, extra: true }, 'unexpected property "extra"'],
+    [{ id: 1, tags: [1] }, '"tags.0" must be string'],
+  ])('explains %j', (args, expected) => {
+    expect(validator.check(tool, args)).toContain(expected);
+  });
+
+  it('supports JSON Schema 2020-12 keywords', () => {
+    const tuple = descriptor({ properties: { pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], items: false } } });
+    expect(validator.check(tuple, { pair: ['a', 1] })).toBeUndefined();
+    expect(validator.check(tuple, { pair: ['a', 1, 2] })).toBeDefined();
+  });
+
+  it('reports an unusable schema as a tool error instead of throwing', () => {
+    const broken = descriptor({ properties: { x: { type: 'no-such-type' } } });
+    expect(validator.check(broken, { x: 1 })).toMatch(/input schema cannot be used/);
+  });
+
+  it('compiles each descriptor once', () => {
+    const fresh = new ArgumentValidator();
+    const compile = jest.spyOn((fresh as unknown as { ajv: { compile: (s: unknown) => unknown } }).ajv, 'compile');
+    for (let i = 0; i < 5; i++) fresh.check(tool, { id: i + 1 });
+    expect(compile).toHaveBeenCalledTimes(1);
+  });
+});
