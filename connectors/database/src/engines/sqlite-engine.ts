@@ -182,7 +182,7 @@ export class SqliteEngine implements Engine {
         "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
       );
       const columns = await all(
-        "SELECT m.name AS t, p.name, p.type, p.\"notnull\" AS notnull, p.dflt_value AS def, p.pk FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') ORDER BY m.name, p.cid",
+        "SELECT m.name AS t, p.name, p.type, p.\"notnull\" AS nn, p.dflt_value AS def, p.pk FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') ORDER BY m.name, p.cid",
       );
       const foreignKeys = await all(
         "SELECT m.name AS t, f.id, f.\"table\" AS rt, f.\"from\" AS col, f.\"to\" AS rc FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
@@ -199,7 +199,7 @@ export class SqliteEngine implements Engine {
       for (const row of columns) {
         const table = tables.get(String(row['t']));
         if (!table) continue;
-        table.columns.push({ name: String(row['name']), type: String(row['type'] || 'any'), nullable: Number(row['notnull']) === 0 && Number(row['pk']) === 0, default: row['def'] === null ? null : String(row['def']) });
+        table.columns.push({ name: String(row['name']), type: String(row['type'] || 'any'), nullable: Number(row['nn']) === 0 && Number(row['pk']) === 0, default: row['def'] === null ? null : String(row['def']) });
         if (Number(row['pk']) > 0) pk.set(table.name, [...(pk.get(table.name) ?? []), [Number(row['pk']), String(row['name'])]]);
       }
       for (const [name, keys] of pk) tables.get(name)!.primaryKey = keys.sort((a, b) => a[0] - b[0]).map(([, column]) => column);

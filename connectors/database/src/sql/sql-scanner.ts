@@ -18,6 +18,12 @@ export interface ScannedSql {
   executableComment: boolean;
   /** Named placeholders (`:name`) outside strings, in order of appearance, with their offsets in {@link text}. */
   placeholders: Array<{ name: string; start: number; end: number }>;
+  /**
+   * {@link text} with every native placeholder (`$1` on PostgreSQL, `?` elsewhere) replaced by the
+   * literal `0`, for the SQL parser only: a bound value is data, so the statement's structure is
+   * the same, and the parser accepts placeholders where it would not otherwise (`LIMIT ?`).
+   */
+  parseText: string;
 }
 
 export class SqlScanError extends Error {
@@ -33,6 +39,7 @@ export class SqlScanError extends Error {
  */
 export function scanSql(sql: string, dialect: EngineKind): ScannedSql {
   let out = '';
+  const native: number[] = [];
   const words: ScannedWord[] = [];
   const placeholders: ScannedSql['placeholders'] = [];
   let statements = 0;
@@ -97,6 +104,15 @@ export function scanSql(sql: string, dialect: EngineKind): ScannedSql {
       }
     }
 
+    if ((c === '?' && dialect !== 'postgres') || (c === '$' && dialect === 'postgres' && /[0-9]/.test(next ?? ''))) {
+      const match = c === '?' ? '?' : /^\$[0-9]+/.exec(sql.slice(i, i + 12))![0];
+      native.push(out.length, match.length);
+      content(match);
+      i += match.length;
+      pendingCalls.length = 0;
+      continue;
+    }
+
     if (c === ';') {
       if (statementHasContent) statements++;
       statementHasContent = false;
@@ -131,9 +147,17 @@ export function scanSql(sql: string, dialect: EngineKind): ScannedSql {
     i++;
   }
   if (statementHasContent) statements++;
+  let parseOut = '';
+  let at = 0;
+  for (let k = 0; k < native.length; k += 2) {
+    parseOut += out.slice(at, native[k]) + '0'.padEnd(native[k + 1]!, ' ');
+    at = native[k]! + native[k + 1]!;
+  }
+  parseOut += out.slice(at);
   const lead = out.length - out.trimStart().length;
   const text = out.replace(/[\s;]+$/, '').trim();
-  return { text, words, statements, executableComment, placeholders: placeholders.map((p) => ({ ...p, start: p.start - lead, end: p.end - lead })) };
+  const parseText = parseOut.slice(lead, lead + text.length);
+  return { text, parseText, words, statements, executableComment, placeholders: placeholders.map((p) => ({ ...p, start: p.start - lead, end: p.end - lead })) };
 }
 
 function skipBlockComment(sql: string, start: number, nested: boolean): number {

@@ -106,7 +106,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
 
   let ast: unknown;
   try {
-    ast = parser.astify(scanned.text, { database: DIALECT[engine] });
+    ast = parser.astify(scanned.parseText, { database: DIALECT[engine] });
   } catch (error) {
     const detail = String((error as Error).message ?? '').slice(0, 160);
     throw new StatementRejectedError(`The statement could not be parsed, so it is refused (${detail}). Use plain SQL syntax.`);
@@ -143,7 +143,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
   });
 
   const tables: TableReference[] = [];
-  for (const entry of safeTableList(scanned.text, engine)) {
+  for (const entry of safeTableList(scanned.parseText, engine)) {
     const [, schema, name] = entry.split('::');
     if (!name) continue;
     const qualified = schema && schema !== 'null' ? schema : null;

@@ -1,0 +1,235 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { databaseModule } from '../src';
+import { sqliteBypassCases } from './bypass-cases';
+import { call, directoryChecksum, startConnector, structured, tempDir, type RunningConnector } from './support';
+
+describe('database connector on SQLite (embedded demo)', () => {
+  const temp = tempDir('mcp-db-sqlite-');
+  const dataDir = join(temp.dir, 'data');
+  const demoPath = join(dataDir, 'database', 'demo.sqlite');
+  let connector: RunningConnector;
+
+  beforeAll(async () => {
+    const embedded = databaseModule.embeddedConfig(dataDir) as { sources: Array<Record<string, unknown>> };
+    embedded.sources[0]!['statementTimeoutMs'] = 1000;
+    connector = await startConnector(embedded as never);
+  });
+  afterAll(async () => {
+    await connector?.stop();
+    temp.remove();
+  });
+
+  it('creates and seeds the demo database under the data dir', () => {
+    expect(existsSync(demoPath)).toBe(true);
+    expect(connector.logs.join('')).toContain('created the demo database');
+  });
+
+  it('registers no write tool for a read-only source', () => {
+    const tools = [...connector.harness.service.connector.tools.keys()];
+    expect(tools).toEqual(['list_sources', 'search_objects', 'run_query', 'explain_query']);
+    for (const tool of connector.harness.service.connector.manifest.tools) {
+      expect(tool.annotations.readOnlyHint).toBe(true);
+      expect(tool.outputSchema).toBeDefined();
+    }
+  });
+
+  it('lists the demo source as read-only', async () => {
+    const result = await structured(connector.harness, 'list_sources', {});
+    expect(result['sources']).toEqual([expect.objectContaining({ name: 'demo', engine: 'sqlite', mode: 'read-only', warnings: [] })]);
+  });
+
+  it('finds tables, columns and indexes by pattern, with paging', async () => {
+    const tables = await structured(connector.harness, 'search_objects', { object_type: 'table', detail: 'summary' });
+    expect(tables['objects'].map((o: { name: string }) => o.name)).toEqual(['customers', 'order_items', 'orders', 'products', 'support_tickets']);
+    expect(tables['objects'][0]).toEqual(expect.objectContaining({ kind: 'table', rowEstimate: 60 }));
+    expect(tables['untrusted']).toBe(true);
+    const columns = await structured(connector.harness, 'search_objects', { object_type: 'column', pattern: '%_cents' });
+    expect(columns['objects']).toContainEqual({ schema: 'main', table: 'orders', name: 'total_cents' });
+    const page1 = await structured(connector.harness, 'search_objects', { object_type: 'column', limit: 5 });
+    expect(page1['objects']).toHaveLength(5);
+    expect(page1['truncated']).toBe(true);
+    const page2 = await structured(connector.harness, 'search_objects', { object_type: 'column', limit: 5, cursor: page1['nextCursor'] });
+    expect(page2['objects'][0]).not.toEqual(page1['objects'][0]);
+    const views = await structured(connector.harness, 'search_objects', { object_type: 'view', detail: 'full' });
+    expect(views['objects'][0]).toEqual(expect.objectContaining({ name: 'customer_revenue', kind: 'view' }));
+    const indexes = await structured(connector.harness, 'search_objects', { object_type: 'index', pattern: 'orders%' });
+    expect(indexes['objects'].map((o: { name: string }) => o.name)).toContain('orders_customer_id');
+  });
+
+  it('runs a query with bound parameters and returns typed columns, rows and a text table', async () => {
+    const outcome = await call(connector.harness, 'run_query', {
+      sql: 'SELECT id, name, country FROM customers WHERE country = ? ORDER BY id LIMIT 3',
+      params: ['DE'],
+    });
+    if (!outcome.ok) throw new Error(outcome.message);
+    const result = outcome.result.structuredContent as Record<string, any>;
+    expect(result['columns']).toEqual([
+      { name: 'id', type: 'INTEGER' },
+      { name: 'name', type: 'TEXT' },
+      { name: 'country', type: 'TEXT' },
+    ]);
+    expect(result['rows'].every((row: unknown[]) => row[2] === 'DE')).toBe(true);
+    expect(result).toEqual(expect.objectContaining({ untrusted: true, source: 'database:demo', truncated: false, statementType: 'select' }));
+    expect((outcome.result.content[0] as { text: string }).text).toMatch(/^id \| name \| country\n/);
+  });
+
+  it('reports truncation exactly: N rows of N is not truncated, N of N+1 is', async () => {
+    const exact = await structured(connector.harness, 'run_query', { sql: 'SELECT id FROM customers', max_rows: 60 });
+    expect(exact['rowCount']).toBe(60);
+    expect(exact['truncated']).toBe(false);
+    const cut = await structured(connector.harness, 'run_query', { sql: 'SELECT id FROM customers', max_rows: 59 });
+    expect(cut['rowCount']).toBe(59);
+    expect(cut['truncated']).toBe(true);
+    expect(cut['truncatedBy']).toBe('max_rows');
+    expect(cut['hint']).toMatch(/filters/);
+  });
+
+  it('explains a query without running it', async () => {
+    const result = await structured(connector.harness, 'explain_query', { sql: 'SELECT * FROM orders WHERE customer_id = ?', params: [1] });
+    expect(JSON.stringify(result['plan'])).toMatch(/orders_customer_id/);
+  });
+
+  it('stops a runaway query at the statement timeout and keeps serving', async () => {
+    const started = Date.now();
+    const outcome = await call(connector.harness, 'run_query', {
+      sql: 'WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r',
+    });
+    expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'timeout' }));
+    expect(Date.now() - started).toBeLessThan(4000);
+    const after = await structured(connector.harness, 'run_query', { sql: 'SELECT count(*) AS n FROM orders' });
+    expect(after['rows']).toEqual([[240]]);
+  });
+
+  it('serves the schema and table resources and the explore prompt', async () => {
+    const schema = await connector.harness.readResource('db://demo/schema');
+    const body = JSON.parse((schema.contents[0] as { text: string }).text);
+    expect(body.untrusted).toBe(true);
+    expect(body.schemas[0].tables.map((t: { name: string }) => t.name)).toContain('support_tickets');
+    const table = await connector.harness.readResource('db://demo/tables/orders');
+    const orders = JSON.parse((table.contents[0] as { text: string }).text);
+    expect(orders).toEqual(expect.objectContaining({ name: 'orders', primaryKey: ['id'], rowEstimate: 240 }));
+    expect(orders.foreignKeys).toEqual([{ columns: ['customer_id'], referencedSchema: 'main', referencedTable: 'customers', referencedColumns: ['id'] }]);
+    const completion = await connector.harness.complete({ type: 'resource', uriTemplate: 'db://{source}/tables/{table}' }, { name: 'table', value: 'ord' });
+    expect(completion.values).toEqual(['order_items', 'orders']);
+    const prompt = await connector.harness.getPrompt('explore_database', { question: 'Which country buys most?' });
+    expect((prompt.messages[0]!.content as { text: string }).text).toMatch(/search_objects[\s\S]*run_query[\s\S]*Which country/);
+  });
+
+  it('refuses system catalogs', async () => {
+    const outcome = await call(connector.harness, 'run_query', { sql: 'SELECT * FROM sqlite_schema' });
+    expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'forbidden' }));
+  });
+
+  describe('bypass attempts', () => {
+    const attach = join(temp.dir, 'data', 'database', 'pwned.sqlite');
+    const cases = sqliteBypassCases(attach);
+    it.each(['run_query', 'explain_query'])('%s refuses every bypass class and the database files never change', async (tool) => {
+      const before = directoryChecksum(join(dataDir, 'database'));
+      const wrote: string[] = [];
+      for (const testCase of cases) {
+        const outcome = await call(connector.harness, tool, { sql: testCase.sql });
+        if (!testCase.harmless && outcome.ok) wrote.push(`${testCase.class}: ${testCase.sql} was accepted`);
+        if (!outcome.ok) expect(outcome.kind).not.toBe('internal');
+        if (directoryChecksum(join(dataDir, 'database')) !== before) wrote.push(`${testCase.class}: ${testCase.sql} changed the files`);
+      }
+      expect(wrote).toEqual([]);
+      expect(existsSync(attach)).toBe(false);
+    });
+  });
+});
+
+describe('database connector on a read-write SQLite source', () => {
+  const temp = tempDir('mcp-db-sqlite-rw-');
+  let connector: RunningConnector;
+
+  beforeAll(async () => {
+    const seeded = join(temp.dir, 'seed', 'demo.sqlite');
+    await startConnector({ sources: [{ name: 'seed', engine: 'sqlite', connection: { path: seeded, createDemo: true } }] }).then((c) => c.stop());
+    copyFileSync(seeded, join(temp.dir, 'shop.sqlite'));
+    connector = await startConnector({
+      sources: [
+        { name: 'shop', engine: 'sqlite', mode: 'read-write', connection: { path: join(temp.dir, 'shop.sqlite') }, redactColumns: ['^email$'] },
+      ],
+      customTools: [
+        {
+          name: 'tickets_by_status',
+          description: 'Support tickets with a status',
+          source: 'shop',
+          statement: 'SELECT id, subject, status FROM support_tickets WHERE status = :status ORDER BY id LIMIT :limit',
+          parameters: [
+            { name: 'status', type: 'string', enum: ['open', 'pending', 'solved', 'closed'] },
+            { name: 'limit', type: 'integer', minimum: 1, maximum: 50, default: 10 },
+          ],
+        },
+        {
+          name: 'close_ticket',
+          description: 'Closes one support ticket',
+          source: 'shop',
+          statement: "UPDATE support_tickets SET status = 'closed', closed_at = :at WHERE id = :id",
+          parameters: [
+            { name: 'id', type: 'integer', minimum: 1 },
+            { name: 'at', type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+          ],
+          destructive: false,
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await connector?.stop();
+    temp.remove();
+  });
+
+  it('registers execute_statement as destructive and custom tools with honest hints', () => {
+    const tools = Object.fromEntries(connector.harness.service.connector.manifest.tools.map((t) => [t.name, t]));
+    expect(tools['execute_statement']!.annotations).toEqual(expect.objectContaining({ readOnlyHint: false, destructiveHint: true }));
+    expect(tools['tickets_by_status']!.annotations.readOnlyHint).toBe(true);
+    expect(tools['close_ticket']!.annotations).toEqual(expect.objectContaining({ readOnlyHint: false, destructiveHint: false }));
+    expect(tools['tickets_by_status']!.inputSchema).toEqual(expect.objectContaining({ properties: expect.objectContaining({ limit: expect.objectContaining({ maximum: 50 }) }) }));
+  });
+
+  it('executes a statement, reports its type, and replays it by idempotency key', async () => {
+    const args = { sql: 'UPDATE products SET stock = stock + 1 WHERE category = ?', params: ['gear'], idempotency_key: 'restock-gear-0001' };
+    const first = await structured(connector.harness, 'execute_statement', args);
+    expect(first).toEqual(expect.objectContaining({ statementType: 'update', rowsAffected: 4, replayed: false }));
+    const again = await structured(connector.harness, 'execute_statement', args);
+    expect(again).toEqual(expect.objectContaining({ rowsAffected: 4, replayed: true }));
+    const different = await call(connector.harness, 'execute_statement', { ...args, params: ['bags'] });
+    expect(different).toEqual(expect.objectContaining({ ok: false, kind: 'conflict' }));
+  });
+
+  it('refuses ATTACH, PRAGMA and file functions even on a read-write source', async () => {
+    for (const sql of [`ATTACH '${join(temp.dir, 'x.db')}' AS x`, 'PRAGMA query_only = OFF', "SELECT load_extension('x')", 'COMMIT']) {
+      const outcome = await call(connector.harness, 'execute_statement', { sql });
+      expect(outcome).toEqual(expect.objectContaining({ ok: false, kind: 'forbidden' }));
+    }
+  });
+
+  it('runs custom tools with validated parameters', async () => {
+    const open = await structured(connector.harness, 'tickets_by_status', { status: 'open', limit: 3 });
+    expect(open['rows'].length).toBeLessThanOrEqual(3);
+    expect(open['rows'].every((row: unknown[]) => row[2] === 'open')).toBe(true);
+    const bad = await call(connector.harness, 'tickets_by_status', { status: 'deleted' });
+    expect(bad).toEqual(expect.objectContaining({ ok: false, kind: 'invalid_arguments' }));
+    const id = open['rows'][0][0];
+    const closed = await structured(connector.harness, 'close_ticket', { id, at: '2025-12-01' });
+    expect(closed).toEqual(expect.objectContaining({ statementType: 'update', rowsAffected: 1 }));
+    const check = await structured(connector.harness, 'run_query', { sql: 'SELECT status FROM support_tickets WHERE id = ?', params: [id] });
+    expect(check['rows']).toEqual([['closed']]);
+  });
+
+  it('redacts configured columns and refuses to compute on them', async () => {
+    const result = await structured(connector.harness, 'run_query', { sql: 'SELECT id, email FROM customers ORDER BY id LIMIT 2' });
+    expect(result['rows']).toEqual([
+      [1, '[redacted]'],
+      [2, '[redacted]'],
+    ]);
+    expect(result['redactedColumns']).toEqual(['email']);
+    const star = await structured(connector.harness, 'run_query', { sql: 'SELECT * FROM customers LIMIT 1' });
+    expect(star['rows'][0][2]).toBe('[redacted]');
+    for (const sql of ["SELECT id FROM customers WHERE email LIKE 'a%'", 'SELECT upper(email) FROM customers', 'SELECT email AS e FROM customers']) {
+      expect(await call(connector.harness, 'run_query', { sql })).toEqual(expect.objectContaining({ ok: false, kind: 'forbidden' }));
+    }
+  });
+});
