@@ -382,7 +382,7 @@ describe('NATS users and permissions', () => {
       for (const subject of [subjects.invoke(id, 'some_tool'), subjects.resourceRead(id), subjects.resourceSubscribe(id), subjects.promptGet(id), subjects.complete(id), subjects.cancel(id), subjects.discover()]) {
         expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: true });
       }
-      for (const subject of [subjects.announce(), subjects.heartbeat(), subjects.goodbye(), subjects.hubProgress('hub-0a1b2c3d'), subjects.resourceUpdated(id), '_INBOX.abc123.7']) {
+      for (const subject of [subjects.announce(), subjects.heartbeat(), subjects.goodbye(), subjects.hubEvents('hub-0a1b2c3d'), subjects.resourceUpdated(id), '_INBOX.abc123.7']) {
         expect({ publish: subject, allowed: permits(user().publish, subject) }).toEqual({ publish: subject, allowed: true });
       }
     });
@@ -396,8 +396,8 @@ describe('NATS users and permissions', () => {
       }
     });
 
-    it("may not read replies or other hubs' progress", () => {
-      for (const subject of ['_INBOX.abc123.7', subjects.hubProgress('hub-0a1b2c3d'), subjects.announce()]) {
+    it("may not read replies or other hubs' events", () => {
+      for (const subject of ['_INBOX.abc123.7', subjects.hubEvents('hub-0a1b2c3d'), subjects.announce()]) {
         expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: false });
       }
     });
@@ -409,15 +409,15 @@ describe('NATS users and permissions', () => {
       for (const subject of subjectsOf(id).filter((s) => s !== subjects.resourceUpdated(id))) expect(permits(hub.publish, subject)).toBe(true);
       expect(permits(hub.subscribe, subjects.resourceUpdated(id))).toBe(true);
     }
-    for (const subject of [subjects.announce(), subjects.heartbeat(), subjects.goodbye(), subjects.hubProgress('hub-0a1b2c3d'), '_INBOX.abc123.7']) expect(permits(hub.subscribe, subject)).toBe(true);
+    for (const subject of [subjects.announce(), subjects.heartbeat(), subjects.goodbye(), subjects.hubEvents('hub-0a1b2c3d'), '_INBOX.abc123.7']) expect(permits(hub.subscribe, subject)).toBe(true);
     expect(permits(hub.publish, subjects.discover())).toBe(true);
   });
 
   it('the matcher follows NATS wildcard rules', () => {
     expect(subjectMatches('mcphub.v1.>', 'mcphub.v1.a.b')).toBe(true);
     expect(subjectMatches('mcphub.v1.>', 'mcphub.v1')).toBe(false);
-    expect(subjectMatches('mcphub.v1.hub.*.progress', 'mcphub.v1.hub.x.progress')).toBe(true);
-    expect(subjectMatches('mcphub.v1.hub.*.progress', 'mcphub.v1.hub.x.y.progress')).toBe(false);
+    expect(subjectMatches('mcphub.v1.hub.*.events', 'mcphub.v1.hub.x.events')).toBe(true);
+    expect(subjectMatches('mcphub.v1.hub.*.events', 'mcphub.v1.hub.x.y.events')).toBe(false);
     expect(subjectMatches('a.b', 'a.b.c')).toBe(false);
   });
 });

@@ -70,6 +70,10 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.logger = options.logger;
     this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, sweepMs: options.sweepMs });
     this.invoker = new BusInvoker({ bus: options.bus, hubId: options.hubId, logger: options.logger, defaultTimeoutMs: options.callTimeoutMs });
+    this.inventory.on('replicaLost', (connector, instanceId) => {
+      const failed = this.invoker.replicaLost(connector, instanceId);
+      if (failed > 0) this.logger.warn({ connector, instanceId, failed }, 'replica lost with calls in flight');
+    });
     this.inventory.on('change', (change) => {
       if (change.tools) this.listedTools = this.inventory.tools().map(toListedTool);
       this.emit('listChanged', change);
@@ -115,14 +119,19 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     const tool = this.visibleTool(name, options.principal);
     const invalid = this.validator.check(tool.descriptor, args);
     if (invalid) return errorResult(invalid);
+    const subject = subjects.invoke(tool.connector, tool.descriptor.name);
+    const body = { tool: tool.descriptor.name, arguments: args };
+    const deadline = Date.now() + (this.options.callTimeoutMs ?? 30_000);
     try {
-      const outcome = await this.invoker.invoke(
-        tool.connector,
-        subjects.invoke(tool.connector, tool.descriptor.name),
-        { tool: tool.descriptor.name, arguments: args },
-        ToolResultSchema,
-        options,
-      );
+      let outcome;
+      try {
+        outcome = await this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, { ...options, deadline });
+      } catch (error) {
+        // A replica that died mid-call may or may not have acted: only an idempotent tool is safe to send again.
+        if (!(error instanceof HubLocalError && error.kind === 'replica_lost' && tool.descriptor.annotations.idempotentHint)) throw error;
+        this.logger.info({ tool: name, detail: error.detail }, 'retrying an idempotent call on another replica');
+        outcome = await this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, { ...options, deadline });
+      }
       return outcome.ok ? outcome.value : errorResult(connectorMessage(outcome.error));
     } catch (error) {
       return errorResult(this.hubLocalMessage(error, name));

@@ -53,12 +53,11 @@ describe('hub facing a faulty connector', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
   });
 
-  it('reports a tool nobody serves as unavailable at once, not after the deadline', async () => {
+  it('reports a tool nobody serves as unavailable (no responders), not as a timeout', async () => {
     const client = await fixture.client();
-    const started = Date.now();
     const result = await client.callTool({ name: 'rogue_absent', arguments: {} });
-    expect(result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('unavailable') }] });
-    expect(Date.now() - started).toBeLessThan(300);
+    // The message tells the two apart: a timeout would say "did not answer in time".
+    expect(result).toMatchObject({ isError: true, content: [{ text: 'The rogue connector is unavailable right now. Try again in a moment.' }] });
   });
 
   it('ignores malformed and incompatible announcements', async () => {

@@ -8,7 +8,7 @@ export {
   parseQualifiedName,
 } from './names';
 export type { ConnectorId, ToolName } from './names';
-export { SUBJECT_PREFIX, subjects, connectorQueueGroup, isHubProgressSubject } from './subjects';
+export { SUBJECT_PREFIX, subjects, connectorQueueGroup, isHubEventsSubject } from './subjects';
 export { headers } from './headers';
 export {
   ObjectJsonSchema,
@@ -48,7 +48,7 @@ export {
   PromptGetResultSchema,
   CompletionResultSchema,
   ReplySchema,
-  ProgressMessageSchema,
+  HubEventSchema,
   CancelMessageSchema,
   ResourceUpdatedSchema,
 } from './invocation';
@@ -64,7 +64,7 @@ export type {
   PromptGetResult,
   CompletionResult,
   Reply,
-  ProgressMessage,
+  HubEvent,
   CancelMessage,
   ResourceUpdated,
 } from './invocation';

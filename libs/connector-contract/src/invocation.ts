@@ -17,8 +17,10 @@ const RequestEnvelope = z.object({
   deadline: z.number().int().positive(),
   principal: PrincipalSchema,
   traceparent: z.string().max(100).optional(),
-  /** Where to publish progress; present only when the MCP client asked for progress. */
-  progressSubject: z.string().max(200).optional(),
+  /** Where to publish this invocation's {@link HubEventSchema} events (the calling hub's inbox). */
+  eventsSubject: z.string().max(200).optional(),
+  /** True when the MCP client asked for progress; otherwise `progress()` in the handler is a no-op. */
+  wantsProgress: z.boolean().optional(),
 });
 
 export const InvocationRequestSchema = RequestEnvelope.extend({
@@ -84,14 +86,22 @@ export const ReplySchema = z.discriminatedUnion('status', [
 ]);
 export type Reply = z.infer<typeof ReplySchema>;
 
-/** Published by a connector while a handler runs. */
-export const ProgressMessageSchema = z.object({
-  invocationId: z.string().max(64),
-  progress: z.number().finite(),
-  total: z.number().finite().optional(),
-  message: z.string().max(1000).optional(),
-});
-export type ProgressMessage = z.infer<typeof ProgressMessageSchema>;
+/**
+ * Published by a connector replica to the calling hub's events subject: `started` as soon as a
+ * replica takes an invocation (so the hub knows whose loss would orphan it), `progress` while the
+ * handler runs.
+ */
+export const HubEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), invocationId: z.string().max(64), instanceId: z.string().max(64) }),
+  z.object({
+    type: z.literal('progress'),
+    invocationId: z.string().max(64),
+    progress: z.number().finite(),
+    total: z.number().finite().optional(),
+    message: z.string().max(1000).optional(),
+  }),
+]);
+export type HubEvent = z.infer<typeof HubEventSchema>;
 
 /** Published by the hub when the client cancels (MCP `notifications/cancelled`) or the deadline passes. */
 export const CancelMessageSchema = z.object({

@@ -1,5 +1,5 @@
 import { InvalidNameError } from './names';
-import { connectorQueueGroup, isHubProgressSubject, subjects } from './subjects';
+import { connectorQueueGroup, isHubEventsSubject, subjects } from './subjects';
 
 describe('subjects', () => {
   it('builds versioned subjects from validated names', () => {
@@ -7,7 +7,7 @@ describe('subjects', () => {
     expect(subjects.resourceRead('helpdesk')).toBe('mcphub.v1.helpdesk.resource.read');
     expect(subjects.cancel('helpdesk')).toBe('mcphub.v1.helpdesk.cancel');
     expect(subjects.announce()).toBe('mcphub.v1.registry.announce');
-    expect(subjects.hubProgress('hub-1')).toBe('mcphub.v1.hub.hub-1.progress');
+    expect(subjects.hubEvents('hub-1')).toBe('mcphub.v1.hub.hub-1.events');
     expect(connectorQueueGroup('helpdesk')).toBe('mcphub.helpdesk');
   });
 
@@ -20,10 +20,10 @@ describe('subjects', () => {
     expect(() => subjects.invoke('helpdesk', bad)).toThrow(InvalidNameError);
   });
 
-  it('recognises only real hub progress subjects', () => {
-    expect(isHubProgressSubject(subjects.hubProgress('abc-1'))).toBe(true);
-    expect(isHubProgressSubject('mcphub.v1.hub.>.progress')).toBe(false);
-    expect(isHubProgressSubject('mcphub.v1.helpdesk.invoke.get')).toBe(false);
-    expect(isHubProgressSubject('mcphub.v1.hub.a.b.progress')).toBe(false);
+  it('recognises only real hub event subjects', () => {
+    expect(isHubEventsSubject(subjects.hubEvents('abc-1'))).toBe(true);
+    expect(isHubEventsSubject('mcphub.v1.hub.>.events')).toBe(false);
+    expect(isHubEventsSubject('mcphub.v1.helpdesk.invoke.get')).toBe(false);
+    expect(isHubEventsSubject('mcphub.v1.hub.a.b.events')).toBe(false);
   });
 });

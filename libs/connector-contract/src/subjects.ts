@@ -34,16 +34,16 @@ export const subjects = {
   goodbye: () => `${SUBJECT_PREFIX}.registry.goodbye`,
   /** Publish (hub → connectors): every live replica announces itself again. */
   discover: () => `${SUBJECT_PREFIX}.registry.discover`,
-  /** Publish (connector → one hub): progress of invocations that hub started. */
-  hubProgress: (hubId: string) => `${SUBJECT_PREFIX}.hub.${checkedHubId(hubId)}.progress`,
+  /** Publish (connector → one hub): events of invocations that hub started (which replica took it, progress). */
+  hubEvents: (hubId: string) => `${SUBJECT_PREFIX}.hub.${checkedHubId(hubId)}.events`,
 } as const;
 
 const HUB_ID = /^[a-zA-Z0-9-]{1,64}$/;
 
-/** True when a subject is a hub progress inbox built by {@link subjects.hubProgress}. */
-export function isHubProgressSubject(subject: string): boolean {
+/** True when a subject is a hub event inbox built by {@link subjects.hubEvents}; connectors publish nowhere else on a request's say-so. */
+export function isHubEventsSubject(subject: string): boolean {
   const prefix = `${SUBJECT_PREFIX}.hub.`;
-  const suffix = '.progress';
+  const suffix = '.events';
   if (!subject.startsWith(prefix) || !subject.endsWith(suffix)) return false;
   return HUB_ID.test(subject.slice(prefix.length, -suffix.length));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InProcessBus } from '@mcp-hub/bus';
-import { AnnouncementSchema, GoodbyeSchema, ProgressMessageSchema, decode, encode, subjects } from '@mcp-hub/connector-contract';
+import { AnnouncementSchema, GoodbyeSchema, HubEventSchema, decode, encode, subjects } from '@mcp-hub/connector-contract';
 import { ConnectorHarness, ConnectorReplyError, createEchoConnector, type EchoDeps } from './testing';
 import { defineConnector } from './define-connector';
 import { defineTool } from './define-tool';
@@ -52,16 +52,22 @@ describe('connector service', () => {
     expect(deps.aborted).toHaveLength(1);
   });
 
-  it('publishes progress only to a hub progress subject', async () => {
+  it('publishes started and progress events only to a hub events subject', async () => {
     const progress: number[] = [];
-    harness.bus.subscribe(subjects.hubProgress('hub1'), (m) => progress.push(decode(ProgressMessageSchema, m.data).progress));
+    const started: string[] = [];
+    harness.bus.subscribe(subjects.hubEvents('hub1'), (m) => {
+      const event = decode(HubEventSchema, m.data);
+      if (event.type === 'progress') progress.push(event.progress);
+      else started.push(event.instanceId);
+    });
     const body = { invocationId: 'inv-progress-1', deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 3, stepMs: 1 } };
-    await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, progressSubject: subjects.hubProgress('hub1') }), { timeoutMs: 5000 });
+    await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, eventsSubject: subjects.hubEvents('hub1'), wantsProgress: true }), { timeoutMs: 5000 });
     await harness.bus.flush();
     expect(progress).toEqual([1, 2, 3]);
+    expect(started).toEqual([harness.service.instanceId]);
     const stray: string[] = [];
     harness.bus.subscribe('mcphub.v1.echo.invoke.echo', () => stray.push('x'));
-    await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, invocationId: 'inv-progress-2', progressSubject: 'mcphub.v1.echo.invoke.echo' }), { timeoutMs: 5000 });
+    await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, invocationId: 'inv-progress-2', eventsSubject: 'mcphub.v1.echo.invoke.echo', wantsProgress: true }), { timeoutMs: 5000 });
     expect(stray).toEqual([]);
   });
 

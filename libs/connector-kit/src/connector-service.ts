@@ -15,7 +15,7 @@ import {
   decode,
   encode,
   headers,
-  isHubProgressSubject,
+  isHubEventsSubject,
   manifestDigest,
   subjects,
   type Announcement,
@@ -49,7 +49,8 @@ interface RequestEnvelope {
   invocationId: string;
   deadline: number;
   principal: Principal;
-  progressSubject?: string;
+  eventsSubject?: string;
+  wantsProgress?: boolean;
 }
 
 interface RunningCall {
@@ -242,7 +243,9 @@ export class ConnectorService<D> {
     signal: AbortSignal,
     logger: Logger,
   ): HandlerContext {
-    const progressSubject = request.progressSubject && isHubProgressSubject(request.progressSubject) ? request.progressSubject : undefined;
+    const eventsSubject = request.eventsSubject && isHubEventsSubject(request.eventsSubject) ? request.eventsSubject : undefined;
+    if (eventsSubject) this.publishSafely(eventsSubject, { type: 'started', invocationId: request.invocationId, instanceId: this.instanceId });
+    const progressSubject = request.wantsProgress ? eventsSubject : undefined;
     return {
       signal,
       deadline: request.deadline,
@@ -250,7 +253,7 @@ export class ConnectorService<D> {
       principal: request.principal,
       logger,
       progress: (progress, total, message) => {
-        if (progressSubject) this.publishSafely(progressSubject, { invocationId: request.invocationId, progress, total, message });
+        if (progressSubject) this.publishSafely(progressSubject, { type: 'progress', invocationId: request.invocationId, progress, total, message });
       },
       resourceUpdated: (uri) => this.publishSafely(subjects.resourceUpdated(this.connector.manifest.id), { uri }),
     };

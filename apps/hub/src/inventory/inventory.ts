@@ -53,7 +53,12 @@ interface ConnectorEntry {
  * same manifest; when a replica announces a different one (a rolling upgrade), the newest wins.
  * Lists are computed once per change, not per request: `tools/list` is a hot path.
  */
-export class Inventory extends EventEmitter<{ change: [InventoryChange] }> {
+/**
+ * Events: `change` when a client-visible list changed; `replicaLost` when a replica missed its
+ * heartbeats (it may have died mid-call; a replica that said goodbye finishes its calls and is
+ * not lost).
+ */
+export class Inventory extends EventEmitter<{ change: [InventoryChange]; replicaLost: [string, string] }> {
   private readonly connectors = new Map<string, ConnectorEntry>();
   private toolIndex = new Map<string, InventoryTool>();
   private promptIndex = new Map<string, InventoryPrompt>();
@@ -115,7 +120,10 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange] }> {
         if (now - instance.lastSeen > instance.heartbeatMs * 3) dropped.push({ connector, instanceId });
       }
     }
-    for (const { connector, instanceId } of dropped) this.remove(connector, instanceId);
+    for (const { connector, instanceId } of dropped) {
+      this.remove(connector, instanceId);
+      this.emit('replicaLost', connector, instanceId);
+    }
     return dropped;
   }
 

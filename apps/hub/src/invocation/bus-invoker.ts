@@ -5,7 +5,7 @@ import { isBusError, type Bus, type Subscription } from '@mcp-hub/bus';
 import {
   CONTRACT_VERSION,
   MalformedMessageError,
-  ProgressMessageSchema,
+  HubEventSchema,
   ReplySchema,
   decode,
   encode,
@@ -28,6 +28,8 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Defaults to the invoker's `defaultTimeoutMs`. */
   timeoutMs?: number;
+  /** Absolute deadline (epoch ms); wins over `timeoutMs`. A retry keeps the first attempt's deadline. */
+  deadline?: number;
   /** Set only when the client asked for progress. */
   onProgress?: (progress: Progress) => void;
   traceparent?: string;
@@ -44,37 +46,67 @@ export interface BusInvokerOptions {
   defaultTimeoutMs?: number;
 }
 
+/** An invocation waiting for its reply. */
+interface PendingCall {
+  connector: string;
+  /** The replica that took it, once its `started` event arrived. */
+  instanceId?: string;
+  /** Aborts the wait when that replica is lost. */
+  lost: AbortController;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Reason a pending call is abandoned: the replica that took it is gone. */
+class ReplicaLost extends Error {}
+
 /**
  * Sends requests to connectors over the bus and reads their replies: one request per call, with
- * a deadline, identity and trace headers, progress routed back through one subscription per
- * hub, and cancellation forwarded to the connector. Bus failures become {@link HubLocalError}s.
+ * a deadline, identity and trace headers, and cancellation forwarded to the connector. Replicas
+ * report which of them took a call and its progress on this hub's events subject (one
+ * subscription per hub); when the inventory loses a replica, its pending calls fail at once
+ * instead of at their deadline. Bus failures become {@link HubLocalError}s.
  */
 export class BusInvoker {
-  private readonly progressListeners = new Map<string, (progress: Progress) => void>();
-  private readonly progressSubject: string;
-  private progressSubscription?: Subscription;
+  private readonly pending = new Map<string, PendingCall>();
+  private readonly eventsSubject: string;
+  private eventsSubscription?: Subscription;
   private readonly defaultTimeoutMs: number;
 
   constructor(private readonly options: BusInvokerOptions) {
-    this.progressSubject = subjects.hubProgress(options.hubId);
+    this.eventsSubject = subjects.hubEvents(options.hubId);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
   }
 
   async start(): Promise<void> {
-    this.progressSubscription = this.options.bus.subscribe(this.progressSubject, (message) => {
-      let progress;
+    this.eventsSubscription = this.options.bus.subscribe(this.eventsSubject, (message) => {
+      let event;
       try {
-        progress = decode(ProgressMessageSchema, message.data);
+        event = decode(HubEventSchema, message.data);
       } catch {
         return;
       }
-      this.progressListeners.get(progress.invocationId)?.({ progress: progress.progress, total: progress.total, message: progress.message });
+      const call = this.pending.get(event.invocationId);
+      if (!call) return;
+      if (event.type === 'started') call.instanceId = event.instanceId;
+      else call.onProgress?.({ progress: event.progress, total: event.total, message: event.message });
     });
     await this.options.bus.flush();
   }
 
   stop(): void {
-    this.progressSubscription?.unsubscribe();
+    this.eventsSubscription?.unsubscribe();
+  }
+
+  /** Fails at once every pending call that the lost replica had taken. Returns how many. */
+  replicaLost(connector: string, instanceId: string): number {
+    let count = 0;
+    for (const call of this.pending.values()) {
+      if (call.connector === connector && call.instanceId === instanceId) {
+        call.lost.abort(new ReplicaLost());
+        count++;
+      }
+    }
+    return count;
   }
 
   /**
@@ -89,14 +121,17 @@ export class BusInvoker {
     options: InvokeOptions,
   ): Promise<InvokeOutcome<z.infer<S>>> {
     const invocationId = randomUUID();
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const deadline = options.deadline ?? Date.now() + (options.timeoutMs ?? this.defaultTimeoutMs);
+    const timeoutMs = deadline - Date.now();
+    if (timeoutMs <= 0) throw new HubLocalError('timeout', `${subject}: deadline passed before sending`, connector);
     const request = {
       ...body,
       invocationId,
-      deadline: Date.now() + timeoutMs,
+      deadline,
       principal: options.principal,
       ...(options.traceparent && { traceparent: options.traceparent }),
-      ...(options.onProgress && { progressSubject: this.progressSubject }),
+      eventsSubject: this.eventsSubject,
+      ...(options.onProgress && { wantsProgress: true }),
     };
     const requestHeaders: Record<string, string> = {
       [headers.invocationId]: invocationId,
@@ -104,14 +139,19 @@ export class BusInvoker {
       [headers.contractVersion]: CONTRACT_VERSION,
       ...(options.traceparent && { [headers.traceparent]: options.traceparent }),
     };
-    if (options.onProgress) this.progressListeners.set(invocationId, options.onProgress);
+    const call: PendingCall = { connector, lost: new AbortController(), onProgress: options.onProgress };
+    this.pending.set(invocationId, call);
     const onAbort = () => this.cancel(connector, invocationId, 'cancelled by the client');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    const signal = options.signal ? AbortSignal.any([options.signal, call.lost.signal]) : call.lost.signal;
     try {
-      const reply = await this.options.bus.request(subject, encode(request), { timeoutMs, headers: requestHeaders, signal: options.signal });
+      const reply = await this.options.bus.request(subject, encode(request), { timeoutMs, headers: requestHeaders, signal });
       return this.parseReply(connector, reply.data, resultSchema);
     } catch (error) {
       if (error instanceof HubLocalError) throw error;
+      if (call.lost.signal.aborted) {
+        throw new HubLocalError('replica_lost', `${subject}: replica ${call.instanceId} was lost while handling ${invocationId}`, connector);
+      }
       if (isBusError(error)) {
         if (error.kind === 'timeout') this.cancel(connector, invocationId, 'deadline passed');
         const kind = error.kind === 'timeout' ? 'timeout' : error.kind === 'cancelled' ? 'cancelled' : 'unavailable';
@@ -120,7 +160,7 @@ export class BusInvoker {
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      if (options.onProgress) this.progressListeners.delete(invocationId);
+      this.pending.delete(invocationId);
     }
   }
 

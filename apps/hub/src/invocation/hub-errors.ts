@@ -18,7 +18,7 @@ export class ClientRequestError extends Error {
   }
 }
 
-export type HubLocalErrorKind = 'unavailable' | 'timeout' | 'contract_violation' | 'cancelled';
+export type HubLocalErrorKind = 'unavailable' | 'replica_lost' | 'timeout' | 'contract_violation' | 'cancelled';
 
 export class HubLocalError extends Error {
   override readonly name = 'HubLocalError';
@@ -36,6 +36,8 @@ export class HubLocalError extends Error {
     switch (this.kind) {
       case 'unavailable':
         return `The ${this.connector} connector is unavailable right now. Try again in a moment.`;
+      case 'replica_lost':
+        return `The ${this.connector} connector stopped while handling this call; it may or may not have completed. Check before retrying.`;
       case 'timeout':
         return `The ${this.connector} connector did not answer in time. Try again, or narrow the request.`;
       case 'cancelled':

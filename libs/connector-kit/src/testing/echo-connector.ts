@@ -23,6 +23,28 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+function slowTool(name: string, description: string, annotations: typeof readOnly) {
+  return defineTool({
+    name,
+    description,
+    input: z.object({ steps: z.number().int().min(1).max(1000), stepMs: z.number().int().min(1).max(60_000) }),
+    output: z.object({ completed: z.number() }),
+    annotations,
+    handler: async ({ steps, stepMs }, ctx, deps: EchoDeps) => {
+      try {
+        for (let i = 1; i <= steps; i++) {
+          await sleep(stepMs, ctx.signal);
+          ctx.progress(i, steps, `step ${i} of ${steps}`);
+        }
+      } catch (error) {
+        deps.aborted.push(ctx.invocationId);
+        throw error;
+      }
+      return { structured: { completed: steps }, text: `completed ${steps} steps` };
+    },
+  });
+}
+
 /** Observations the echo connector records, so tests can see what reached the handler. */
 export interface EchoDeps {
   aborted: string[];
@@ -47,24 +69,12 @@ export function createEchoConnector(id = 'echo') {
         annotations: readOnly,
         handler: async ({ text }) => ({ structured: { text }, text }),
       }),
-      defineTool({
-        name: 'slow',
-        description: 'Counts to `steps`, one step every `stepMs`, reporting progress; honours cancellation.',
-        input: z.object({ steps: z.number().int().min(1).max(1000), stepMs: z.number().int().min(1).max(60_000) }),
-        output: z.object({ completed: z.number() }),
-        annotations: readOnly,
-        handler: async ({ steps, stepMs }, ctx, deps) => {
-          try {
-            for (let i = 1; i <= steps; i++) {
-              await sleep(stepMs, ctx.signal);
-              ctx.progress(i, steps, `step ${i} of ${steps}`);
-            }
-          } catch (error) {
-            deps.aborted.push(ctx.invocationId);
-            throw error;
-          }
-          return { structured: { completed: steps }, text: `completed ${steps} steps` };
-        },
+      slowTool('slow', 'Counts to `steps`, one step every `stepMs`, reporting progress; honours cancellation.', readOnly),
+      slowTool('slow_once', 'Like slow, but declared not idempotent: the hub must never send it twice.', {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: false,
       }),
       defineTool({
         name: 'fail',
