@@ -80,6 +80,17 @@ describe('embedded mode as a user runs it', () => {
       expect(tools).toContain('helpdesk_get_ticket');
       const result = await client.callTool({ name: 'helpdesk_search_tickets', arguments: { status: 'open' } });
       expect(result.isError).toBeFalsy();
+      const id = (result.structuredContent as { tickets: Array<{ id: number }> }).tickets[0]!.id;
+      const uri = `helpdesk://tickets/${id}`;
+      expect((await client.readResource({ uri })).contents[0]).toMatchObject({ uri });
+      expect((await client.getPrompt({ name: 'helpdesk_draft_reply', arguments: { id: String(id) } })).messages.length).toBeGreaterThan(0);
+      const updates: string[] = [];
+      client.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri));
+      await client.subscribeResource({ uri });
+      await client.callTool({ name: 'helpdesk_add_comment', arguments: { id, body: 'Seen over stdio.' } });
+      const until = Date.now() + 3000;
+      while (!updates.includes(uri) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(updates).toContain(uri);
     } finally {
       await client.close();
     }
