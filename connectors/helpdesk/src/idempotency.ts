@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError, type HandlerContext, type ToolOutput } from '@mcp-hub/connector-kit';
-import { canonicalHash } from './canonical-json';
+import { canonicalHash } from '@mcp-hub/connector-contract';
 import type { TicketStore } from './ticket-store';
 
 /** The optional argument every write tool takes. */

@@ -1,5 +1,5 @@
 import { ToolError } from '@mcp-hub/connector-kit';
-import { canonicalHash } from './canonical-json';
+import { canonicalHash } from '@mcp-hub/connector-contract';
 import type { TicketFilter } from './ticket-store';
 
 /**

@@ -70,4 +70,5 @@ export type {
 } from './invocation';
 export { encode, decode, MalformedMessageError } from './codec';
 export { manifestDigest } from './manifest-digest';
+export { canonicalJson, canonicalHash } from './canonical-json';
 export { UriTemplate } from './uri-template';
