@@ -59,6 +59,8 @@ export class DatabaseSource {
   /** Connects and, for a read-only source, warns when the database role could write anyway. */
   async start(logger: Logger): Promise<void> {
     await this.engine.connect();
+    const firstAllowed = this.config.allowedSchemas?.[0];
+    if (firstAllowed && !this.schemaVisible(this.engine.defaultSchema)) this.engine.preferSchema(firstAllowed);
     if (!this.readOnly) return;
     this.warnings = await this.engine.privilegeWarnings().catch(() => []);
     if (this.warnings.length > 0) {

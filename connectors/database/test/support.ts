@@ -127,7 +127,7 @@ export async function createPostgresFixture(): Promise<PostgresFixture> {
   `);
   const checksum = async () => {
     const tables = await admin.query(
-      `SELECT string_agg(c.relname || ':' || c.relkind, ',' ORDER BY c.relname) AS objects FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1`,
+      `SELECT string_agg(c.relname::text || ':' || c.relkind::text, ',' ORDER BY c.relname) AS objects FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1`,
       [schema],
     );
     const data = await admin.query(

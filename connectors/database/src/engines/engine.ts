@@ -88,6 +88,11 @@ export interface Engine {
   readonly defaultSchema: string;
   /** Opens the pool and checks the connection. */
   connect(): Promise<void>;
+  /**
+   * Makes unqualified names resolve to `schema` from now on, when the engine can (PostgreSQL sets
+   * `search_path` in every transaction). Returns false when it cannot (MySQL database, SQLite).
+   */
+  preferSchema(schema: string): boolean;
   /** Opens a cursor over an already classified read-only statement. */
   openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor>;
   /** The plan of a read-only statement, without running it. */

@@ -58,6 +58,10 @@ export class MysqlEngine implements Engine {
     this.defaultSchema = rows[0]?.db ?? '';
   }
 
+  preferSchema(): boolean {
+    return false;
+  }
+
   async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
     const session = await this.begin(limits, true);
     const buffer: unknown[][] = [];

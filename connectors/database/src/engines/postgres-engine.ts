@@ -51,6 +51,11 @@ export class PostgresEngine implements Engine {
     this.defaultSchema = (result.rows[0] as { schema: string | null }).schema ?? 'public';
   }
 
+  preferSchema(schema: string): boolean {
+    this.defaultSchema = schema;
+    return true;
+  }
+
   async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
     const session = await this.begin(limits, true);
     try {

@@ -122,6 +122,10 @@ export class SqliteEngine implements Engine {
     await this.exclusive({ timeoutMs: 10_000, signal: new AbortController().signal }, (call) => call('all', { sql: 'SELECT 1', params: [] }));
   }
 
+  preferSchema(): boolean {
+    return false;
+  }
+
   async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -59,7 +59,7 @@ const ALLOWED_PG_FUNCTIONS = new Set(['pg_typeof', 'pg_size_pretty', 'pg_column_
 
 /** Parser node types that are statements other than SELECT (a nested one means a write or a command). */
 const NON_SELECT_STATEMENT_TYPES = new Set([
-  'insert', 'update', 'delete', 'replace', 'create', 'drop', 'alter', 'truncate', 'rename', 'use', 'show', 'desc',
+  'insert', 'update', 'delete', 'replace', 'create', 'drop', 'alter', 'truncate', 'rename', 'use', 'show',
   'explain', 'set', 'lock', 'unlock', 'call', 'grant', 'revoke', 'transaction', 'load_data', 'attach', 'declare',
   'exec', 'execute', 'prepare', 'deallocate', 'merge', 'copy', 'do', 'handler', 'kill', 'analyze', 'vacuum', 'pragma',
 ]);
@@ -124,7 +124,8 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
   const columns: string[] = [];
   walk(root, (node, parentKey) => {
     const type = typeof node['type'] === 'string' ? (node['type'] as string).toLowerCase() : undefined;
-    if (node !== root && type && NON_SELECT_STATEMENT_TYPES.has(type) && (purpose === 'read' || !WRITE_TYPES.has(type))) {
+    // Statement nodes carry lower-case types; upper-case ones are modifiers (ORDER BY … DESC).
+    if (node !== root && type && node['type'] === type && NON_SELECT_STATEMENT_TYPES.has(type) && (purpose === 'read' || !WRITE_TYPES.has(type))) {
       throw new StatementRejectedError(`A nested ${type.toUpperCase()} is not allowed here.`);
     }
     if (type === 'select') checkSelect(node, purpose);
