@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
-import { HttpFront, Hub, serveHubOverStdio, type HubConfig, type ServerIdentity } from '@mcp-hub/hub';
+import { HttpFront, Hub, InMemorySessionStore, RedisSessionStore, serveHubOverStdio, type HubConfig, type ServerIdentity, type SessionStore } from '@mcp-hub/hub';
 
 export const identity: ServerIdentity = {
   name: 'mcp-hub',
@@ -16,7 +16,16 @@ export async function startHub(config: HubConfig, bus: Bus, logger: Logger): Pro
   return hub;
 }
 
-export function httpFront(hub: Hub, config: HubConfig, logger: Logger): HttpFront {
+/** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */
+export async function openSessionStore(config: HubConfig, logger: Logger): Promise<SessionStore> {
+  const ttlMs = config.http.sessionIdleMinutes * 60_000;
+  if (config.sessions.store === 'memory') return new InMemorySessionStore(ttlMs);
+  // A held session writes its activity every few seconds: the store keeps it a little longer than the idle limit.
+  return RedisSessionStore.connect({ url: config.sessions.redisUrl!, ttlMs: ttlMs + 10_000, logger });
+}
+
+/** The HTTP front; without `sessionStore`, sessions stay in this process (embedded mode). */
+export function httpFront(hub: Hub, config: HubConfig, logger: Logger, sessionStore?: SessionStore): HttpFront {
   return new HttpFront({
     hub,
     logger,
@@ -28,6 +37,7 @@ export function httpFront(hub: Hub, config: HubConfig, logger: Logger): HttpFron
     allowedHosts: config.http.allowedHosts,
     allowedOrigins: config.http.allowedOrigins,
     sessionIdleMs: config.http.sessionIdleMinutes * 60_000,
+    sessionStore,
   });
 }
 
