@@ -48,10 +48,11 @@ describe('hub replicas sharing sessions in Redis behind a round-robin balancer',
       const hub = CliProcess.mcpHub(['hub', '--port', String(port), '--nats', nats.url], { REDIS_URL: redis.url, LOG_LEVEL: 'debug' }, name);
       hubs.push(hub);
     }
-    for (const hub of hubs) hubUrls.push((await hub.waitForOutput(/MCP hub serving (http:\/\/\S+)/))[1]!);
+    // Generous: two hubs compile from source at once, on a machine that may be running other suites.
+    for (const hub of hubs) hubUrls.push((await hub.waitForOutput(/MCP hub serving (http:\/\/\S+)/, 60_000))[1]!);
     proxy = await RoundRobinProxy.start(hubUrls);
     await echo('echo');
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const client of clients) await client.close().catch(() => undefined);
