@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,12 +6,15 @@ import type { Catalog, CallLimits, CatalogTable, ColumnInfo, Engine, RowCursor, 
 import { DatabaseError } from './database-error';
 
 /**
- * The worker that owns the SQLite handle. better-sqlite3 is synchronous and cannot interrupt a
- * statement, so a runaway query (a recursive CTE, a huge cross join) would freeze the process;
- * in a worker, the timeout terminates the thread instead, and a fresh worker takes over.
+ * The child process that owns the SQLite handle. better-sqlite3 is synchronous and cannot
+ * interrupt a statement, so a runaway query (a recursive CTE, a huge cross join) would freeze
+ * the hub. A worker thread is not enough: terminating it does not stop native code inside
+ * sqlite3_step. A child process is killed with SIGKILL on timeout and a fresh one takes over.
  */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const workerData = JSON.parse(process.env.MCP_SQLITE_WORKER);
+const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f) };
+process.on('disconnect', () => process.exit(0));
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: workerData.readOnly, fileMustExist: true });
 db.pragma('query_only = ON');
@@ -82,19 +85,20 @@ export interface SqliteEngineOptions {
 }
 
 interface Pending {
+  worker: ChildProcess;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
 /**
- * SQLite through `better-sqlite3`, in a worker thread. A read-only source opens the file
+ * SQLite through `better-sqlite3`, in a child process. A read-only source opens the file
  * read-only; every read also runs with `PRAGMA query_only = ON` inside a transaction that is
  * rolled back; `trusted_schema` is off and `ATTACH` is refused by the classifier.
  */
 export class SqliteEngine implements Engine {
   readonly kind = 'sqlite' as const;
   readonly defaultSchema = 'main';
-  private worker?: Worker;
+  private worker?: ChildProcess;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private lock: Promise<void> = Promise.resolve();
@@ -245,7 +249,7 @@ export class SqliteEngine implements Engine {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    await worker?.terminate();
+    worker?.kill('SIGKILL');
   }
 
   /** Runs `body` with the worker to itself (no cursor open meanwhile). */
@@ -274,7 +278,7 @@ export class SqliteEngine implements Engine {
         reject(error);
         // The statement cannot be interrupted in place: the thread goes, a new one starts on demand.
         if (this.worker === worker) this.worker = undefined;
-        void worker.terminate();
+        worker.kill('SIGKILL');
       };
       const onAbort = () => kill(new DatabaseError('cancelled', 'The call was cancelled.'));
       const timer = setTimeout(() => kill(new DatabaseError('timeout', `The statement ran longer than the allowed time and was stopped.`)), limits.timeoutMs);
@@ -284,6 +288,7 @@ export class SqliteEngine implements Engine {
       };
       limits.signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
+        worker,
         resolve: (value) => {
           cleanup();
           resolve(value);
@@ -293,17 +298,20 @@ export class SqliteEngine implements Engine {
           reject(error);
         },
       });
-      worker.postMessage({ id, type, ...body });
+      worker.send({ id, type, ...body });
     });
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { driver: require.resolve('better-sqlite3'), path: this.options.path, readOnly: this.options.readOnly },
+    const workerData = { driver: require.resolve('better-sqlite3'), path: this.options.path, readOnly: this.options.readOnly };
+    const worker = spawn(process.execPath, ['-e', WORKER_SOURCE], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'advanced',
+      env: { PATH: process.env['PATH'] ?? '', MCP_SQLITE_WORKER: JSON.stringify(workerData) },
     });
     worker.unref();
+    (worker.channel as { unref?: () => void } | undefined)?.unref?.();
     worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: { message: string; code?: string } }) => {
       const pending = this.pending.get(message.id);
       if (!pending) return;
@@ -314,12 +322,13 @@ export class SqliteEngine implements Engine {
     const failAll = (reason: string) => {
       if (this.worker === worker) this.worker = undefined;
       for (const [id, pending] of this.pending) {
+        if (pending.worker !== worker) continue;
         this.pending.delete(id);
         pending.reject(new DatabaseError('connection', reason));
       }
     };
-    worker.on('error', (error) => failAll(`The SQLite database could not be opened: ${error.message}`));
-    worker.on('exit', () => failAll('The SQLite worker stopped.'));
+    worker.on('error', () => failAll('The SQLite worker could not start.'));
+    worker.on('exit', () => failAll('The SQLite database could not be opened or its worker stopped.'));
     this.worker = worker;
     return worker;
   }
