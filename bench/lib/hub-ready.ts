@@ -1,0 +1,20 @@
+import { sleep } from './processes';
+
+/** Waits until the hub's /readyz lists every connector in `ids` (its inventory has them). */
+export async function waitForConnectors(mcpUrl: string, ids: string[], timeoutMs = 20_000): Promise<void> {
+  const readyz = new URL('/readyz', mcpUrl);
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    try {
+      const response = await fetch(readyz);
+      const body = (await response.json()) as { connectors?: string[] };
+      last = JSON.stringify(body);
+      if (ids.every((id) => body.connectors?.includes(id))) return;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`hub at ${mcpUrl} did not list ${ids.join(', ')} within ${timeoutMs} ms (last: ${last})`);
+}
