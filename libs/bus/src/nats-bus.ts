@@ -40,6 +40,8 @@ export class NatsBus implements Bus {
       reconnectJitter: 100,
       pingInterval: 5_000,
       waitOnFirstConnect: options.waitOnFirstConnect ?? false,
+      // Otherwise every request captures a stack for an error it almost never throws (~4 % of hub CPU, measured).
+      noAsyncTraces: true,
     });
     return new NatsBus(connection);
   }

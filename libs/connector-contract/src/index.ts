@@ -48,6 +48,7 @@ export {
   PromptGetResultSchema,
   CompletionResultSchema,
   ReplySchema,
+  replySchemaFor,
   HubEventSchema,
   CancelMessageSchema,
   ResourceUpdatedSchema,

@@ -87,6 +87,18 @@ export const ReplySchema = z.discriminatedUnion('status', [
 export type Reply = z.infer<typeof ReplySchema>;
 
 /**
+ * A reply whose `ok` branch is checked against the operation's result schema, so a receiver
+ * validates each reply in one pass (it is on every call's path). Build once per operation.
+ */
+export function replySchemaFor<S extends z.ZodType>(resultSchema: S) {
+  return z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), result: resultSchema }),
+    ErrorReplySchema,
+    z.object({ status: z.literal('accepted'), jobId: z.string().min(1).max(200) }),
+  ]);
+}
+
+/**
  * Published by a connector replica to the calling hub's events subject: `started` as soon as a
  * replica takes an invocation (so the hub knows whose loss would orphan it), `progress` while the
  * handler runs.

@@ -261,7 +261,7 @@ async function exchangeOn(session: HttpSession, req: IncomingMessage, res: Serve
       parsedBody: body,
       authInfo: (req as IncomingMessage & { auth?: AuthInfo }).auth,
     });
-    await writeWebResponse(res, response);
+    await writeWebResponse(res, response, req.method === 'GET');
   } finally {
     if (stream) session.openStreams--;
   }

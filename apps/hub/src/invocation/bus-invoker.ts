@@ -6,7 +6,7 @@ import {
   CONTRACT_VERSION,
   MalformedMessageError,
   HubEventSchema,
-  ReplySchema,
+  replySchemaFor,
   decode,
   encode,
   headers,
@@ -71,6 +71,8 @@ export class BusInvoker {
   private readonly eventsSubject: string;
   private eventsSubscription?: Subscription;
   private readonly defaultTimeoutMs: number;
+  /** One combined reply schema per operation's result schema, built on first use. */
+  private readonly replySchemas = new Map<z.ZodType, ReturnType<typeof replySchemaFor>>();
 
   constructor(private readonly options: BusInvokerOptions) {
     this.eventsSubject = subjects.hubEvents(options.hubId);
@@ -165,16 +167,16 @@ export class BusInvoker {
   }
 
   private parseReply<S extends z.ZodType>(connector: string, data: Uint8Array, resultSchema: S): InvokeOutcome<z.infer<S>> {
+    let replySchema = this.replySchemas.get(resultSchema);
+    if (!replySchema) {
+      replySchema = replySchemaFor(resultSchema);
+      this.replySchemas.set(resultSchema, replySchema);
+    }
     try {
-      const reply = decode(ReplySchema, data);
+      const reply = decode(replySchema, data);
       if (reply.status === 'error') return { ok: false, error: reply };
       if (reply.status === 'accepted') throw new HubLocalError('contract_violation', 'connector accepted a job for a sync request', connector);
-      const parsed = resultSchema.safeParse(reply.result);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new HubLocalError('contract_violation', `result does not match the contract: ${issue?.path.join('.')}: ${issue?.message}`, connector);
-      }
-      return { ok: true, value: parsed.data };
+      return { ok: true, value: reply.result as z.infer<S> };
     } catch (error) {
       if (error instanceof MalformedMessageError) throw new HubLocalError('contract_violation', error.message, connector);
       throw error;
