@@ -1,4 +1,5 @@
 import type { ConnectorModule } from '@mcp-hub/connector-kit';
+import { databaseModule } from '@mcp-hub/connector-database';
 import { helpdeskModule } from '@mcp-hub/connector-helpdesk';
 
 /**
@@ -6,5 +7,5 @@ import { helpdeskModule } from '@mcp-hub/connector-helpdesk';
  * allowed to import both the hub and connectors (see eslint.config.mjs).
  */
 export const builtInConnectors: ReadonlyMap<string, ConnectorModule<unknown, unknown>> = new Map(
-  [helpdeskModule as unknown as ConnectorModule<unknown, unknown>].map((module) => [module.id, module]),
+  [helpdeskModule, databaseModule].map((module) => [module.id, module as unknown as ConnectorModule<unknown, unknown>]),
 );

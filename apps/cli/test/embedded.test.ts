@@ -56,6 +56,12 @@ describe('embedded mode as a user runs it', () => {
       expect(JSON.stringify(resource.contents)).toContain('Facilities called.');
       const prompt = await client.getPrompt({ name: 'helpdesk_triage_ticket', arguments: { id: String(id) } });
       expect(JSON.stringify(prompt.messages)).toContain('Printer on fire');
+
+      // The demo database is there too, read-only.
+      const query = await client.callTool({ name: 'database_run_query', arguments: { source: 'demo', sql: 'SELECT id, name FROM customers ORDER BY id', max_rows: 5 } });
+      expect(query.structuredContent).toMatchObject({ rowCount: 5, truncated: true, untrusted: true });
+      const write = await client.callTool({ name: 'database_run_query', arguments: { source: 'demo', sql: 'DELETE FROM customers' } });
+      expect(write.isError).toBe(true);
       await client.close();
     } finally {
       process.kill(-child.pid!, 'SIGINT');
