@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
+import { execFileSync } from 'node:child_process';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { NatsServerProcess, freePort } from '@mcp-hub/bus/testing';
 import { CliProcess } from './support/cli-process';
@@ -50,10 +50,8 @@ describe('distributed helpdesk: hub + two PostgreSQL-backed replicas over NATS',
     await watcher?.close().catch(() => undefined);
     for (const p of processes) await p.stop();
     await nats?.stop();
-    const pg = new PgClient({ connectionString: DATABASE_URL });
-    await pg.connect();
-    await pg.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pg.end();
+    // psql rather than a driver: the CLI's tests may not import vendor SDKs (module boundaries).
+    execFileSync('psql', [DATABASE_URL, '-q', '-c', `DROP SCHEMA IF EXISTS ${schema} CASCADE`], { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   });
 
