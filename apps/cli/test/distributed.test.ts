@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { NatsServerProcess, freePort } from '@mcp-hub/bus/testing';
 import { CliProcess } from './support/cli-process';
+import { waitFor } from './support/wait-for';
 
 const ECHO_FIXTURE = path.join(__dirname, 'fixtures/echo-connector-main.ts');
 
@@ -185,16 +186,3 @@ describe('distributed: hub and connectors as separate processes over NATS', () =
     expect(await second.exited()).toEqual({ code: 0, signal: null });
   }, 30_000);
 });
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

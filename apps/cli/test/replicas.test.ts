@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { NatsServerProcess, RedisServerProcess, freePort } from '@mcp-hub/bus/testing';
 import { CliProcess } from './support/cli-process';
+import { waitFor } from './support/wait-for';
 import { RoundRobinProxy } from './support/round-robin-proxy';
 
 const ECHO_FIXTURE = path.join(__dirname, 'fixtures/echo-connector-main.ts');
@@ -137,16 +138,3 @@ describe('hub replicas sharing sessions in Redis behind a round-robin balancer',
     expect(await toolNames(fresh)).toContain('echo_echo');
   }, 30_000);
 });
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -7,7 +7,7 @@ import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../
 import { SessionRegistry, type McpSession } from '../mcp/session-registry';
 import { SessionStoreUnavailable, type SessionRecord, type SessionStore } from '../sessions/session-store';
 import { HttpError } from './read-json-body';
-import { toBodylessRequest, writeWebResponse } from './web-exchange';
+import { getRequestListener } from '@hono/node-server';
 
 export interface StatefulSessionsOptions {
   hub: Hub;
@@ -257,11 +257,10 @@ async function exchangeOn(session: HttpSession, req: IncomingMessage, res: Serve
   const stream = req.method === 'GET';
   if (stream) session.openStreams++;
   try {
-    const response = await session.transport.handleRequest(toBodylessRequest(req), {
-      parsedBody: body,
-      authInfo: (req as IncomingMessage & { auth?: AuthInfo }).auth,
-    });
-    await writeWebResponse(res, response, req.method === 'GET');
+    // The Node ↔ Web bridge the SDK's own Node transport uses: lazy requests, streamed responses
+    // cancelled when the client goes away. The body was parsed once already and goes alongside.
+    const authInfo = (req as IncomingMessage & { auth?: AuthInfo }).auth;
+    await getRequestListener((webRequest) => session.transport.handleRequest(webRequest, { parsedBody: body, authInfo }), { overrideGlobalObjects: false })(req, res);
   } finally {
     if (stream) session.openStreams--;
   }

@@ -1,2 +1,3 @@
-export { NatsServerProcess, freePort } from './nats-server-process';
+export { ServerProcess, freePort, waitForPort } from './server-process';
+export { NatsServerProcess } from './nats-server-process';
 export { RedisServerProcess } from './redis-server-process';
