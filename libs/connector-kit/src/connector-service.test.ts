@@ -60,7 +60,7 @@ describe('connector service', () => {
       if (event.type === 'progress') progress.push(event.progress);
       else started.push(event.instanceId);
     });
-    const body = { invocationId: 'inv-progress-1', deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 3, stepMs: 1 } };
+    const body = { invocationId: 'inv-progress-1', deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 3, stepMs: 15 } };
     await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, eventsSubject: subjects.hubEvents('hub1'), wantsProgress: true }), { timeoutMs: 5000 });
     await harness.bus.flush();
     expect(progress).toEqual([1, 2, 3]);
@@ -69,6 +69,23 @@ describe('connector service', () => {
     harness.bus.subscribe('mcphub.v1.echo.invoke.echo', () => stray.push('x'));
     await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, invocationId: 'inv-progress-2', eventsSubject: 'mcphub.v1.echo.invoke.echo', wantsProgress: true }), { timeoutMs: 5000 });
     expect(stray).toEqual([]);
+  });
+
+  it('announces only calls that outlive a few milliseconds', async () => {
+    const events: string[] = [];
+    harness.bus.subscribe(subjects.hubEvents('hub2'), (m) => events.push(decode(HubEventSchema, m.data).type));
+    const request = (invocationId: string, tool: string, args: Record<string, unknown>) =>
+      harness.bus.request(
+        subjects.invoke('echo', tool),
+        encode({ invocationId, deadline: Date.now() + 5000, principal: { id: 'u' }, tool, arguments: args, eventsSubject: subjects.hubEvents('hub2') }),
+        { timeoutMs: 5000 },
+      );
+    await request('inv-fast-00001', 'echo', { text: 'quick' });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(events).toEqual([]);
+    await request('inv-slow-00001', 'slow', { steps: 1, stepMs: 60 });
+    await harness.bus.flush();
+    expect(events).toEqual(['started']);
   });
 
   it('replies to a malformed request without running anything', async () => {

@@ -58,6 +58,9 @@ interface RunningCall {
   done: Promise<void>;
 }
 
+/** A call still running after this many milliseconds is announced to its hub as taken by this replica. */
+const STARTED_EVENT_DELAY_MS = 20;
+
 const GENERIC_FAILURE = 'The connector failed while handling this request. The failure has been logged.';
 
 /**
@@ -217,8 +220,15 @@ export class ConnectorService<D> {
     const timer = setTimeout(() => controller.abort(new ToolError('timeout', 'The call ran past its deadline.')), remaining);
     let finish!: () => void;
     this.running.set(request.invocationId, { controller, done: new Promise<void>((resolve) => (finish = resolve)) });
-    const logger = this.logger.child({ invocationId: request.invocationId, principal: request.principal.id });
-    const ctx = this.context(request, controller.signal, logger);
+    const eventsSubject = request.eventsSubject && isHubEventsSubject(request.eventsSubject) ? request.eventsSubject : undefined;
+    // Tell the hub which replica holds the call, so it can fail or retry it if this replica dies.
+    // Only calls that outlive a few milliseconds are announced: a fast call's reply says as much,
+    // and this keeps a publish off the common path.
+    const announce = eventsSubject
+      ? setTimeout(() => this.publishSafely(eventsSubject, { type: 'started', invocationId: request.invocationId, instanceId: this.instanceId }), STARTED_EVENT_DELAY_MS)
+      : undefined;
+    const ctx = this.context(request, controller.signal, eventsSubject);
+    const logger = ctx.logger;
     const started = performance.now();
     let release: (() => void) | undefined;
     try {
@@ -232,26 +242,27 @@ export class ConnectorService<D> {
       logger.debug({ subject: message.subject, ms: Math.round(performance.now() - started), kind: (reply as { kind?: string }).kind }, 'call failed');
     } finally {
       release?.();
+      clearTimeout(announce);
       clearTimeout(timer);
       this.running.delete(request.invocationId);
       finish();
     }
   }
 
-  private context(
-    request: RequestEnvelope,
-    signal: AbortSignal,
-    logger: Logger,
-  ): HandlerContext {
-    const eventsSubject = request.eventsSubject && isHubEventsSubject(request.eventsSubject) ? request.eventsSubject : undefined;
-    if (eventsSubject) this.publishSafely(eventsSubject, { type: 'started', invocationId: request.invocationId, instanceId: this.instanceId });
+  private context(request: RequestEnvelope, signal: AbortSignal, eventsSubject: string | undefined): HandlerContext {
     const progressSubject = request.wantsProgress ? eventsSubject : undefined;
+    let logger: Logger | undefined;
+    const parent = this.logger;
     return {
       signal,
       deadline: request.deadline,
       invocationId: request.invocationId,
       principal: request.principal,
-      logger,
+      // Built on first use: most calls never log, and a child logger per call is measurable.
+      get logger() {
+        logger ??= parent.child({ invocationId: request.invocationId, principal: request.principal.id });
+        return logger;
+      },
       progress: (progress, total, message) => {
         if (progressSubject) this.publishSafely(progressSubject, { type: 'progress', invocationId: request.invocationId, progress, total, message });
       },
