@@ -119,7 +119,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     const tool = this.visibleTool(name, options.principal);
     const invalid = this.validator.check(tool.descriptor, args);
     if (invalid) return errorResult(invalid);
-    const subject = subjects.invoke(tool.connector, tool.descriptor.name);
+    const { subject } = tool;
     const body = { tool: tool.descriptor.name, arguments: args };
     const deadline = Date.now() + (this.options.callTimeoutMs ?? 30_000);
     try {

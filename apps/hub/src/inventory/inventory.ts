@@ -3,6 +3,7 @@ import {
   contractMajor,
   CONTRACT_VERSION,
   qualifiedToolName,
+  subjects,
   type Manifest,
   type PromptDescriptor,
   type ResourceDescriptor,
@@ -16,6 +17,8 @@ export interface InventoryTool {
   readonly qualifiedName: string;
   readonly connector: string;
   readonly descriptor: ToolDescriptor;
+  /** Where calls go; built once per manifest change rather than per call (building validates the names). */
+  readonly subject: string;
 }
 
 export interface InventoryPrompt {
@@ -180,7 +183,7 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange]; replica
       const { manifest } = this.connectors.get(id)!;
       for (const descriptor of manifest.tools) {
         const qualifiedName = qualifiedToolName(id, descriptor.name);
-        tools.set(qualifiedName, { qualifiedName, connector: id, descriptor });
+        tools.set(qualifiedName, { qualifiedName, connector: id, descriptor, subject: subjects.invoke(id, descriptor.name) });
       }
       for (const descriptor of manifest.prompts) {
         const qualifiedName = qualifiedToolName(id, descriptor.name);
