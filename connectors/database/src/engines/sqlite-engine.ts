@@ -131,11 +131,7 @@ export class SqliteEngine implements Engine {
   }
 
   async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const previous = this.lock;
-    this.lock = previous.then(() => held);
-    await previous;
+    const release = await this.takeWorker();
     const deadline = Date.now() + limits.timeoutMs;
     const call = (type: string, body: Record<string, unknown>) => this.call(type, body, { ...limits, timeoutMs: Math.max(1, deadline - Date.now()) });
     let closed = false;
@@ -252,13 +248,19 @@ export class SqliteEngine implements Engine {
     worker?.kill('SIGKILL');
   }
 
-  /** Runs `body` with the worker to itself (no cursor open meanwhile). */
-  private async exclusive<T>(limits: CallLimits, body: (call: (type: string, args: Record<string, unknown>) => Promise<unknown>) => Promise<T>): Promise<T> {
+  /** Waits until no cursor or statement holds the worker; returns the function that frees it. */
+  private async takeWorker(): Promise<() => void> {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const previous = this.lock;
     this.lock = previous.then(() => held);
     await previous;
+    return release;
+  }
+
+  /** Runs `body` with the worker to itself (no cursor open meanwhile). */
+  private async exclusive<T>(limits: CallLimits, body: (call: (type: string, args: Record<string, unknown>) => Promise<unknown>) => Promise<T>): Promise<T> {
+    const release = await this.takeWorker();
     const deadline = Date.now() + limits.timeoutMs;
     try {
       return await body((type, args) => this.call(type, args, { ...limits, timeoutMs: Math.max(1, deadline - Date.now()) }));
