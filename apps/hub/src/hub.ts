@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '@mcp-hub/bus';
 import {
@@ -7,8 +8,8 @@ import {
   ResourceReadResultSchema,
   ResourceUpdatedSchema,
   ToolResultSchema,
-  decode,
   subjects,
+  tryDecode,
   type CompletionResult,
   type ErrorReply,
   type Principal,
@@ -49,6 +50,9 @@ export interface HubOptions {
   sweepMs?: number;
 }
 
+/** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
+const SubscribeResultSchema = z.object({});
+
 /** Scope that grants every tool (the embedded single-user mode). */
 export const ALL_SCOPES = '*';
 
@@ -60,7 +64,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   readonly inventory = new Inventory();
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
-  private readonly validator = new ArgumentValidator();
+  private readonly validator: ArgumentValidator;
   private readonly logger: Logger;
   private listedTools: ListedTool[] = [];
   private updatesSubscription?: Subscription;
@@ -68,6 +72,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   constructor(private readonly options: HubOptions) {
     super();
     this.logger = options.logger;
+    this.validator = new ArgumentValidator((tool, reason) => this.logger.warn({ tool, reason }, 'tool input schema does not compile'));
     this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, sweepMs: options.sweepMs });
     this.invoker = new BusInvoker({ bus: options.bus, hubId: options.hubId, logger: options.logger, defaultTimeoutMs: options.callTimeoutMs });
     this.inventory.on('replicaLost', (connector, instanceId) => {
@@ -83,11 +88,14 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   async start(): Promise<void> {
     await this.invoker.start();
     this.updatesSubscription = this.options.bus.subscribe(subjects.allResourceUpdates(), (message) => {
-      try {
-        this.emit('resourceUpdated', decode(ResourceUpdatedSchema, message.data).uri);
-      } catch {
-        this.logger.warn({ subject: message.subject }, 'malformed resource update ignored');
+      const update = tryDecode(ResourceUpdatedSchema, message.data);
+      // mcphub.v1.<connector>.resource.updated: a connector may only announce its own resources.
+      const sender = message.subject.split('.')[2];
+      if (!update || this.inventory.resourceOwner(update.uri) !== sender) {
+        this.logger.warn({ subject: message.subject }, 'resource update ignored (malformed, or not the sender\'s resource)');
+        return;
       }
+      this.emit('resourceUpdated', update.uri);
     });
     await this.registry.start();
   }
@@ -156,7 +164,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   /** Checks with the owning connector that the resource exists, so a subscription to nothing is refused. */
   async subscribeResource(uri: string, options: CallOptions): Promise<void> {
     const connector = this.resourceOwner(uri);
-    unwrap(await this.invoker.invoke(connector, subjects.resourceSubscribe(connector), { uri }, ResourceUpdatedSchema.partial(), options));
+    unwrap(await this.invoker.invoke(connector, subjects.resourceSubscribe(connector), { uri }, SubscribeResultSchema, options));
   }
 
   listPrompts(): Array<Record<string, unknown>> {

@@ -16,6 +16,8 @@ interface Subscriber {
  */
 export class InProcessBus implements Bus {
   private readonly subscribers = new Set<Subscriber>();
+  /** Drained subscribers: routed nothing new, but still handed what was already on its way. */
+  private readonly draining = new Set<Subscriber>();
   private readonly roundRobin = new Map<string, number>();
   private readonly statusListeners = new Set<(status: BusStatus) => void>();
   private currentStatus: BusStatus = 'connected';
@@ -60,9 +62,11 @@ export class InProcessBus implements Bus {
         this.subscribers.delete(subscriber);
       },
       drain: async () => {
-        this.subscribers.delete(subscriber);
-        // Messages already scheduled are delivered on the next turns; let them reach the handler.
+        if (!this.subscribers.delete(subscriber)) return;
+        this.draining.add(subscriber);
+        // Messages already scheduled are delivered on the next turn; let them reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
+        this.draining.delete(subscriber);
       },
     };
   }
@@ -78,6 +82,7 @@ export class InProcessBus implements Bus {
 
   async close(): Promise<void> {
     this.subscribers.clear();
+    this.draining.clear();
     this.setStatus('closed');
   }
 
@@ -116,7 +121,7 @@ export class InProcessBus implements Bus {
         },
       };
       setImmediate(() => {
-        if (this.subscribers.has(subscriber)) subscriber.handler(message);
+        if (this.subscribers.has(subscriber) || this.draining.has(subscriber)) subscriber.handler(message);
       });
     }
     return targets.length;

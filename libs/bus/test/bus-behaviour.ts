@@ -76,6 +76,14 @@ export function describeBusBehaviour(name: string, open: () => Promise<Bus>): vo
       expect(got.sort()).toEqual(['exact', 'wild:one']);
     });
 
+    it('answers a request already on its way when the subscriber drains', async () => {
+      const sub = bus.subscribe(`${prefix}.draining`, (m) => m.respond(text('late but answered')));
+      await bus.flush();
+      const pending = bus.request(`${prefix}.draining`, text('x'), { timeoutMs: 2000 });
+      await sub.drain();
+      expect(read((await pending).data)).toBe('late but answered');
+    });
+
     it('stops delivery after unsubscribe', async () => {
       const sub = bus.subscribe(`${prefix}.gone`, (m) => m.respond(text('x')));
       await bus.flush();

@@ -31,3 +31,13 @@ export function decode<S extends z.ZodType>(schema: S, data: Uint8Array): z.infe
   }
   return parsed.data;
 }
+
+/** {@link decode}, or undefined for a malformed message: for subscribers that drop what they cannot read. */
+export function tryDecode<S extends z.ZodType>(schema: S, data: Uint8Array): z.infer<S> | undefined {
+  try {
+    return decode(schema, data);
+  } catch (error) {
+    if (error instanceof MalformedMessageError) return undefined;
+    throw error;
+  }
+}

@@ -69,7 +69,7 @@ export type {
   CancelMessage,
   ResourceUpdated,
 } from './invocation';
-export { encode, decode, MalformedMessageError } from './codec';
+export { encode, decode, tryDecode, MalformedMessageError } from './codec';
 export { manifestDigest } from './manifest-digest';
 export { canonicalJson, canonicalHash } from './canonical-json';
 export { UriTemplate } from './uri-template';

@@ -7,7 +7,6 @@ import {
   CompletionRequestSchema,
   DiscoverSchema,
   InvocationRequestSchema,
-  MalformedMessageError,
   PromptGetRequestSchema,
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
@@ -18,6 +17,7 @@ import {
   isHubEventsSubject,
   manifestDigest,
   subjects,
+  tryDecode,
   type Announcement,
   type CompletionRequest,
   type Heartbeat,
@@ -115,7 +115,7 @@ export class ConnectorService<D> {
     this.controlSubscriptions.push(
       this.bus.subscribe(subjects.cancel(id), (message) => this.onCancel(message)),
       this.bus.subscribe(subjects.discover(), (message) => {
-        if (safeDecode(DiscoverSchema, message)) this.announce();
+        if (tryDecode(DiscoverSchema, message.data)) this.announce();
       }),
     );
     await this.bus.flush();
@@ -207,10 +207,6 @@ export class ConnectorService<D> {
       this.reply(message, { status: 'error', kind: 'internal', message: 'The connector could not read the request.' });
       return;
     }
-    if (this.stopping) {
-      this.reply(message, { status: 'error', kind: 'upstream', message: 'The connector is shutting down; try again.' });
-      return;
-    }
     const remaining = request.deadline - Date.now();
     if (remaining <= 0) {
       this.reply(message, { status: 'error', kind: 'timeout', message: 'The deadline passed before the connector started.' });
@@ -292,7 +288,7 @@ export class ConnectorService<D> {
   }
 
   private onCancel(message: IncomingMessage): void {
-    const cancel = safeDecode(CancelMessageSchema, message);
+    const cancel = tryDecode(CancelMessageSchema, message.data);
     if (!cancel) return;
     const call = this.running.get(cancel.invocationId);
     if (!call) return;
@@ -341,14 +337,6 @@ export async function runConnector<D>(connector: ConnectorDefinition<D>, options
   return service;
 }
 
-function safeDecode<S extends z.ZodType>(schema: S, message: IncomingMessage): z.infer<S> | undefined {
-  try {
-    return decode(schema, message.data);
-  } catch (error) {
-    if (error instanceof MalformedMessageError) return undefined;
-    throw error;
-  }
-}
 
 async function waitAll(promises: Promise<void>[], timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -73,6 +73,21 @@ describe('Inventory', () => {
     expect(inventory.tools().map((t) => t.qualifiedName)).toEqual(['alpha_get_x', 'alpha_get_y']);
   });
 
+  it('does not flap between two manifest versions while old and new replicas run side by side', () => {
+    const v1 = manifest('alpha', ['get_x']);
+    const v2 = manifest('alpha', ['get_x', 'get_y']);
+    announce('old', v1);
+    announce('new', v2);
+    const changesSoFar = changes.length;
+    // Heartbeats and re-announcements (discovery) of both versions change nothing.
+    expect(inventory.heartbeat('alpha', 'old', manifestDigest(v1))).toBe(true);
+    expect(inventory.heartbeat('alpha', 'new', manifestDigest(v2))).toBe(true);
+    announce('old', v1);
+    announce('new', v2);
+    expect(changes.length).toBe(changesSoFar);
+    expect(inventory.tools().map((t) => t.qualifiedName)).toEqual(['alpha_get_x', 'alpha_get_y']);
+  });
+
   it('refuses an incompatible contract major and unusable templates', () => {
     expect(announce('f1', { ...manifest('future', ['x']), contractVersion: '2.0.0' })).toMatchObject({ accepted: false });
     const bad = manifest('broken', ['x'], { resourceTemplates: [{ uriTemplate: 'x://{unclosed', name: 't' }] });

@@ -43,6 +43,8 @@ export interface InventoryChange {
 interface Instance {
   lastSeen: number;
   heartbeatMs: number;
+  /** The manifest this replica announced (during a rolling upgrade replicas differ). */
+  digest: string;
 }
 
 interface ConnectorEntry {
@@ -85,12 +87,15 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange]; replica
       return { accepted: false, reason: (error as Error).message };
     }
     const entry = this.connectors.get(manifest.id);
-    if (entry && entry.digest === digest) {
-      entry.instances.set(instanceId, { lastSeen: now, heartbeatMs });
+    const known = entry?.instances.get(instanceId);
+    // Only a new replica or a new manifest from a known one can change the published manifest:
+    // re-announcements of older replicas during a rolling upgrade must not swap it back and forth.
+    if (entry && (entry.digest === digest || known?.digest === digest)) {
+      entry.instances.set(instanceId, { lastSeen: now, heartbeatMs, digest });
       return { accepted: true };
     }
     const instances = entry?.instances ?? new Map<string, Instance>();
-    instances.set(instanceId, { lastSeen: now, heartbeatMs });
+    instances.set(instanceId, { lastSeen: now, heartbeatMs, digest });
     const previous = entry?.manifest;
     this.connectors.set(manifest.id, { manifest, digest, instances });
     this.rebuild(diff(previous, manifest));
@@ -99,9 +104,8 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange]; replica
 
   /** Records a heartbeat. Returns false when the replica or its manifest is unknown (the caller asks for discovery). */
   heartbeat(connector: string, instanceId: string, digest: string, now = Date.now()): boolean {
-    const entry = this.connectors.get(connector);
-    const instance = entry?.instances.get(instanceId);
-    if (!entry || !instance || entry.digest !== digest) return false;
+    const instance = this.connectors.get(connector)?.instances.get(instanceId);
+    if (!instance || instance.digest !== digest) return false;
     instance.lastSeen = now;
     return true;
   }

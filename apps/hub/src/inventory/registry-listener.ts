@@ -1,8 +1,15 @@
 import type { Logger } from 'pino';
 import type { Bus, IncomingMessage, Subscription } from '@mcp-hub/bus';
-import { AnnouncementSchema, GoodbyeSchema, HeartbeatSchema, decode, encode, subjects } from '@mcp-hub/connector-contract';
+import { AnnouncementSchema, GoodbyeSchema, HeartbeatSchema, encode, subjects, tryDecode } from '@mcp-hub/connector-contract';
 import type { z } from 'zod';
 import type { Inventory } from './inventory';
+
+/** How long a refused replica is left alone before its heartbeats may trigger discovery again. */
+const REFUSAL_MEMORY_MS = 60_000;
+
+function refusalKey(connector: string, instanceId: string, digest: string): string {
+  return `${connector}/${instanceId}/${digest}`;
+}
 
 export interface RegistryListenerOptions {
   bus: Bus;
@@ -22,6 +29,8 @@ export class RegistryListener {
   private readonly subscriptions: Subscription[] = [];
   private sweeper?: NodeJS.Timeout;
   private lastDiscover = 0;
+  /** Replicas whose announcement was refused (`connector/instance/digest` → until when): their heartbeats must not trigger discovery again and again. */
+  private readonly refused = new Map<string, number>();
   private stopStatusWatch?: () => void;
 
   constructor(private readonly options: RegistryListenerOptions) {}
@@ -56,6 +65,7 @@ export class RegistryListener {
     const known = this.options.inventory.instanceCount(manifest.id) > 0;
     const result = this.options.inventory.announce(instanceId, manifest, announcement.manifestDigest, announcement.heartbeatMs);
     if (!result.accepted) {
+      this.refused.set(refusalKey(manifest.id, instanceId, announcement.manifestDigest), Date.now() + REFUSAL_MEMORY_MS);
       this.options.logger.warn({ connector: manifest.id, instanceId, reason: result.reason }, 'connector announcement refused');
     } else if (!known) {
       this.options.logger.info({ connector: manifest.id, instanceId, tools: manifest.tools.length }, 'connector joined');
@@ -65,7 +75,10 @@ export class RegistryListener {
   private onHeartbeat(message: IncomingMessage): void {
     const heartbeat = this.parse(HeartbeatSchema, message);
     if (!heartbeat) return;
-    if (!this.options.inventory.heartbeat(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest)) this.discover();
+    if (this.options.inventory.heartbeat(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest)) return;
+    const refusedUntil = this.refused.get(refusalKey(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest));
+    if (refusedUntil !== undefined && refusedUntil > Date.now()) return;
+    this.discover();
   }
 
   private onGoodbye(message: IncomingMessage): void {
@@ -76,6 +89,8 @@ export class RegistryListener {
   }
 
   private sweep(): void {
+    const now = Date.now();
+    for (const [key, until] of this.refused) if (until <= now) this.refused.delete(key);
     for (const { connector, instanceId } of this.options.inventory.expire()) {
       this.options.logger.warn({ connector, instanceId }, 'connector replica missed its heartbeats and was dropped');
     }
@@ -91,11 +106,8 @@ export class RegistryListener {
   }
 
   private parse<S extends z.ZodType>(schema: S, message: IncomingMessage): z.infer<S> | undefined {
-    try {
-      return decode(schema, message.data);
-    } catch (error) {
-      this.options.logger.warn({ subject: message.subject, reason: (error as Error).message }, 'malformed registry message ignored');
-      return undefined;
-    }
+    const parsed = tryDecode(schema, message.data);
+    if (!parsed) this.options.logger.warn({ subject: message.subject }, 'malformed registry message ignored');
+    return parsed;
   }
 }

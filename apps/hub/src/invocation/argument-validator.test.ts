@@ -39,7 +39,19 @@ describe('ArgumentValidator', () => {
 
   it('reports an unusable schema as a tool error instead of throwing', () => {
     const broken = descriptor({ properties: { x: { type: 'no-such-type' } } });
-    expect(validator.check(broken, { x: 1 })).toMatch(/input schema cannot be used/);
+    const reasons: string[] = [];
+    const logged = new ArgumentValidator((_tool, reason) => reasons.push(reason));
+    expect(logged.check(broken, { x: 1 })).toMatch(/input schema cannot be used/);
+    expect(reasons).toHaveLength(1);
+  });
+
+  it('keeps schemas apart: the same $id in two connectors, and no $ref into another tool', () => {
+    const a = descriptor({ $id: 'https://example.com/t', properties: { n: { type: 'integer' } } });
+    const b = descriptor({ $id: 'https://example.com/t', properties: { n: { type: 'string' } } });
+    expect(validator.check(a, { n: 1 })).toBeUndefined();
+    expect(validator.check(b, { n: 'x' })).toBeUndefined();
+    const borrower = descriptor({ properties: { n: { $ref: 'https://example.com/t' } } });
+    expect(validator.check(borrower, { n: 1 })).toMatch(/cannot be used/);
   });
 
   it('compiles each descriptor once', () => {

@@ -10,10 +10,13 @@ export class ArgumentValidator {
   private readonly ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
   private readonly cache = new WeakMap<ToolDescriptor, ValidateFunction | Error>();
 
+  /** `onUnusableSchema` hears about schemas that do not compile (for the log; the model gets a generic message). */
+  constructor(private readonly onUnusableSchema?: (tool: string, reason: string) => void) {}
+
   /** Returns undefined when the arguments are valid, else a message telling the model what to fix. */
   check(descriptor: ToolDescriptor, args: Record<string, unknown>): string | undefined {
     const validate = this.compiled(descriptor);
-    if (validate instanceof Error) return `The tool's input schema cannot be used (${validate.message}); the call was not sent.`;
+    if (validate instanceof Error) return "The tool's input schema cannot be used, so the call was not sent. The problem has been logged.";
     if (validate(args)) return undefined;
     return `Invalid arguments for ${descriptor.name}: ${describe(validate.errors ?? [])}. Fix the arguments and call again.`;
   }
@@ -25,6 +28,12 @@ export class ArgumentValidator {
         entry = this.ajv.compile(descriptor.inputSchema);
       } catch (error) {
         entry = new Error((error as Error).message.slice(0, 200));
+        this.onUnusableSchema?.(descriptor.name, entry.message);
+      } finally {
+        // Each schema stands alone: without this, Ajv keeps every compiled schema for good and
+        // registers its `$id`, so one connector's schema could collide with, or be `$ref`ed by,
+        // another's. The compiled function keeps working.
+        this.ajv.removeSchema(descriptor.inputSchema);
       }
       this.cache.set(descriptor, entry);
     }

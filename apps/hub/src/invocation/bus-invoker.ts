@@ -11,6 +11,7 @@ import {
   encode,
   headers,
   subjects,
+  tryDecode,
   type ErrorReply,
   type Principal,
 } from '@mcp-hub/connector-contract';
@@ -81,12 +82,8 @@ export class BusInvoker {
 
   async start(): Promise<void> {
     this.eventsSubscription = this.options.bus.subscribe(this.eventsSubject, (message) => {
-      let event;
-      try {
-        event = decode(HubEventSchema, message.data);
-      } catch {
-        return;
-      }
+      const event = tryDecode(HubEventSchema, message.data);
+      if (!event) return;
       const call = this.pending.get(event.invocationId);
       if (!call) return;
       if (event.type === 'started') call.instanceId = event.instanceId;
