@@ -34,6 +34,7 @@ export async function measureDatabase(ctx: BenchContext): Promise<ResultRow[]> {
     host: '127.0.0.1',
     port: 0,
     maxBodyBytes: 1 << 20,
+    maxSessions: 100,
     allowedHosts: ['127.0.0.1', 'localhost'],
     allowedOrigins: ['127.0.0.1', 'localhost'],
     sessionIdleMs: 600_000,

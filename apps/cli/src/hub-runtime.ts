@@ -34,6 +34,7 @@ export function httpFront(hub: Hub, config: HubConfig, logger: Logger, sessionSt
     host: config.http.host,
     port: config.http.port,
     maxBodyBytes: config.http.maxBodyBytes,
+    maxSessions: config.http.maxSessions,
     allowedHosts: config.http.allowedHosts,
     allowedOrigins: config.http.allowedOrigins,
     sessionIdleMs: config.http.sessionIdleMinutes * 60_000,

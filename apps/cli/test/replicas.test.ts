@@ -110,7 +110,7 @@ describe('hub replicas sharing sessions in Redis behind a round-robin balancer',
       expect((await before.callTool({ name: 'echo_echo', arguments: { text: `outage ${i}` } })).structuredContent).toEqual({ text: `outage ${i}` });
     }
     // A session neither replica holds cannot be looked up: 503 (retry), not 404 (which would make clients drop it).
-    expect((await postTo(hubUrls[0]!, 'unknown-during-outage')).status).toBe(503);
+    expect((await postTo(hubUrls[0]!, '00000000-0000-4000-8000-00000000dead')).status).toBe(503);
 
     await redis.restart();
     for (const hub of hubs) await hub.waitForOutput(/held sessions restored into the session store/, 10_000);
@@ -129,7 +129,7 @@ describe('hub replicas sharing sessions in Redis behind a round-robin balancer',
 
   it('answers a session id the store does not know with 404; the SDK client reports it and does not re-initialize by itself', async () => {
     const stale = new Client({ name: 'stale', version: '1.0.0' });
-    await stale.connect(new StreamableHTTPClientTransport(new URL(proxy.url), { sessionId: 'gone-after-a-redis-loss' }));
+    await stale.connect(new StreamableHTTPClientTransport(new URL(proxy.url), { sessionId: '00000000-0000-4000-8000-0000000000ff' }));
     clients.push(stale);
     await expect(stale.ping()).rejects.toThrow(/Session not found/);
     await expect(stale.ping()).rejects.toThrow(/Session not found/);

@@ -15,6 +15,8 @@ export const HubConfigSchema = z.strictObject({
       allowedHosts: z.array(z.string().min(1)).default(LOCAL_NAMES),
       /** Browser origins accepted; requests without an Origin header (non-browser clients) always pass. */
       allowedOrigins: z.array(z.string().min(1)).default(LOCAL_NAMES),
+      /** Most 2025-era sessions one hub replica holds at once; further initialize requests get 503. */
+      maxSessions: z.number().int().min(1).max(1_000_000).default(1000),
       /** 2025-era sessions idle this long are closed. */
       sessionIdleMinutes: z.number().min(1).max(24 * 60).default(30),
     })

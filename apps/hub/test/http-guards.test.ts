@@ -54,6 +54,17 @@ describe('HTTP front guards', () => {
     expect(status).toBe(403);
   });
 
+  it('refuses an initialize whose client description is oversized', async () => {
+    const bloated = { ...initialize, params: { ...initialize.params, capabilities: { experimental: { junk: 'x'.repeat(20_000) } } } };
+    const response = await post(JSON.stringify(bloated), { 'mcp-protocol-version': '2025-11-25' });
+    expect(response.status).toBe(400);
+  });
+
+  it('answers a malformed session id with 404 without consulting the store', async () => {
+    const response = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'mcp-session-id': 'x:subscriptions', 'mcp-protocol-version': '2025-11-25' });
+    expect(response.status).toBe(404);
+  });
+
   it('answers an unknown session id with 404', async () => {
     const response = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'mcp-session-id': 'no-such-session', 'mcp-protocol-version': '2025-11-25' });
     expect(response.status).toBe(404);

@@ -30,6 +30,7 @@ export class HubFixture {
       host: '127.0.0.1',
       port: 0,
       maxBodyBytes: 64 * 1024,
+      maxSessions: 50,
       allowedHosts: ['localhost', '127.0.0.1'],
       allowedOrigins: ['localhost', '127.0.0.1'],
       sessionIdleMs: 60_000,

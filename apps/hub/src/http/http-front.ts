@@ -11,6 +11,11 @@ import type { SessionStore } from '../sessions/session-store';
 import { HttpError, readJsonBody } from './read-json-body';
 import { StatefulSessions, type HttpSession } from './stateful-sessions';
 
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a client may tell about itself in `initialize` (stored with its session). */
+const MAX_CLIENT_DESCRIPTION_CHARS = 16_384;
+
 export interface HttpFrontOptions {
   hub: Hub;
   logger: Logger;
@@ -25,6 +30,8 @@ export interface HttpFrontOptions {
   allowedHosts: string[];
   /** Origin host names accepted from browsers; requests without Origin (non-browser clients) pass. */
   allowedOrigins: string[];
+  /** Most 2025 sessions this replica holds at once; further `initialize` requests get 503. */
+  maxSessions: number;
   /** 2025 sessions idle for longer than this are closed. */
   sessionIdleMs: number;
   /**
@@ -164,12 +171,20 @@ export class HttpFront {
   }
 
   private async serveLegacySession(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    // Ids are UUIDs of ours; anything else cannot name a session (and must not reach the store as a key).
+    if (!SESSION_ID.test(sessionId)) throw new HttpError(404, -32001, 'Session not found');
     await this.stateful.serve(sessionId, req, res, body);
   }
 
   private async openLegacySession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       throw new HttpError(400, -32000, 'Bad Request: no valid session id (send initialize first)');
+    }
+    // Every session holds an SDK server in memory and a record in the store: both are bounded.
+    if (this.sessions.size >= this.options.maxSessions) throw new HttpError(503, -32000, 'Too many open sessions; try again later');
+    const { capabilities, clientInfo } = body.params;
+    if (JSON.stringify({ capabilities, clientInfo }).length > MAX_CLIENT_DESCRIPTION_CHARS) {
+      throw new HttpError(400, -32602, `initialize: capabilities and clientInfo exceed ${MAX_CLIENT_DESCRIPTION_CHARS} characters`);
     }
     await this.stateful.open(req, res, body);
   }
