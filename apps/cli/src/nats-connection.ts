@@ -11,6 +11,7 @@ export async function connectNats(config: HubConfig, name: string, logger: Logge
     pass: config.nats.pass,
     token: config.nats.token,
     waitOnFirstConnect: true,
+    onSubscriptionError: (subject, error) => logger.error({ subject, err: error }, 'NATS refused a subscription (check this user\'s permissions)'),
   });
   bus.onStatus((status) => logger.warn({ status }, 'NATS connection status changed'));
   return bus;

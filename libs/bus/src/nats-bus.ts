@@ -12,6 +12,11 @@ export interface NatsBusOptions {
   token?: string;
   /** Keep retrying the first connection instead of failing (services started before NATS). Default false. */
   waitOnFirstConnect?: boolean;
+  /**
+   * Hears errors that end a subscription, such as a permission violation: without it a replica
+   * whose NATS user may not serve its own subjects would announce tools it can never answer, silently.
+   */
+  onSubscriptionError?: (subject: string, error: Error) => void;
 }
 
 /**
@@ -23,7 +28,10 @@ export class NatsBus implements Bus {
   private readonly statusListeners = new Set<(status: BusStatus) => void>();
   private currentStatus: BusStatus = 'connected';
 
-  private constructor(private readonly connection: NatsConnection) {
+  private constructor(
+    private readonly connection: NatsConnection,
+    private readonly onSubscriptionError?: (subject: string, error: Error) => void,
+  ) {
     void this.watchStatus();
     void connection.closed().then(() => this.setStatus('closed'));
   }
@@ -43,7 +51,7 @@ export class NatsBus implements Bus {
       // Otherwise every request captures a stack for an error it almost never throws (~4 % of hub CPU, measured).
       noAsyncTraces: true,
     });
-    return new NatsBus(connection);
+    return new NatsBus(connection, options.onSubscriptionError);
   }
 
   get status(): BusStatus {
@@ -84,7 +92,10 @@ export class NatsBus implements Bus {
     const subscription = this.connection.subscribe(subject, {
       queue: options.queue,
       callback: (error, msg) => {
-        if (error) return; // permission or slow-consumer errors end up in the status stream
+        if (error) {
+          this.onSubscriptionError?.(subject, error);
+          return;
+        }
         handler({
           subject: msg.subject,
           data: msg.data,

@@ -174,10 +174,10 @@ export class RedisSessionStore implements SessionStore {
       const reconnected = this.wasReady;
       this.wasReady = true;
       this.down = false;
-      if (reconnected) {
-        this.options.logger.info({ lost }, lost ? 'session store (Redis) back, its content was lost: restoring held sessions' : 'session store (Redis) back');
-        this.events.emit('recovered', lost);
-      }
+      if (reconnected) this.options.logger.info({ lost }, lost ? 'session store (Redis) back, its content was lost: restoring held sessions' : 'session store (Redis) back');
+      // Also on the first connection: sessions opened while Redis was not yet reachable are
+      // held here only, and must be written now or other replicas would answer them with 404.
+      this.events.emit('recovered', lost);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'session store (Redis) epoch check failed');
     }
