@@ -79,11 +79,7 @@ export type CompletionResult = z.infer<typeof CompletionResultSchema>;
  * A reply from a connector. `ok` carries the operation's result (parsed by the receiver with the
  * schema for that operation); `accepted` means a job was enqueued.
  */
-export const ReplySchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), result: z.unknown() }),
-  ErrorReplySchema,
-  z.object({ status: z.literal('accepted'), jobId: z.string().min(1).max(200) }),
-]);
+export const ReplySchema = replySchemaFor(z.unknown());
 export type Reply = z.infer<typeof ReplySchema>;
 
 /**

@@ -6,7 +6,7 @@
  *    contract violation). Logged with detail; the model sees only a short generic tool error.
  *  - connector error replies (`ErrorReply`): the connector's own words, safe to show the model.
  */
-export type ClientRequestErrorKind = 'invalid_params' | 'not_found' | 'resource_not_found';
+export type ClientRequestErrorKind = 'invalid_params' | 'resource_not_found';
 
 export class ClientRequestError extends Error {
   override readonly name = 'ClientRequestError';

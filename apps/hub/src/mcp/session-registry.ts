@@ -6,7 +6,6 @@ export interface McpSession {
   readonly server: Server;
   /** Resource URIs the client subscribed to, as far as this process knows. */
   readonly subscriptions: Set<string>;
-  lastActivity: number;
   /** Closes the connection here (the session then removes itself); never ends a shared session. */
   close(): Promise<void>;
 }
@@ -57,16 +56,6 @@ export class SessionRegistry<S extends McpSession = McpSession> {
       const subscribed = subscribers ? subscribers.has(id) : session.subscriptions.has(uri);
       if (subscribed) void session.server.sendResourceUpdated({ uri }).catch(() => undefined);
     }
-  }
-
-  /** Closes sessions idle for longer than `idleMs` (the SDK keeps sessions for ever otherwise). Returns how many. */
-  async closeIdle(idleMs: number, now = Date.now()): Promise<number> {
-    const idle = [...this.sessions.entries()].filter(([, s]) => now - s.lastActivity > idleMs);
-    for (const [id, session] of idle) {
-      this.sessions.delete(id);
-      await session.close().catch(() => undefined);
-    }
-    return idle.length;
   }
 
   async closeAll(): Promise<void> {
