@@ -129,8 +129,11 @@ describe('Redis session store across replicas and outages', () => {
     await expect(store.touch('before-restart')).rejects.toBeInstanceOf(SessionStoreUnavailable);
     expect(Date.now() - started).toBeLessThan(200);
     await redis.restart();
-    await waitFor(() => recoveries.length === 1, 5000, 'recovery');
-    expect(recoveries).toEqual([true]);
+    // The first connection reports `false` (nothing lost: write what is held here only); the
+    // restart of a Redis without persistence reports `true`.
+    await waitFor(() => recoveries.includes(true), 5000, 'recovery');
+    expect(recoveries.filter((lost) => lost)).toEqual([true]);
+    expect(recoveries.length).toBeLessThanOrEqual(2);
     expect(await store.get('before-restart')).toBeUndefined();
   });
 });

@@ -43,6 +43,8 @@ export class RedisSessionStore implements SessionStore {
   private readonly events = new EventEmitter<{ ended: [string]; recovered: [boolean] }>();
   private epoch?: string;
   private wasReady = false;
+  /** Settles once the ended-sessions channel is subscribed for the first time. */
+  subscribed!: Promise<void>;
   private down = false;
 
   private constructor(
@@ -64,7 +66,8 @@ export class RedisSessionStore implements SessionStore {
     const subscriber = new Redis(options.url, { ...common, connectionName: 'mcp-hub-sessions-events', autoResubscribe: true });
     const store = new RedisSessionStore(redis, subscriber, options);
     store.watch();
-    const ready = Promise.all([once(redis, 'ready'), once(subscriber, 'ready')]);
+    // Ready means able to hear ended sessions too: wait for the channel subscription itself.
+    const ready = Promise.all([once(redis, 'ready'), store.subscribed]);
     redis.connect().catch(() => undefined);
     subscriber.connect().catch(() => undefined);
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -160,7 +163,14 @@ export class RedisSessionStore implements SessionStore {
       this.down = true;
     });
     this.redis.on('ready', () => void this.onReady());
-    this.subscriber.on('ready', () => void this.subscriber.subscribe(keys.endedChannel).catch((error) => logger.warn({ err: error }, 'session end channel subscribe failed')));
+    this.subscribed = new Promise<void>((resolve) => {
+      this.subscriber.on('ready', () => {
+        this.subscriber.subscribe(keys.endedChannel).then(
+          () => resolve(),
+          (error) => logger.warn({ err: error }, 'session end channel subscribe failed'),
+        );
+      });
+    });
     this.subscriber.on('message', (channel: string, id: string) => {
       if (channel === keys.endedChannel) this.events.emit('ended', id);
     });
