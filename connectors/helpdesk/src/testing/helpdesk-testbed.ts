@@ -4,6 +4,8 @@ import { createHelpdeskConnector, type HelpdeskConnectorOptions } from '../conne
 import { demoTickets } from '../demo-data';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { SqliteTicketStore } from '../sqlite-ticket-store';
+import type { Ticket } from '../ticket';
+import type { NewTicket } from '../ticket-store';
 
 const DEFAULT_PRINCIPAL = 'agent@support.example.com';
 
@@ -16,6 +18,8 @@ export interface HelpdeskTestbed {
   call<T = Record<string, unknown>>(tool: string, args: Record<string, unknown>, principal?: string): Promise<T>;
   /** Calls a tool that must fail and returns the error reply. */
   fail(tool: string, args: Record<string, unknown>, principal?: string): Promise<ConnectorReplyError['reply']>;
+  /** Stores a minimal ticket directly (no tool call); `overrides` sets any field of it. */
+  createTicket(overrides?: Partial<NewTicket>): Promise<Ticket>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,9 @@ export async function startHelpdesk(
       );
       if (!(error instanceof ConnectorReplyError)) throw new Error(`expected ${tool} to fail with an error reply, got ${String(error)}`);
       return error.reply;
+    },
+    createTicket(overrides = {}) {
+      return store.createTicket({ subject: 's', body: 'b', requester: 'r@example.com', priority: 'low', assignee: null, tags: [], ...overrides });
     },
     async stop() {
       await harness.stop();

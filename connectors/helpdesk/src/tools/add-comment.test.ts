@@ -6,7 +6,7 @@ describe('add_comment', () => {
   let id: number;
   beforeEach(async () => {
     bed = await startHelpdesk({ maxTextBytes: 1024 });
-    id = (await bed.store.createTicket({ subject: 's', body: 'b', requester: 'r@example.com', priority: 'low', assignee: null, tags: [] })).id;
+    id = (await bed.createTicket()).id;
   });
   afterEach(() => bed.stop());
 

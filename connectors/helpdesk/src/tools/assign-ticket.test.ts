@@ -6,7 +6,7 @@ describe('assign_ticket', () => {
   let id: number;
   beforeEach(async () => {
     bed = await startHelpdesk();
-    id = (await bed.store.createTicket({ subject: 's', body: 'b', requester: 'r@example.com', priority: 'low', assignee: null, tags: [] })).id;
+    id = (await bed.createTicket()).id;
   });
   afterEach(() => bed.stop());
 

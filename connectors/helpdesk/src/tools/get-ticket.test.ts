@@ -73,7 +73,7 @@ describe('get_ticket', () => {
 
   it('cuts a body longer than the byte cap without splitting a character, and says so', async () => {
     bed = await startHelpdesk({ maxTextBytes: 1024 });
-    const created = await bed.store.createTicket({ subject: 's', body: 'é'.repeat(2000), requester: 'r', priority: 'low', assignee: null, tags: [] });
+    const created = await bed.createTicket({ body: 'é'.repeat(2000), requester: 'r' });
     const { ticket } = await bed.call<GetResult>('get_ticket', { id: created.id });
     expect(ticket.bodyTruncated).toBe(true);
     expect(Buffer.byteLength(ticket.body)).toBe(1024);
@@ -82,7 +82,7 @@ describe('get_ticket', () => {
 
   it('inlines at most 50 comments and says when there are more', async () => {
     bed = await startHelpdesk();
-    const created = await bed.store.createTicket({ subject: 's', body: 'b', requester: 'r', priority: 'low', assignee: null, tags: [] });
+    const created = await bed.createTicket({ requester: 'r' });
     for (let i = 0; i < 55; i++) await bed.store.addComment(created.id, { author: 'a', body: `c${i}`, visibility: 'internal' });
     const result = await bed.call<GetResult>('get_ticket', { id: created.id });
     expect(result.comments).toHaveLength(50);
@@ -91,7 +91,7 @@ describe('get_ticket', () => {
 
   it('keeps inline comment text within its byte budget and points to the resource for the rest', async () => {
     bed = await startHelpdesk();
-    const created = await bed.store.createTicket({ subject: 's', body: 'b', requester: 'r', priority: 'low', assignee: null, tags: [] });
+    const created = await bed.createTicket({ requester: 'r' });
     for (let i = 0; i < 5; i++) await bed.store.addComment(created.id, { author: 'a', body: 'x'.repeat(40_000), visibility: 'public' });
     const result = await bed.harness.callTool('get_ticket', { id: created.id });
     expect(result.structuredContent).toMatchObject({ commentCount: 5, commentsTruncated: true });

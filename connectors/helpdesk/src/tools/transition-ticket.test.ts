@@ -7,7 +7,7 @@ describe('transition_ticket', () => {
   let id: number;
   beforeEach(async () => {
     bed = await startHelpdesk();
-    id = (await bed.store.createTicket({ subject: 's', body: 'b', requester: 'r@example.com', priority: 'low', assignee: null, tags: [] })).id;
+    id = (await bed.createTicket()).id;
   });
   afterEach(() => bed.stop());
 
@@ -27,7 +27,7 @@ describe('transition_ticket', () => {
     for (const from of statuses) {
       for (const to of statuses) {
         if (isLegalTransition(from, to)) continue;
-        const ticket = await bed.store.createTicket({ subject: 's', body: 'b', requester: 'r', priority: 'low', assignee: null, tags: [], status: from });
+        const ticket = await bed.createTicket({ requester: 'r', status: from });
         const error = await bed.fail('transition_ticket', { id: ticket.id, status: to });
         expect(error.kind).toBe('conflict');
         expect(error.message).toContain(`Legal next statuses: ${nextStatuses(from).join(', ')}.`);
