@@ -54,7 +54,12 @@ async function main(): Promise<void> {
     connector.waitForOutput(/bench connector ready/, 60_000),
     ...replicas.map((r) => r.waitForOutput(/bench connector ready/, 60_000)),
   ]);
-  if (pinning) for (const p of [nats, connector, loadgen.process, ...replicas]) pin(p.pid, '1');
+  // The server side of each arm gets CPU 0 whole, the client gets CPU 1: the direct arm's server
+  // alone, the hub arm's hub, nats-server and connector together (see docs/benchmarks.md).
+  if (pinning) {
+    for (const p of [nats, connector, ...replicas]) pin(p.pid, '0');
+    pin(loadgen.pid, '1');
+  }
   const ctx: BenchContext = {
     quick,
     reps: quick ? 3 : 5,
