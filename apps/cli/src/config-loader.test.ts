@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ config: file('{"http":{"prot":1}}') }, {})).toThrow(/http.*prot/);
     expect(() => loadConfig({}, { LOG_LEVEL: 'loud' })).toThrow(/log\.level/);
     expect(() => loadConfig({ maxConcurrency: '0' }, {})).toThrow(/replica\.maxConcurrency/);
+    expect(() => loadConfig({}, { MCP_HUB_MAX_QUEUED: '-1' })).toThrow(/replica\.maxQueued/);
+  });
+
+  it('reads the replica capacity from flags and the environment', () => {
+    expect(loadConfig({}, {}).replica).toMatchObject({ maxQueued: 0 });
+    expect(loadConfig({ maxConcurrency: '8' }, { MCP_HUB_MAX_QUEUED: '4' }).replica).toMatchObject({ maxConcurrency: 8, maxQueued: 4 });
   });
 
   it('explains an unreadable or non-JSON file', () => {

@@ -11,6 +11,7 @@ export interface ConfigFlags {
   dataDir?: string;
   logLevel?: string;
   maxConcurrency?: string;
+  maxQueued?: string;
 }
 
 export class ConfigError extends Error {
@@ -20,7 +21,7 @@ export class ConfigError extends Error {
 /**
  * Loads the configuration: defaults, then the JSON file (`--config` or MCP_HUB_CONFIG), then the
  * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, LOG_LEVEL,
- * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, REDIS_URL: shared sessions in Redis), then flags.
+ * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, REDIS_URL: shared sessions in Redis), then flags.
  * @throws ConfigError naming the bad key (`http.port: ...`) or the unreadable file.
  */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -31,7 +32,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     nats: { url: flags.nats ?? env.NATS_URL, user: env.NATS_USER, pass: env.NATS_PASS, token: env.NATS_TOKEN },
     log: { level: flags.logLevel ?? env.LOG_LEVEL },
     dataDir: flags.dataDir ?? env.MCP_HUB_DATA_DIR,
-    replica: { maxConcurrency: numberOrText(flags.maxConcurrency ?? env.MCP_HUB_MAX_CONCURRENCY) },
+    replica: {
+      maxConcurrency: numberOrText(flags.maxConcurrency ?? env.MCP_HUB_MAX_CONCURRENCY),
+      maxQueued: numberOrText(flags.maxQueued ?? env.MCP_HUB_MAX_QUEUED),
+    },
     sessions: env.REDIS_URL ? { store: 'redis', redisUrl: env.REDIS_URL } : undefined,
   };
   return parseOrExplain(HubConfigSchema, deepMerge(raw, overlay), file ? `configuration (${file})` : 'configuration');

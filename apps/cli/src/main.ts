@@ -12,7 +12,8 @@ function withCommonFlags(command: Command): Command {
     .option('--nats <url>', 'NATS server URL (env NATS_URL, default nats://127.0.0.1:4222)')
     .option('--data-dir <dir>', 'embedded state and demo data (env MCP_HUB_DATA_DIR, default .mcp-hub)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)')
-    .option('--max-concurrency <n>', 'most calls one connector replica runs at once (env MCP_HUB_MAX_CONCURRENCY)');
+    .option('--max-concurrency <n>', 'most calls one connector replica runs at once (env MCP_HUB_MAX_CONCURRENCY)')
+    .option('--max-queued <n>', 'calls that may wait for a slot on a full replica; more are refused as busy (env MCP_HUB_MAX_QUEUED, default 0)');
 }
 
 /** The `mcp-hub` command. */

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { InProcessBus, type Bus } from '@mcp-hub/bus';
-import { runConnector, type ConnectorService } from '@mcp-hub/connector-kit';
+import { runConnector, type ConnectorService, type RunConnectorOptions } from '@mcp-hub/connector-kit';
 import { createEchoConnector, type EchoDeps } from '@mcp-hub/connector-kit/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Hub } from '../src/hub';
@@ -40,8 +40,8 @@ export class HubFixture {
     return this;
   }
 
-  async addConnector(id = 'echo', heartbeatMs = 2000): Promise<ConnectorService<EchoDeps>> {
-    const service = await runConnector(createEchoConnector(id), { bus: this.bus, deps: this.deps, heartbeatMs, logger: silent });
+  async addConnector(id = 'echo', heartbeatMs = 2000, replica: Pick<RunConnectorOptions<EchoDeps>, 'maxConcurrency' | 'maxQueued'> = {}): Promise<ConnectorService<EchoDeps>> {
+    const service = await runConnector(createEchoConnector(id), { bus: this.bus, deps: this.deps, heartbeatMs, logger: silent, ...replica });
     this.connectors.push(service);
     await waitFor(() => this.hub.inventory.instanceCount(id) > 0);
     return service;

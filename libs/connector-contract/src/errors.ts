@@ -18,6 +18,12 @@ export const ErrorKindSchema = z.enum([
   'upstream',
   'cancelled',
   'timeout',
+  /**
+   * The replica is at its concurrency limit and did not start the call (nothing happened, so it
+   * is always safe to send again). The hub re-sends it to the queue group, where another replica
+   * may have a free slot, and tells the client only when every try was refused.
+   */
+  'busy',
   /** A bug in the connector. The kit replaces the message with a generic one. */
   'internal',
 ]);

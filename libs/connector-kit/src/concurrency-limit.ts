@@ -1,7 +1,7 @@
 /**
- * Caps how many calls a replica runs at once. NATS queue groups spread requests evenly whatever
- * a replica's load, so a replica cannot refuse work; extra calls wait here, first come first
- * served, and give up when their signal aborts (deadline or cancellation).
+ * Caps how many calls a replica runs at once. Calls beyond the cap wait here, first come first
+ * served, and give up when their signal aborts (deadline or cancellation). How many may wait is
+ * the service's choice (`maxQueued`): the rest are refused as `busy` before they start.
  */
 export class ConcurrencyLimit {
   private active = 0;
@@ -9,6 +9,11 @@ export class ConcurrencyLimit {
 
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new Error(`concurrency limit must be a positive integer, got ${max}`);
+  }
+
+  /** True when every slot is taken (a new call would wait). */
+  get full(): boolean {
+    return this.active >= this.max;
   }
 
   /** Calls waiting for a slot. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InProcessBus } from '@mcp-hub/bus';
-import { AnnouncementSchema, GoodbyeSchema, HubEventSchema, decode, encode, subjects } from '@mcp-hub/connector-contract';
+import { AnnouncementSchema, GoodbyeSchema, HubEventSchema, ReplySchema, decode, encode, subjects } from '@mcp-hub/connector-contract';
 import { ConnectorHarness, ConnectorReplyError, createEchoConnector, type EchoDeps } from './testing';
 import { defineConnector } from './define-connector';
 import { defineTool } from './define-tool';
@@ -136,25 +136,47 @@ describe('connector lifecycle', () => {
 });
 
 describe('connector concurrency cap', () => {
-  it('runs no more than maxConcurrency calls at once; the rest wait their turn', async () => {
+  const slowCall = (bus: InProcessBus, i: number) =>
+    bus.request(
+      subjects.invoke('echo', 'slow'),
+      encode({ invocationId: `inv-cap-${i}-000`, deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 1, stepMs: 30 } }),
+      { timeoutMs: 5000 },
+    );
+
+  it('runs no more than maxConcurrency calls at once; up to maxQueued more wait their turn', async () => {
     const bus = new InProcessBus();
-    const service = await runConnector(createEchoConnector(), { bus, deps: { aborted: [] }, maxConcurrency: 2 });
-    let peak = 0;
-    const probe = setInterval(() => (peak = Math.max(peak, service.inFlight)), 1);
-    const call = (i: number) =>
-      bus.request(
-        subjects.invoke('echo', 'slow'),
-        encode({ invocationId: `inv-cap-${i}-000`, deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 1, stepMs: 30 } }),
-        { timeoutMs: 5000 },
-      );
+    const service = await runConnector(createEchoConnector(), { bus, deps: { aborted: [] }, maxConcurrency: 2, maxQueued: 4 });
     const started = Date.now();
-    await Promise.all([0, 1, 2, 3, 4, 5].map(call));
-    clearInterval(probe);
-    // inFlight counts waiting calls too; the handler-level proof is the elapsed time: 6 calls, 2 at a time, 30 ms each.
+    const replies = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => slowCall(bus, i)));
+    // 6 calls, 2 at a time, 30 ms each: three rounds, and every one of them served.
     expect(Date.now() - started).toBeGreaterThanOrEqual(85);
-    expect(peak).toBeGreaterThan(0);
+    expect(replies.map((r) => decode(ReplySchema, r.data).status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(service.refusedBusy).toBe(0);
     await service.stop();
     await bus.close();
+  });
+
+  it('refuses calls beyond the cap and the wait line as busy, at once and without starting them', async () => {
+    const bus = new InProcessBus();
+    const deps: EchoDeps = { aborted: [] };
+    const service = await runConnector(createEchoConnector(), { bus, deps, maxConcurrency: 2, maxQueued: 1 });
+    const started = Date.now();
+    const pending = [0, 1, 2, 3, 4].map((i) => slowCall(bus, i).then((reply) => ({ reply: decode(ReplySchema, reply.data), at: Date.now() - started })));
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.map((o) => o.reply.status)).toEqual(['ok', 'ok', 'ok', 'error', 'error']);
+    for (const refused of outcomes.slice(3)) {
+      expect(refused.reply).toMatchObject({ kind: 'busy', message: expect.stringMatching(/at capacity and did not start/) });
+      expect(refused.at).toBeLessThan(25); // answered before the first slot frees (30 ms)
+    }
+    expect(service.refusedBusy).toBe(2);
+    // A slot freed: the next call is served again.
+    expect(decode(ReplySchema, (await slowCall(bus, 9)).data).status).toBe('ok');
+    await service.stop();
+    await bus.close();
+  });
+
+  it('refuses a negative maxQueued', async () => {
+    await expect(runConnector(createEchoConnector(), { bus: new InProcessBus(), deps: { aborted: [] }, maxConcurrency: 1, maxQueued: -1 })).rejects.toThrow(/maxQueued/);
   });
 });
 

@@ -40,8 +40,15 @@ export interface RunConnectorOptions<D> {
   heartbeatMs?: number;
   /** How long {@link ConnectorService.stop} lets in-flight calls finish before aborting them, in ms. Default 10 000. */
   drainTimeoutMs?: number;
-  /** Most calls this replica runs at once; more wait in line until a slot frees or their deadline passes. Default unlimited. */
+  /** Most calls this replica runs at once. Default unlimited. */
   maxConcurrency?: number;
+  /**
+   * With `maxConcurrency`: how many more calls may wait here for a slot (until it frees or their
+   * deadline passes). Calls beyond that are refused at once with a `busy` reply and never start;
+   * the hub sends them to another replica. Default 0: NATS spreads calls at random whatever a
+   * replica's load, so a call waiting here may sit behind a slow one while another replica idles.
+   */
+  maxQueued?: number;
 }
 
 /** The fields every hub → connector request shares. */
@@ -61,6 +68,9 @@ interface RunningCall {
 /** A call still running after this many milliseconds is announced to its hub as taken by this replica. */
 const STARTED_EVENT_DELAY_MS = 20;
 
+/** What the model reads when every try found the connector at capacity (see {@link RunConnectorOptions.maxQueued}). */
+const BUSY_MESSAGE = 'The connector is at capacity and did not start the call. Try again in a few seconds.';
+
 const GENERIC_FAILURE = 'The connector failed while handling this request. The failure has been logged.';
 
 /**
@@ -75,12 +85,14 @@ export class ConnectorService<D> {
   private readonly heartbeatMs: number;
   private readonly drainTimeoutMs: number;
   private readonly limit?: ConcurrencyLimit;
+  private readonly maxQueued: number;
   private readonly digest: string;
   private readonly running = new Map<string, RunningCall>();
   private readonly workSubscriptions: Subscription[] = [];
   private readonly controlSubscriptions: Subscription[] = [];
   private heartbeat?: NodeJS.Timeout;
   private stopping?: Promise<void>;
+  private busyCount = 0;
 
   constructor(
     readonly connector: ConnectorDefinition<D>,
@@ -93,12 +105,19 @@ export class ConnectorService<D> {
     this.heartbeatMs = options.heartbeatMs ?? 2000;
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
     if (options.maxConcurrency !== undefined) this.limit = new ConcurrencyLimit(options.maxConcurrency);
+    this.maxQueued = options.maxQueued ?? 0;
+    if (!Number.isInteger(this.maxQueued) || this.maxQueued < 0) throw new Error(`maxQueued must be a non-negative integer, got ${options.maxQueued}`);
     this.digest = manifestDigest(connector.manifest);
   }
 
   /** Invocations running now. */
   get inFlight(): number {
     return this.running.size;
+  }
+
+  /** Calls refused as `busy` since start (at the concurrency limit with a full wait line). */
+  get refusedBusy(): number {
+    return this.busyCount;
   }
 
   /** Subscribes to its subjects, announces itself and starts heartbeating. */
@@ -199,6 +218,13 @@ export class ConnectorService<D> {
     schema: z.ZodType<R>,
     handle: (request: R, ctx: HandlerContext) => Promise<unknown>,
   ): Promise<void> {
+    // Refused before anything else: the cheapest possible answer while overloaded, and the call
+    // has not started, so the hub may send it elsewhere.
+    if (this.limit?.full && this.limit.queued >= this.maxQueued) {
+      this.busyCount++;
+      this.reply(message, { status: 'error', kind: 'busy', message: BUSY_MESSAGE });
+      return;
+    }
     let request: R;
     try {
       request = decode(schema, message.data);
