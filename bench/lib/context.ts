@@ -37,5 +37,8 @@ export function brief(run: MeasuredRun): string {
   const cpu = Object.entries(run.cpu)
     .map(([label, cores]) => `${label}=${cores.toFixed(2)}`)
     .join(' ');
-  return `${run.throughput.toFixed(0)}/s p50=${run.p50Ms.toFixed(2)} p99=${run.p99Ms.toFixed(2)} ms fail=${run.failures} cpu[${cpu} loadgen=${run.cpuCores.toFixed(2)}] machine=${(run.machineBusy * 100).toFixed(0)}%`;
+  // Shed calls are left out of throughput and p50/p99, so their count and the p50 of all calls are shown beside them.
+  const shed = run.shed > 0 ? ` shed=${run.shed} (p50 all=${run.p50AllMs.toFixed(2)} ms)` : '';
+  const notIssued = run.notIssued > 0 ? ` not-issued=${run.notIssued}` : '';
+  return `${run.throughput.toFixed(0)}/s p50=${run.p50Ms.toFixed(2)} p99=${run.p99Ms.toFixed(2)} ms fail=${run.failures}${shed}${notIssued} cpu[${cpu} loadgen=${run.cpuCores.toFixed(2)}] machine=${(run.machineBusy * 100).toFixed(0)}%`;
 }

@@ -9,12 +9,10 @@ export type Target =
   | { kind: 'bus-invoke'; servers: string; connector: string; tool: string; args: Record<string, unknown> }
   | { kind: 'redis'; host: string; port: number };
 
-export interface LoadSpec {
+interface CommonSpec {
   target: Target;
   /** Connections (MCP sessions, sockets, NATS connections share one). */
   sessions: number;
-  /** Requests kept in flight on each session (closed loop). */
-  perSession: number;
   /** Run this long before measuring (ms). */
   warmupMs: number;
   /** Measured window (ms); ignored when `calls` is set. */
@@ -29,24 +27,64 @@ export interface LoadSpec {
   markAtMs?: number;
 }
 
+/** Closed loop: each session keeps `perSession` calls in flight, issuing the next as one completes. */
+export interface ClosedLoopSpec extends CommonSpec {
+  perSession: number;
+  ratePerSec?: undefined;
+}
+
+/**
+ * Open loop: calls arrive at `ratePerSec` on a fixed schedule (call k is due at start + k / rate,
+ * spread over the sessions in turn), whether or not earlier calls have completed. This is an
+ * offered load: latency is not capped by how many calls are in flight, as it is in a closed loop.
+ */
+export interface OpenLoopSpec extends CommonSpec {
+  ratePerSec: number;
+  /**
+   * Most calls outstanding at once (default 4 × rate × 1 s), so that a server that stops answering
+   * cannot make the generator hold unbounded state. A call due while the bound is reached is not
+   * issued at all and counted in `notIssued`.
+   */
+  maxOutstanding?: number;
+  perSession?: undefined;
+}
+
+export type LoadSpec = ClosedLoopSpec | OpenLoopSpec;
+
 export interface LoadResult {
+  /** Successful calls completed in the window. */
   calls: number;
+  /** Calls that failed, other than `shed` ones. */
   failures: number;
+  /**
+   * Calls refused because every replica tried was at capacity (not started): a tool result with
+   * `isError` whose text says "at capacity", or a `busy` error reply on the bus-invoke target.
+   */
+  shed: number;
+  /** Open loop: calls due in the window but not issued because `maxOutstanding` were outstanding. */
+  notIssued: number;
+  /** Calls issued in the window per second (open loop: what the schedule actually delivered). */
+  offeredPerSec: number;
+  /** Calls issued in the window. */
+  issued: number;
   /** First few failure messages. */
   failureSamples: string[];
   windowMs: number;
-  /** Completed calls per second in the measured window. */
+  /** Successful calls per second in the measured window. */
   throughput: number;
+  /** Latency percentiles of successful calls. */
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
+  /** p50 latency of every call completed in the window: successful, shed and failed. */
+  p50AllMs: number;
   /** CPU the load generator used during the window, as a fraction of one core. */
   cpuCores: number;
   /** Epoch ms of the window start (for aligning a kill with the timeline). */
   windowStart: number;
-  /** Completed (ok, failed) per 100 ms bucket, when `timeline` was asked. */
-  timeline?: Array<[number, number]>;
-  /** Failure completion times, ms after window start, when `timeline` was asked. */
+  /** Completed (ok, failed, shed) per 100 ms bucket, when `timeline` was asked. */
+  timeline?: Array<[number, number, number]>;
+  /** Completion times of failed (not shed) calls, ms after window start, when `timeline` was asked. */
   failureTimes?: number[];
 }
 

@@ -1,7 +1,8 @@
 /**
  * The load generator, a process of its own so that client CPU is not charged to the server
- * under test. Driven by the parent over the IPC channel (see lib/load-spec.ts): closed loop,
- * `sessions` connections × `perSession` requests in flight, warm-up, measured window.
+ * under test. Driven by the parent over the IPC channel (see lib/load-spec.ts): closed loop
+ * (`sessions` connections × `perSession` requests in flight) or open loop (`ratePerSec` calls a
+ * second on a fixed schedule), warm-up, measured window.
  */
 import { request as httpRequest, Agent } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -11,7 +12,7 @@ import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-
 import { randomUUID } from 'node:crypto';
 import { encode, subjects } from '@mcp-hub/connector-contract';
 import { quantile } from '../lib/stats';
-import type { ChildMessage, LoadResult, LoadSpec, ParentMessage, Target } from '../lib/load-spec';
+import type { ChildMessage, LoadResult, LoadSpec, OpenLoopSpec, ParentMessage, Target } from '../lib/load-spec';
 
 interface Session {
   call(): Promise<void>;
@@ -20,11 +21,21 @@ interface Session {
 
 const pools = new Map<string, Session[]>();
 
+/** A call refused because every replica tried was at capacity: shed load, not a failure of the path. */
+class AtCapacity extends Error {}
+
+/** The error for a tool result with `isError`; the hub says "at capacity" when it shed the call. */
+function toolError(content: unknown): Error {
+  const text = JSON.stringify(content);
+  return text.includes('at capacity') ? new AtCapacity(text.slice(0, 200)) : new Error(`tool error: ${text.slice(0, 200)}`);
+}
+
 function send(message: ChildMessage): void {
   process.send!(message);
 }
 
-async function openSession(target: Target, perSession: number): Promise<Session> {
+/** `perSession` sizes the HTTP agent in a closed loop; unbounded in an open loop. */
+async function openSession(target: Target, perSession = Number.POSITIVE_INFINITY): Promise<Session> {
   switch (target.kind) {
     case 'mcp-http': {
       const client = new Client({ name: 'mcp-hub-bench', version: '1.0.0' });
@@ -33,7 +44,7 @@ async function openSession(target: Target, perSession: number): Promise<Session>
       return {
         call: async () => {
           const result = await client.callTool({ name: target.tool, arguments: target.args });
-          if (result.isError) throw new Error(`tool error: ${JSON.stringify(result.content).slice(0, 200)}`);
+          if (result.isError) throw toolError(result.content);
         },
         close: async () => {
           await transport.terminateSession().catch(() => undefined);
@@ -48,7 +59,7 @@ async function openSession(target: Target, perSession: number): Promise<Session>
       return {
         call: async () => {
           const result = await client.callTool({ name: target.tool, arguments: target.args });
-          if (result.isError) throw new Error('tool error');
+          if (result.isError) throw toolError(result.content);
         },
         close: () => client.close(),
       };
@@ -101,7 +112,8 @@ async function openSession(target: Target, perSession: number): Promise<Session>
         call: async () => {
           const request = { invocationId: randomUUID(), tool: target.tool, arguments: target.args, deadline: Date.now() + 5000, principal };
           const reply = await nc.request(subject, encode(request), { timeout: 5000 });
-          const body = reply.json<{ status: string; message?: string }>();
+          const body = reply.json<{ status: string; kind?: string; message?: string }>();
+          if (body.status === 'error' && body.kind === 'busy') throw new AtCapacity(body.message);
           if (body.status !== 'ok') throw new Error(`connector said ${body.status}: ${body.message}`);
         },
         close: () => nc.close(),
@@ -154,18 +166,59 @@ async function sessionsFor(spec: LoadSpec): Promise<Session[]> {
   return sessions;
 }
 
+/**
+ * Open loop: call k is due at `t0` + k / rate and goes to session k mod sessions. Every tick issues
+ * all calls due by now, so a late tick catches up instead of shifting the rest of the schedule.
+ * Resolves when `finished(due)` says the next call is past the run and every issued call is back.
+ */
+async function openLoop(
+  spec: OpenLoopSpec,
+  sessions: Session[],
+  t0: number,
+  finished: (due: number) => boolean,
+  issue: (session: Session) => Promise<void>,
+  skipped: (due: number) => void,
+): Promise<void> {
+  const maxOutstanding = spec.maxOutstanding ?? 4 * spec.ratePerSec;
+  const dueAt = (k: number) => t0 + (k * 1000) / spec.ratePerSec;
+  const outstanding = new Set<Promise<void>>();
+  let k = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      for (; dueAt(k) <= now; k++) {
+        if (finished(dueAt(k))) return resolve();
+        if (outstanding.size >= maxOutstanding) {
+          skipped(dueAt(k));
+          continue;
+        }
+        const call = issue(sessions[k % sessions.length]!).finally(() => outstanding.delete(call));
+        outstanding.add(call);
+      }
+      setTimeout(tick, dueAt(k) - performance.now());
+    };
+    tick();
+  });
+  await Promise.all(outstanding);
+}
+
 async function run(id: number, spec: LoadSpec): Promise<LoadResult> {
   const sessions = await sessionsFor(spec);
   const latencies: number[] = [];
+  const allLatencies: number[] = [];
   const failureSamples: string[] = [];
   const failureTimes: number[] = [];
-  const timeline: Array<[number, number]> = [];
+  const timeline: Array<[number, number, number]> = [];
   let failures = 0;
+  let shed = 0;
+  let notIssued = 0;
   let issued = 0;
+  let issuedInWindow = 0;
   const counted = spec.calls !== undefined;
   const t0 = performance.now();
   const measureStart = counted ? t0 : t0 + spec.warmupMs;
   let measureEnd = counted ? Number.POSITIVE_INFINITY : measureStart + spec.durationMs;
+  const inWindow = (at: number) => at >= measureStart && at < measureEnd;
   let cpuStart = process.cpuUsage();
   let windowStart = Date.now();
   const timers: NodeJS.Timeout[] = [];
@@ -187,34 +240,45 @@ async function run(id: number, spec: LoadSpec): Promise<LoadResult> {
 
   const record = (start: number, end: number, error?: unknown) => {
     if (end < measureStart || end > measureEnd) return;
+    allLatencies.push(end - start);
+    const outcome = !error ? 0 : error instanceof AtCapacity ? 2 : 1;
     if (spec.timeline) {
       const bucket = Math.floor((end - measureStart) / 100);
-      while (timeline.length <= bucket) timeline.push([0, 0]);
-      timeline[bucket]![error ? 1 : 0]++;
+      while (timeline.length <= bucket) timeline.push([0, 0, 0]);
+      timeline[bucket]![outcome]++;
     }
-    if (error) {
+    if (outcome === 0) latencies.push(end - start);
+    else if (outcome === 2) shed++;
+    else {
       failures++;
       if (spec.timeline) failureTimes.push(Math.round(end - measureStart));
       if (failureSamples.length < 5) failureSamples.push(String((error as Error)?.message ?? error).slice(0, 300));
-      return;
     }
-    latencies.push(end - start);
   };
+  const issue = async (session: Session) => {
+    issued++;
+    const start = performance.now();
+    if (inWindow(start)) issuedInWindow++;
+    try {
+      await session.call();
+      record(start, performance.now());
+    } catch (error) {
+      record(start, performance.now(), error);
+    }
+  };
+  // Closed loop: `now` is the time the next call would start; open loop: the time it is due.
+  const finished = (at: number) => (counted ? issued >= spec.calls! : at >= measureEnd);
 
-  const loop = async (session: Session) => {
-    for (;;) {
-      if (counted ? issued >= spec.calls! : performance.now() >= measureEnd) return;
-      issued++;
-      const start = performance.now();
-      try {
-        await session.call();
-        record(start, performance.now());
-      } catch (error) {
-        record(start, performance.now(), error);
-      }
-    }
-  };
-  await Promise.all(sessions.flatMap((session) => Array.from({ length: spec.perSession }, () => loop(session))));
+  if (spec.ratePerSec === undefined) {
+    const loop = async (session: Session) => {
+      while (!finished(performance.now())) await issue(session);
+    };
+    await Promise.all(sessions.flatMap((session) => Array.from({ length: spec.perSession }, () => loop(session))));
+  } else {
+    await openLoop(spec, sessions, t0, finished, issue, (due) => {
+      if (inWindow(due)) notIssued++;
+    });
+  }
   const end = performance.now();
   if (counted) measureEnd = end;
   endWindow();
@@ -225,12 +289,17 @@ async function run(id: number, spec: LoadSpec): Promise<LoadResult> {
   return {
     calls: latencies.length,
     failures,
+    shed,
+    notIssued,
+    issued: issuedInWindow,
+    offeredPerSec: (issuedInWindow * 1000) / windowMs,
     failureSamples,
     windowMs,
     throughput: (latencies.length * 1000) / windowMs,
     p50Ms: quantile(latencies, 0.5),
     p90Ms: quantile(latencies, 0.9),
     p99Ms: quantile(latencies, 0.99),
+    p50AllMs: quantile(allLatencies, 0.5),
     cpuCores: (cpu.user + cpu.system) / 1000 / windowMs,
     windowStart,
     ...(spec.timeline && { timeline, failureTimes }),
