@@ -45,9 +45,10 @@ async function main(): Promise<void> {
   // Everything starts at once, before any measurement: start-up under tsx is slow on a busy machine.
   const connector = spawnTs('bench/fixtures/echo-connector-main.ts', { env: { NATS_URL: natsUrl, CONNECTOR_ID: 'echo' }, label: 'echo connector' });
   const replicas = only.has('S3') ? startScaleReplicas(natsUrl) : [];
-  const [loadgen, direct, hub, profiled, inProcessHub] = await Promise.all([
+  const [loadgen, direct, sdkPlusNats, hub, profiled, inProcessHub] = await Promise.all([
     LoadGenerator.start(),
     only.has('S2') || only.has('S5') ? startDirectServer(pinning) : undefined,
+    only.has('S2') ? startDirectServer(pinning, natsUrl) : undefined,
     only.has('S2') || only.has('S3') ? startHubProcess(natsUrl, pinning, configFile, ['echo']) : undefined,
     only.has('profile') ? startProfiledHub(natsUrl, pinning, configFile) : undefined,
     only.has('S5') ? startInProcessHub(natsUrl) : undefined,
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
       floors = await measureFloors(ctx);
       rows.push(...floors.rows);
     }
-    if (only.has('S2')) rows.push(...(await measureHubVsDirect(ctx, floors, hub!, direct!, connector.pid)));
+    if (only.has('S2')) rows.push(...(await measureHubVsDirect(ctx, floors, hub!, direct!, sdkPlusNats!, connector.pid)));
     if (only.has('S3')) rows.push(...(await measureScaleOut(ctx, hub!, replicas)));
     rows.push(row('S4 jobs', 'long jobs', 'ms', null, null, null, null, 'not measured (jobs not implemented)'));
     if (only.has('S5')) rows.push(...(await measureMemory(ctx, inProcessHub!, direct!)));

@@ -13,7 +13,7 @@ const LEVELS = [
   { c: 50, sessions: 10, perSession: 5 },
 ] as const;
 
-type Arm = 'hub' | 'direct' | 'stdio';
+type Arm = 'hub' | 'direct' | 'stdio' | 'floor';
 const ECHO_ARGS = { text: 'hello' };
 
 /** A server process and the URL of its MCP endpoint. */
@@ -32,9 +32,13 @@ export async function startHubProcess(natsUrl: string, pinning: boolean, configF
   return { proc, url };
 }
 
-/** The S1 server: started with --expose-gc and an IPC channel so that S5 can probe its heap too. */
-export async function startDirectServer(pinning: boolean): Promise<ServerUnderTest> {
-  const proc = spawnTs('bench/fixtures/direct-mcp-server.ts', { env: { PORT: '0' }, nodeArgs: ['--expose-gc'], ipc: true, label: 'direct server' });
+/**
+ * The S1 server: started with --expose-gc and an IPC channel so that S5 can probe its heap too.
+ * With `viaNats`, the same server forwards each call to the echo connector over NATS (the S2 floor).
+ */
+export async function startDirectServer(pinning: boolean, viaNats?: string): Promise<ServerUnderTest> {
+  const env = { PORT: '0', ...(viaNats && { VIA_NATS: viaNats }) };
+  const proc = spawnTs('bench/fixtures/direct-mcp-server.ts', { env, nodeArgs: ['--expose-gc'], ipc: true, label: viaNats ? 'SDK server + NATS hop' : 'direct server' });
   const url = (await proc.waitForOutput(/on (http:\/\/\S+)/, 60_000))[1]!;
   if (pinning) pin(proc.pid, '0');
   return { proc, url };
@@ -45,7 +49,14 @@ export async function startDirectServer(pinning: boolean): Promise<ServerUnderTe
  * NATS and a connector process), interleaved: every repetition runs each level on both arms,
  * in alternating order.
  */
-export async function measureHubVsDirect(ctx: BenchContext, floors: Floors, hubUnderTest: ServerUnderTest, directServer: ServerUnderTest, connectorPid: number): Promise<ResultRow[]> {
+export async function measureHubVsDirect(
+  ctx: BenchContext,
+  floors: Floors,
+  hubUnderTest: ServerUnderTest,
+  directServer: ServerUnderTest,
+  sdkPlusNats: ServerUnderTest,
+  connectorPid: number,
+): Promise<ResultRow[]> {
   const { proc: hub, url: hubUrl } = hubUnderTest;
   const { proc: direct, url: directUrl } = directServer;
 
@@ -54,6 +65,7 @@ export async function measureHubVsDirect(ctx: BenchContext, floors: Floors, hubU
   const targets: Record<Arm, Target> = {
     hub: { kind: 'mcp-http', url: hubUrl, tool: 'echo_echo', args: ECHO_ARGS },
     direct: { kind: 'mcp-http', url: directUrl, tool: 'echo_echo', args: ECHO_ARGS },
+    floor: { kind: 'mcp-http', url: sdkPlusNats.url, tool: 'echo_echo', args: ECHO_ARGS },
     stdio: {
       kind: 'mcp-stdio',
       command: stdioCommand,
@@ -66,14 +78,15 @@ export async function measureHubVsDirect(ctx: BenchContext, floors: Floors, hubU
   const watched: Record<Arm, Record<string, number>> = {
     hub: { hub: hub.pid, connector: connectorPid, nats: ctx.nats.pid },
     direct: { direct: direct.pid },
+    floor: { server: sdkPlusNats.proc.pid, connector: connectorPid, nats: ctx.nats.pid },
     stdio: {},
   };
-  const runs: Record<Arm, MeasuredRun[][]> = { hub: LEVELS.map(() => []), direct: LEVELS.map(() => []), stdio: LEVELS.map(() => []) };
+  const runs: Record<Arm, MeasuredRun[][]> = { hub: LEVELS.map(() => []), direct: LEVELS.map(() => []), floor: LEVELS.map(() => []), stdio: LEVELS.map(() => []) };
 
   for (let rep = 0; rep < ctx.reps; rep++) {
     const order: Arm[] = rep % 2 === 0 ? ['direct', 'hub'] : ['hub', 'direct'];
     for (const [i, level] of LEVELS.entries()) {
-      const arms: Arm[] = level.c <= 10 ? [...order, 'stdio'] : order;
+      const arms: Arm[] = level.c <= 10 ? [...order, 'floor', 'stdio'] : [...order, 'floor'];
       for (const arm of arms) {
         // stdio is one connection: c=10 is one session with ten calls in flight.
         const shape = arm === 'stdio' ? { sessions: 1, perSession: level.c } : { sessions: level.sessions, perSession: level.perSession };
@@ -89,6 +102,7 @@ export async function measureHubVsDirect(ctx: BenchContext, floors: Floors, hubU
   const [h1, h10, h50] = runs.hub as [MeasuredRun[], MeasuredRun[], MeasuredRun[]];
   const [d1, d10, d50] = runs.direct as [MeasuredRun[], MeasuredRun[], MeasuredRun[]];
   const [s1, s10] = runs.stdio as [MeasuredRun[], MeasuredRun[]];
+  const [f1, f10, f50] = runs.floor as [MeasuredRun[], MeasuredRun[], MeasuredRun[]];
   const tput = (r: MeasuredRun) => r.throughput;
   const p50 = (r: MeasuredRun) => r.p50Ms;
   const p99 = (r: MeasuredRun) => r.p99Ms;
@@ -113,5 +127,11 @@ export async function measureHubVsDirect(ctx: BenchContext, floors: Floors, hubU
     row('S2 hub', 'nats-server CPU per call, c=10', 'ms', med(h10, cpuPerCall('nats')), null, null),
     row('S2 hub', 'load generator CPU, c=10 (hub arm / direct arm)', 'cores', med(h10, (r) => r.cpuCores), med(d10, (r) => r.cpuCores), pairedRatio(h10, d10, (r) => r.cpuCores)),
     row('S2 hub', 'machine busy (all CPUs, incl. other users), c=10 (hub arm / direct arm)', '%', med(h10, (r) => r.machineBusy * 100), med(d10, (r) => r.machineBusy * 100), null),
+    // The design's floor: the same SDK server whose tool only forwards to the connector over NATS.
+    row('S2 floor', 'SDK server + one NATS hop to the connector, no hub logic: p50 c=1 (/ direct)', 'ms', med(f1, p50), med(d1, p50), pairedRatio(f1, d1, p50)),
+    row('S2 floor', 'SDK server + one NATS hop: throughput c=10 (/ direct)', 'calls/s', med(f10, tput), med(d10, tput), pairedRatio(f10, d10, tput)),
+    row('S2 floor', 'SDK server + one NATS hop: throughput c=50 (/ direct)', 'calls/s', med(f50, tput), med(d50, tput), pairedRatio(f50, d50, tput)),
+    row('S2 floor', "hub's own cost: p50 c=1, hub / (SDK server + one NATS hop)", 'ms', med(h1, p50), med(f1, p50), pairedRatio(h1, f1, p50)),
+    row('S2 floor', "hub's own cost: throughput c=10, hub / (SDK server + one NATS hop)", 'calls/s', med(h10, tput), med(f10, tput), pairedRatio(h10, f10, tput)),
   ];
 }
