@@ -74,7 +74,13 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.logger = options.logger;
     this.validator = new ArgumentValidator((tool, reason) => this.logger.warn({ tool, reason }, 'tool input schema does not compile'));
     this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, sweepMs: options.sweepMs });
-    this.invoker = new BusInvoker({ bus: options.bus, hubId: options.hubId, logger: options.logger, defaultTimeoutMs: options.callTimeoutMs });
+    this.invoker = new BusInvoker({
+      bus: options.bus,
+      hubId: options.hubId,
+      logger: options.logger,
+      defaultTimeoutMs: options.callTimeoutMs,
+      replicasOf: (connector) => this.inventory.instanceCount(connector),
+    });
     this.inventory.on('replicaLost', (connector, instanceId) => {
       const failed = this.invoker.replicaLost(connector, instanceId);
       if (failed > 0) this.logger.warn({ connector, instanceId, failed }, 'replica lost with calls in flight');

@@ -45,6 +45,8 @@ export interface BusInvokerOptions {
   logger: Logger;
   /** Default 30 000 ms. */
   defaultTimeoutMs?: number;
+  /** Replicas the connector has now (sizes the re-sends of `busy` calls). Default 1. */
+  replicasOf?: (connector: string) => number;
 }
 
 /** An invocation waiting for its reply. */
@@ -58,12 +60,14 @@ interface PendingCall {
 }
 
 /**
- * How often a call refused as `busy` (a replica at its concurrency cap; nothing started) is sent
- * to the queue group in all. NATS picks a replica at random each time, so with one free replica
- * out of four, 8 tries find it 9 times in 10; a busy answer costs a fraction of a millisecond.
- * When every try is refused the client gets the connector's "at capacity" error.
+ * How often, at most, a call refused as `busy` (a replica at its concurrency cap; nothing
+ * started) is sent to the queue group in all. NATS picks a replica at random each time; the
+ * invoker tries one more time than there are replicas (within this cap): with one free replica
+ * out of two, 3 tries find it 7 times in 8. More would mostly add load when every replica is
+ * full, which is when busy replies are many. When every try is refused the client gets the
+ * connector's "at capacity" error.
  */
-const BUSY_TRIES = 8;
+const MAX_BUSY_TRIES = 8;
 
 /** Reason a pending call is abandoned: the replica that took it is gone. */
 class ReplicaLost extends Error {}
@@ -158,13 +162,14 @@ export class BusInvoker {
     else options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const data = encode(request);
+      const maxTries = Math.min(MAX_BUSY_TRIES, (this.options.replicasOf?.(connector) ?? 1) + 1);
       let outcome: InvokeOutcome<z.infer<S>>;
       let tries = 0;
       do {
         const reply = await this.options.bus.request(subject, data, { timeoutMs: Math.max(1, deadline - Date.now()), headers: requestHeaders, signal: call.stop.signal });
         outcome = this.parseReply(connector, reply.data, resultSchema);
         tries++;
-      } while (!outcome.ok && outcome.error.kind === 'busy' && tries < BUSY_TRIES && deadline - Date.now() > 0);
+      } while (!outcome.ok && outcome.error.kind === 'busy' && tries < maxTries && deadline - Date.now() > 0);
       return outcome;
     } catch (error) {
       if (error instanceof HubLocalError) throw error;
