@@ -16,4 +16,12 @@ describe('in-process bus status', () => {
     expect(statuses).toEqual(['disconnected', 'connected']);
     await bus.close();
   });
+
+  it('fails requests still waiting for a reply when it closes, not at their timeout', async () => {
+    const bus = new InProcessBus();
+    bus.subscribe('silent', () => undefined);
+    const waiting = bus.request('silent', new Uint8Array(), { timeoutMs: 60_000 });
+    await bus.close();
+    await expect(waiting).rejects.toMatchObject({ kind: 'closed' });
+  });
 });

@@ -16,6 +16,8 @@ interface Subscriber {
  */
 export class InProcessBus implements Bus {
   private readonly subscribers = new Set<Subscriber>();
+  /** Requests waiting for a reply, each with the function that settles it. */
+  private readonly pendingRequests = new Set<(error: BusError | undefined, reply?: BusMessage) => void>();
   /** Drained subscribers: routed nothing new, but still handed what was already on its way. */
   private readonly draining = new Set<Subscriber>();
   private readonly roundRobin = new Map<string, number>();
@@ -34,6 +36,7 @@ export class InProcessBus implements Bus {
       const finish = (error: BusError | undefined, reply?: BusMessage) => {
         if (settled) return;
         settled = true;
+        this.pendingRequests.delete(finish);
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
@@ -42,6 +45,7 @@ export class InProcessBus implements Bus {
       const onAbort = () => finish(new BusError('cancelled', 'request cancelled'));
       const timer = setTimeout(() => finish(new BusError('timeout', `no reply on ${subject} within ${options.timeoutMs} ms`)), options.timeoutMs);
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.pendingRequests.add(finish);
       const delivered = this.deliver(subject, data, options.headers ?? {}, (replyData, replyHeaders) => {
         finish(undefined, { subject, data: replyData, headers: replyHeaders });
       });
@@ -84,6 +88,8 @@ export class InProcessBus implements Bus {
     this.subscribers.clear();
     this.draining.clear();
     this.setStatus('closed');
+    // As a NATS connection does when it closes: requests still waiting fail now, not at their timeout.
+    for (const finish of [...this.pendingRequests]) finish(new BusError('closed', 'bus is closed'));
   }
 
   /** Test hook: simulates losing and regaining the connection, as a NATS client sees a server restart. */

@@ -99,7 +99,9 @@ export class NatsBus implements Bus {
         handler({
           subject: msg.subject,
           data: msg.data,
-          headers: fromNatsHeaders(msg.headers),
+          get headers() {
+            return fromNatsHeaders(msg.headers);
+          },
           respond: (data, headers) => msg.respond(data, { headers: toNatsHeaders(headers) }),
         });
       },
@@ -155,8 +157,15 @@ function fromNatsHeaders(values: MsgHdrs | undefined): Record<string, string> {
   return result;
 }
 
+/** Headers are parsed only when read: the hub and the connectors read the body alone on their hot paths. */
 function toBusMessage(msg: Msg): BusMessage {
-  return { subject: msg.subject, data: msg.data, headers: fromNatsHeaders(msg.headers) };
+  return {
+    subject: msg.subject,
+    data: msg.data,
+    get headers() {
+      return fromNatsHeaders(msg.headers);
+    },
+  };
 }
 
 function toBusError(error: unknown, subject: string, timeoutMs: number): BusError {

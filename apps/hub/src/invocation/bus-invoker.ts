@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import { isBusError, type Bus, type Subscription } from '@mcp-hub/bus';
+import { BusError, isBusError, type Bus, type Subscription } from '@mcp-hub/bus';
 import {
   CONTRACT_VERSION,
   MalformedMessageError,
@@ -54,8 +54,8 @@ interface PendingCall {
   connector: string;
   /** The replica that took it, once its `started` event arrived. */
   instanceId?: string;
-  /** Aborts the wait: the client cancelled, or the replica was lost (reason {@link ReplicaLost}). */
-  stop: AbortController;
+  /** Ends the wait: the client cancelled (a `cancelled` BusError), or the replica was lost ({@link ReplicaLost}). */
+  stop: (reason: Error) => void;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -113,7 +113,7 @@ export class BusInvoker {
     let count = 0;
     for (const call of this.pending.values()) {
       if (call.connector === connector && call.instanceId === instanceId) {
-        call.stop.abort(new ReplicaLost());
+        call.stop(new ReplicaLost());
         count++;
       }
     }
@@ -135,6 +135,7 @@ export class BusInvoker {
     const deadline = options.deadline ?? Date.now() + (options.timeoutMs ?? this.defaultTimeoutMs);
     const timeoutMs = deadline - Date.now();
     if (timeoutMs <= 0) throw new HubLocalError('timeout', `${subject}: deadline passed before sending`, connector);
+    if (options.signal?.aborted) throw new HubLocalError('cancelled', `${subject}: cancelled before sending`, connector);
     const request = {
       ...body,
       invocationId,
@@ -150,30 +151,35 @@ export class BusInvoker {
       [headers.contractVersion]: CONTRACT_VERSION,
       ...(options.traceparent && { [headers.traceparent]: options.traceparent }),
     };
-    // One controller per call, aborted by the client's cancellation or by the loss of the replica
-    // (cheaper than AbortSignal.any on this path).
-    const call: PendingCall = { connector, stop: new AbortController(), onProgress: options.onProgress };
+    // The wait ends early when the client cancels or the replica is lost: a promise that only
+    // rejects, raced with the reply. (An AbortController per call costs more: on Node 20 every
+    // AbortSignal is made transferable, which showed in the hub's profile.)
+    let stop!: (reason: Error) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => undefined);
+    const call: PendingCall = { connector, stop, onProgress: options.onProgress };
     this.pending.set(invocationId, call);
     const onAbort = () => {
       this.cancel(connector, invocationId, 'cancelled by the client');
-      call.stop.abort(options.signal?.reason);
+      stop(new BusError('cancelled', 'request cancelled'));
     };
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const data = encode(request);
       const maxTries = Math.min(MAX_BUSY_TRIES, (this.options.replicasOf?.(connector) ?? 1) + 1);
       let outcome: InvokeOutcome<z.infer<S>>;
       let tries = 0;
       do {
-        const reply = await this.options.bus.request(subject, data, { timeoutMs: Math.max(1, deadline - Date.now()), headers: requestHeaders, signal: call.stop.signal });
+        const sent = this.options.bus.request(subject, data, { timeoutMs: Math.max(1, deadline - Date.now()), headers: requestHeaders });
+        sent.catch(() => undefined); // settles after the race was lost to `stopped`
+        const reply = await Promise.race([sent, stopped]);
         outcome = this.parseReply(connector, reply.data, resultSchema);
         tries++;
       } while (!outcome.ok && outcome.error.kind === 'busy' && tries < maxTries && deadline - Date.now() > 0);
       return outcome;
     } catch (error) {
       if (error instanceof HubLocalError) throw error;
-      if (call.stop.signal.reason instanceof ReplicaLost) {
+      if (error instanceof ReplicaLost) {
         throw new HubLocalError('replica_lost', `${subject}: replica ${call.instanceId} was lost while handling ${invocationId}`, connector);
       }
       if (isBusError(error)) {

@@ -1,0 +1,80 @@
+import pino from 'pino';
+import { z } from 'zod';
+import { InProcessBus } from '@mcp-hub/bus';
+import { decode, encode, subjects, CancelMessageSchema, InvocationRequestSchema } from '@mcp-hub/connector-contract';
+import { BusInvoker } from './bus-invoker';
+import { HubLocalError } from './hub-errors';
+
+const principal = { id: 'tester', scopes: ['*'] };
+const ResultSchema = z.object({ value: z.number() });
+
+/** A connector stand-in on the bus that records requests and cancellations and answers when told. */
+async function setUp() {
+  const bus = new InProcessBus();
+  const invoker = new BusInvoker({ bus, hubId: 'hub-1', logger: pino({ level: 'silent' }), defaultTimeoutMs: 2000 });
+  await invoker.start();
+  const requests: string[] = [];
+  const cancels: string[] = [];
+  const answer: { reply?: (data: Uint8Array) => void } = {};
+  bus.subscribe(subjects.invoke('conn', 'tool'), (message) => {
+    requests.push(decode(InvocationRequestSchema, message.data).invocationId);
+    answer.reply = (data) => message.respond(data);
+  }, { queue: 'conn' });
+  bus.subscribe(subjects.cancel('conn'), (message) => cancels.push(decode(CancelMessageSchema, message.data).invocationId));
+  const invoke = (signal?: AbortSignal) => invoker.invoke('conn', subjects.invoke('conn', 'tool'), { tool: 'tool', arguments: {} }, ResultSchema, { principal, signal });
+  return { bus, invoker, requests, cancels, answer, invoke };
+}
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+};
+
+describe('BusInvoker', () => {
+  it('returns the parsed result of an ok reply', async () => {
+    const { bus, requests, answer, invoke } = await setUp();
+    const pending = invoke();
+    await until(() => requests.length === 1);
+    answer.reply!(encode({ status: 'ok', result: { value: 7 } }));
+    await expect(pending).resolves.toEqual({ ok: true, value: { value: 7 } });
+    await bus.close();
+  });
+
+  it('sends nothing for a call whose client already cancelled', async () => {
+    const { bus, requests, cancels, invoke } = await setUp();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(invoke(controller.signal)).rejects.toMatchObject({ kind: 'cancelled' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(requests).toEqual([]);
+    expect(cancels).toEqual([]);
+    await bus.close();
+  });
+
+  it('ends the wait at once when the client cancels, and tells the connector', async () => {
+    const { bus, requests, cancels, invoke } = await setUp();
+    const controller = new AbortController();
+    const pending = invoke(controller.signal);
+    await until(() => requests.length === 1);
+    const started = Date.now();
+    controller.abort();
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HubLocalError);
+    expect(error).toMatchObject({ kind: 'cancelled' });
+    expect(Date.now() - started).toBeLessThan(200);
+    await until(() => cancels.length === 1);
+    expect(cancels).toEqual(requests);
+    await bus.close();
+  });
+
+  it('fails the calls a lost replica had taken, and only those', async () => {
+    const { bus, invoker, requests, invoke } = await setUp();
+    const pending = invoke();
+    await until(() => requests.length === 1);
+    bus.publish(subjects.hubEvents('hub-1'), encode({ type: 'started', invocationId: requests[0], instanceId: 'replica-a' }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(invoker.replicaLost('conn', 'replica-b')).toBe(0);
+    expect(invoker.replicaLost('conn', 'replica-a')).toBe(1);
+    await expect(pending).rejects.toMatchObject({ kind: 'replica_lost' });
+    await bus.close();
+  });
+});
