@@ -107,6 +107,7 @@ export async function measureHubVsDirect(
   const p50 = (r: MeasuredRun) => r.p50Ms;
   const p99 = (r: MeasuredRun) => r.p99Ms;
   const cpuPerCall = (label: string) => (r: MeasuredRun) => ((r.cpu[label] ?? Number.NaN) * 1000) / r.throughput;
+  const serverSide = (r: MeasuredRun) => cpuPerCall('hub')(r) + cpuPerCall('connector')(r) + cpuPerCall('nats')(r);
   const floorRatio = (runsOf: MeasuredRun[], pick: (r: MeasuredRun) => number, floor: number) => med(runsOf, pick) / floor;
 
   return [
@@ -124,6 +125,7 @@ export async function measureHubVsDirect(
     row('S2 hub', 'p99 latency, c=50 (hub / direct)', 'ms', med(h50, p99), med(d50, p99), pairedRatio(h50, d50, p99)),
     row('S2 hub', 'hub process CPU per call, c=10 (hub / direct server)', 'ms', med(h10, cpuPerCall('hub')), med(d10, cpuPerCall('direct')), pairedRatioOf(h10, cpuPerCall('hub'), d10, cpuPerCall('direct'))),
     row('S2 hub', 'connector process CPU per call, c=10', 'ms', med(h10, cpuPerCall('connector')), null, null),
+    row('S2 hub', 'server side CPU per call, c=10: hub + connector + nats-server (/ direct server)', 'ms', med(h10, serverSide), med(d10, cpuPerCall('direct')), pairedRatioOf(h10, serverSide, d10, cpuPerCall('direct'))),
     row('S2 hub', 'nats-server CPU per call, c=10', 'ms', med(h10, cpuPerCall('nats')), null, null),
     row('S2 hub', 'load generator CPU, c=10 (hub arm / direct arm)', 'cores', med(h10, (r) => r.cpuCores), med(d10, (r) => r.cpuCores), pairedRatio(h10, d10, (r) => r.cpuCores)),
     row('S2 hub', 'machine busy (all CPUs, incl. other users), c=10 (hub arm / direct arm)', '%', med(h10, (r) => r.machineBusy * 100), med(d10, (r) => r.machineBusy * 100), null),
