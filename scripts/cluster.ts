@@ -5,21 +5,17 @@
  *   proxy :3100 (this script) ──▶ `mcp-hub hub` :3101, `mcp-hub hub` :3102 ──NATS──▶ `mcp-hub connector helpdesk`
  *
  * Ctrl-C (or SIGTERM) stops every child gracefully; if one child dies, the others are stopped
- * too. Override with env: CLUSTER_PORT, NATS_URL, HELPDESK_DATABASE_URL, LOG_LEVEL (default warn).
+ * too. Override with env: CLUSTER_PORT, NATS_URL, REDIS_URL, HELPDESK_DATABASE_URL, LOG_LEVEL
+ * (default warn).
  *
- * The proxy stands in for deploy/lb/haproxy.cfg. A 2025-era MCP session lives in the memory of
- * the hub replica that created it: the other replica does not know it yet (sharing sessions
- * across replicas is a later issue). So the proxy is sticky by `mcp-session-id`: it learns
- * which replica issued each session id from the response header and sends every request
- * carrying that id there; an id it never saw (the proxy restarted) goes to a replica chosen by
- * hashing the id, so that at least all requests of that session land on the same replica.
- * Requests without the header (initialize, sessionless 2026-era requests, probes) go
- * round-robin. Bodies stream both ways unbuffered, so SSE responses (POST answers and the
- * GET /mcp stream) reach the client as the hub writes them; all end-to-end headers are
- * forwarded unchanged, mcp-session-id included.
+ * The proxy stands in for deploy/lb/haproxy.cfg: plain round-robin, request by request, with no
+ * session affinity. The hub replicas share 2025-era sessions through Redis (REDIS_URL), so the
+ * replica that did not create a session rebuilds it from the store (decision 0002). Bodies
+ * stream both ways unbuffered, so SSE responses (POST answers and the GET /mcp stream) reach the
+ * client as the hub writes them; all end-to-end headers are forwarded unchanged, mcp-session-id
+ * included.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -28,6 +24,7 @@ const root = path.resolve(__dirname, '..');
 const PROXY_PORT = Number(process.env.CLUSTER_PORT ?? 3100);
 const HUB_PORTS = [PROXY_PORT + 1, PROXY_PORT + 2];
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HELPDESK_DATABASE_URL = process.env.HELPDESK_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
 
@@ -93,17 +90,10 @@ async function stopAll(exitCode: number): Promise<void> {
 // --- the proxy -------------------------------------------------------------------------------
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
-const MAX_REMEMBERED_SESSIONS = 10_000;
-/** Session id → index of the hub replica that issued it (insertion order = age). */
-const sessionOwners = new Map<string, number>();
 let nextBackend = 0;
 
-function chooseBackend(sessionId: string | undefined): number {
-  if (sessionId) {
-    const owner = sessionOwners.get(sessionId);
-    if (owner !== undefined) return owner;
-    return createHash('sha256').update(sessionId).digest().readUInt32BE(0) % HUB_PORTS.length;
-  }
+/** Round-robin over the hub replicas, whatever the request: no replica owns a session. */
+function chooseBackend(): number {
   const chosen = nextBackend;
   nextBackend = (nextBackend + 1) % HUB_PORTS.length;
   return chosen;
@@ -117,18 +107,10 @@ function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 }
 
 function forward(req: IncomingMessage, res: ServerResponse): void {
-  const header = req.headers['mcp-session-id'];
-  const sessionId = Array.isArray(header) ? header[0] : header;
-  const backend = chooseBackend(sessionId);
+  const backend = chooseBackend();
   const headers = endToEnd(req.headers);
   headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
   const upstream = request({ host: '127.0.0.1', port: HUB_PORTS[backend], method: req.method, path: req.url, headers }, (answer) => {
-    const issued = answer.headers['mcp-session-id'];
-    if (typeof issued === 'string' && !sessionOwners.has(issued)) {
-      sessionOwners.set(issued, backend);
-      if (sessionOwners.size > MAX_REMEMBERED_SESSIONS) sessionOwners.delete(sessionOwners.keys().next().value!);
-    }
-    if (req.method === 'DELETE' && sessionId && answer.statusCode && answer.statusCode < 300) sessionOwners.delete(sessionId);
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
     res.flushHeaders(); // an SSE stream may not send its first event for a while
     answer.pipe(res);
@@ -183,23 +165,24 @@ async function waitReady(port: number, timeoutMs: number): Promise<boolean> {
 
 async function main(): Promise<void> {
   const nats = new URL(NATS_URL.replace(/^nats:/, 'http:'));
+  const redis = new URL(REDIS_URL);
   const postgres = new URL(HELPDESK_DATABASE_URL);
-  const checks: Array<[string, string, number, boolean]> = [
-    ['NATS', nats.hostname, Number(nats.port || 4222), true],
-    ['PostgreSQL', postgres.hostname, Number(postgres.port || 5432), true],
-    // Nothing uses Redis yet (BullMQ jobs and shared rate limits will): a warning only.
-    ['Redis', '127.0.0.1', 6379, false],
+  const checks: Array<[string, string, number]> = [
+    ['NATS', nats.hostname, Number(nats.port || 4222)],
+    // The hub replicas share 2025-era sessions there.
+    ['Redis', redis.hostname, Number(redis.port || 6379)],
+    ['PostgreSQL', postgres.hostname, Number(postgres.port || 5432)],
   ];
-  for (const [name, host, port, required] of checks) {
+  for (const [name, host, port] of checks) {
     if (await reachable(host, port)) continue;
-    process.stderr.write(`[cluster] ${name} is not reachable on ${host}:${port}${required ? '' : ' (not needed yet)'}\n`);
-    if (required) process.exit(1);
+    process.stderr.write(`[cluster] ${name} is not reachable on ${host}:${port}\n`);
+    process.exit(1);
   }
 
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  HUB_PORTS.forEach((port, i) => startChild(`hub-${i + 1}`, ['hub'], { PORT: String(port), HOST: '127.0.0.1' }));
+  HUB_PORTS.forEach((port, i) => startChild(`hub-${i + 1}`, ['hub'], { PORT: String(port), HOST: '127.0.0.1', REDIS_URL }));
   startChild('connector-helpdesk', ['connector', 'helpdesk'], { HELPDESK_DATABASE_URL, HELPDESK_WRITE_MODE: 'true' });
 
   await new Promise<void>((resolve, reject) => {

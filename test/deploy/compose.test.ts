@@ -334,13 +334,21 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('the load balancer sends traffic to the hub service port and sticks sessions by mcp-session-id', () => {
+  it('the load balancer sends traffic to the hub service port round-robin, without session affinity', () => {
     const cfg = read('deploy/lb/haproxy.cfg');
     const [hubName, hub] = hubServices[0]!;
     expect(cfg).toMatch(new RegExp(`\\s${hubName}:${env(hub).PORT}\\b`));
-    expect(cfg).toMatch(/^\s*stick store-response res\.hdr\(mcp-session-id\)/m);
-    expect(cfg).toMatch(/^\s*stick match req\.hdr\(mcp-session-id\)/m);
+    expect(cfg).toMatch(/^\s*balance roundrobin/m);
+    expect(cfg).not.toMatch(/^\s*stick/m);
     expect(cfg).toMatch(/http-check send meth GET uri \/readyz/);
+  });
+
+  it.each(hubServices)('hub service %s shares sessions through the redis service, and waits for it', (_name, service) => {
+    const url = new URL(env(service).REDIS_URL!.replace(/\$\{REDIS_PASSWORD[^}]*\}/, 'secret'));
+    expect(url.protocol).toBe('redis:');
+    expect(url.hostname).toBe('redis');
+    expect(env(service).REDIS_URL).toMatch(/\$\{REDIS_PASSWORD/); // from .env, never inline
+    expect(service.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
   });
 });
 

@@ -46,6 +46,8 @@ export class RedisSessionStore implements SessionStore {
   /** Settles once the ended-sessions channel is subscribed for the first time. */
   subscribed!: Promise<void>;
   private down = false;
+  /** Set by close(): the connection ending then is not an outage. */
+  private closing = false;
 
   private constructor(
     private readonly redis: Redis,
@@ -148,6 +150,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.redis.disconnect();
     this.subscriber.disconnect();
   }
@@ -159,7 +162,7 @@ export class RedisSessionStore implements SessionStore {
       connection.on('error', () => undefined);
     }
     this.redis.on('close', () => {
-      if (this.wasReady && !this.down) logger.warn('session store (Redis) connection lost: serving held sessions, 503 for others');
+      if (this.wasReady && !this.down && !this.closing) logger.warn('session store (Redis) connection lost: serving held sessions, 503 for others');
       this.down = true;
     });
     this.redis.on('ready', () => void this.onReady());
