@@ -1,6 +1,7 @@
 import { connect, headers as natsHeaders, errors, type MsgHdrs, type NatsConnection, type Msg } from '@nats-io/transport-node';
 import type { Bus, BusMessage, BusStatus, MessageHandler, RequestOptions, SubscribeOptions, Subscription } from './bus';
 import { BusError } from './bus-error';
+import { NatsRequestMux } from './nats-request-mux';
 
 export interface NatsBusOptions {
   /** Server URLs, comma separated (`nats://127.0.0.1:4222`). */
@@ -27,11 +28,13 @@ export interface NatsBusOptions {
 export class NatsBus implements Bus {
   private readonly statusListeners = new Set<(status: BusStatus) => void>();
   private currentStatus: BusStatus = 'connected';
+  private readonly requests: NatsRequestMux;
 
   private constructor(
     private readonly connection: NatsConnection,
     private readonly onSubscriptionError?: (subject: string, error: Error) => void,
   ) {
+    this.requests = new NatsRequestMux(connection, toBusMessage, (error) => onSubscriptionError?.('(reply inbox)', error));
     void this.watchStatus();
     void connection.closed().then(() => this.setStatus('closed'));
   }
@@ -58,33 +61,18 @@ export class NatsBus implements Bus {
     return this.currentStatus;
   }
 
-  async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
+  request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
     if (this.currentStatus !== 'connected') {
-      throw new BusError(this.currentStatus === 'closed' ? 'closed' : 'disconnected', 'NATS connection is down');
+      return Promise.reject(new BusError(this.currentStatus === 'closed' ? 'closed' : 'disconnected', 'NATS connection is down'));
     }
-    if (options.signal?.aborted) throw new BusError('cancelled', 'request cancelled');
-    const pending = this.connection.request(subject, data, { timeout: options.timeoutMs, headers: toNatsHeaders(options.headers) });
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new BusError('cancelled', 'request cancelled'));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      const reply = await (options.signal ? Promise.race([pending, aborted]) : pending);
-      return toBusMessage(reply);
-    } catch (error) {
-      throw toBusError(error, subject, options.timeoutMs);
-    } finally {
-      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-      pending.catch(() => undefined);
-    }
+    return this.requests.request(subject, data, options.timeoutMs, toNatsHeaders(options.headers), options.signal);
   }
 
   publish(subject: string, data: Uint8Array, headers?: Record<string, string>): void {
     try {
       this.connection.publish(subject, data, { headers: toNatsHeaders(headers) });
     } catch (error) {
-      throw toBusError(error, subject, 0);
+      throw toBusError(error);
     }
   }
 
@@ -137,6 +125,9 @@ export class NatsBus implements Bus {
   private setStatus(status: BusStatus): void {
     if (status === this.currentStatus || this.currentStatus === 'closed') return;
     this.currentStatus = status;
+    // Replies do not survive a dropped connection (core NATS keeps nothing): waiting is pointless.
+    if (status === 'closed') this.requests.close();
+    else if (status === 'disconnected') this.requests.failAll('disconnected', 'NATS connection lost while waiting for the reply');
     for (const listener of this.statusListeners) listener(status);
   }
 }
@@ -168,13 +159,8 @@ function toBusMessage(msg: Msg): BusMessage {
   };
 }
 
-function toBusError(error: unknown, subject: string, timeoutMs: number): BusError {
-  if (error instanceof BusError) return error;
-  if (error instanceof errors.RequestError && error.isNoResponders()) return new BusError('no_responders', `no responders on ${subject}`, { cause: error });
-  if (error instanceof errors.NoRespondersError) return new BusError('no_responders', `no responders on ${subject}`, { cause: error });
-  if (error instanceof errors.TimeoutError || (error instanceof errors.RequestError && error.cause instanceof errors.TimeoutError)) {
-    return new BusError('timeout', `no reply on ${subject} within ${timeoutMs} ms`, { cause: error });
-  }
+/** A publish that nats.js refused. */
+function toBusError(error: unknown): BusError {
   if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) return new BusError('closed', 'NATS connection is closed', { cause: error });
-  return new BusError('disconnected', `NATS request failed: ${(error as Error)?.message ?? 'unknown error'}`, { cause: error });
+  return new BusError('disconnected', `NATS publish failed: ${(error as Error)?.message ?? 'unknown error'}`, { cause: error });
 }

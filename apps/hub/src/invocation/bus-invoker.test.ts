@@ -11,7 +11,7 @@ const ResultSchema = z.object({ value: z.number() });
 /** A connector stand-in on the bus that records requests and cancellations and answers when told. */
 async function setUp() {
   const bus = new InProcessBus();
-  const invoker = new BusInvoker({ bus, hubId: 'hub-1', logger: pino({ level: 'silent' }), defaultTimeoutMs: 2000 });
+  const invoker = new BusInvoker({ bus, hubId: 'hub-1', logger: pino({ level: 'silent' }), defaultTimeoutMs: 2000, orphanAfterMs: 100 });
   await invoker.start();
   const requests: string[] = [];
   const cancels: string[] = [];
@@ -77,4 +77,21 @@ describe('BusInvoker', () => {
     await expect(pending).rejects.toMatchObject({ kind: 'replica_lost' });
     await bus.close();
   });
+
+  it('also fails calls no replica announced once they are older than orphanAfterMs (they were on the lost one)', async () => {
+    const { bus, invoker, requests, invoke } = await setUp();
+    const orphan = invoke();
+    await until(() => requests.length === 1);
+    await new Promise((r) => setTimeout(r, 150)); // older than orphanAfterMs (100 ms), never announced
+    const young = invoke();
+    await until(() => requests.length === 2);
+    expect(invoker.replicaLost('conn', 'replica-gone')).toBe(1);
+    await expect(orphan).rejects.toMatchObject({ kind: 'replica_lost', detail: expect.stringContaining('replica-gone') });
+    // The young call may still be on a live replica that has not announced it yet: it waits.
+    const settled = await Promise.race([young.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('pending'), 50))]);
+    expect(settled).toBe('pending');
+    expect(invoker.replicaLost('other', 'replica-gone')).toBe(0);
+    await bus.close();
+  });
 });
+

@@ -47,6 +47,11 @@ export interface BusInvokerOptions {
   defaultTimeoutMs?: number;
   /** Replicas the connector has now (sizes the re-sends of `busy` calls). Default 1. */
   replicasOf?: (connector: string) => number;
+  /**
+   * A call still unannounced this long after it was sent is taken to be on a replica that died
+   * before announcing it, when one of its connector's replicas is lost. Default 1000 ms.
+   */
+  orphanAfterMs?: number;
 }
 
 /** An invocation waiting for its reply. */
@@ -54,6 +59,8 @@ interface PendingCall {
   connector: string;
   /** The replica that took it, once its `started` event arrived. */
   instanceId?: string;
+  /** When the current try was sent (epoch ms). */
+  sentAt: number;
   /** Ends the wait: the client cancelled (a `cancelled` BusError), or the replica was lost ({@link ReplicaLost}). */
   stop: (reason: Error) => void;
   onProgress?: (progress: Progress) => void;
@@ -72,7 +79,11 @@ interface PendingCall {
 const MAX_BUSY_TRIES = 8;
 
 /** Reason a pending call is abandoned: the replica that took it is gone. */
-class ReplicaLost extends Error {}
+class ReplicaLost extends Error {
+  constructor(readonly instanceId: string) {
+    super(`replica ${instanceId} lost`);
+  }
+}
 
 /**
  * Sends requests to connectors over the bus and reads their replies: one request per call, with
@@ -86,12 +97,14 @@ export class BusInvoker {
   private readonly eventsSubject: string;
   private eventsSubscription?: Subscription;
   private readonly defaultTimeoutMs: number;
+  private readonly orphanAfterMs: number;
   /** One combined reply schema per operation's result schema, built on first use. */
   private readonly replySchemas = new Map<z.ZodType, ReturnType<typeof replySchemaFor>>();
 
   constructor(private readonly options: BusInvokerOptions) {
     this.eventsSubject = subjects.hubEvents(options.hubId);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+    this.orphanAfterMs = options.orphanAfterMs ?? 1000;
   }
 
   async start(): Promise<void> {
@@ -110,12 +123,21 @@ export class BusInvoker {
     this.eventsSubscription?.unsubscribe();
   }
 
-  /** Fails at once every pending call that the lost replica had taken. Returns how many. */
-  replicaLost(connector: string, instanceId: string): number {
+  /**
+   * Fails at once the pending calls the lost replica had taken: those it announced, and those of
+   * its connector that no replica announced although they were sent more than `orphanAfterMs`
+   * ago. A live replica announces every call it holds for more than a few milliseconds, so such
+   * a call reached the lost replica in the moments before it died. (If a live replica's event
+   * loop lagged past `orphanAfterMs` its call is failed too: a retry of an idempotent tool is
+   * harmless, and a non-idempotent one says "check before retrying".) Returns how many.
+   */
+  replicaLost(connector: string, instanceId: string, now = Date.now()): number {
     let count = 0;
     for (const call of this.pending.values()) {
-      if (call.connector === connector && call.instanceId === instanceId) {
-        call.stop(new ReplicaLost());
+      if (call.connector !== connector) continue;
+      const unannounced = call.instanceId === undefined && now - call.sentAt > this.orphanAfterMs;
+      if (call.instanceId === instanceId || unannounced) {
+        call.stop(new ReplicaLost(instanceId));
         count++;
       }
     }
@@ -159,7 +181,7 @@ export class BusInvoker {
     let stop!: (reason: Error) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
-    const call: PendingCall = { connector, stop, onProgress: options.onProgress };
+    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now() };
     this.pending.set(invocationId, call);
     const onAbort = () => {
       this.cancel(connector, invocationId, 'cancelled by the client');
@@ -172,6 +194,7 @@ export class BusInvoker {
       let outcome: InvokeOutcome<z.infer<S>>;
       let tries = 0;
       do {
+        call.sentAt = Date.now();
         const sent = this.options.bus.request(subject, data, { timeoutMs: Math.max(1, deadline - Date.now()), headers: requestHeaders });
         sent.catch(() => undefined); // settles after the race was lost to `stopped`
         const reply = await Promise.race([sent, stopped]);
@@ -182,7 +205,7 @@ export class BusInvoker {
     } catch (error) {
       if (error instanceof HubLocalError) throw error;
       if (error instanceof ReplicaLost) {
-        throw new HubLocalError('replica_lost', `${subject}: replica ${call.instanceId} was lost while handling ${invocationId}`, connector);
+        throw new HubLocalError('replica_lost', `${subject}: replica ${error.instanceId} was lost while handling ${invocationId}`, connector);
       }
       if (isBusError(error)) {
         if (error.kind === 'timeout') this.cancel(connector, invocationId, 'deadline passed');
