@@ -405,9 +405,13 @@ describe('NATS users and permissions', () => {
     });
 
     it("may not read replies or other hubs' events", () => {
-      for (const subject of ['_INBOX.abc123.7', subjects.hubEvents('hub-0a1b2c3d'), subjects.announce()]) {
+      for (const subject of ['_INBOX.abc123.7', subjects.hubEvents('hub-0a1b2c3d'), subjects.announce(), subjects.sessionCancellations()]) {
         expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: false });
       }
+    });
+
+    it('may not forge the hubs\' session cancellations', () => {
+      expect(permits(user().publish, subjects.sessionCancellations())).toBe(false);
     });
   });
 
@@ -417,6 +421,8 @@ describe('NATS users and permissions', () => {
       for (const subject of subjectsOf(id).filter((s) => s !== subjects.resourceUpdated(id))) expect(permits(hub.publish, subject)).toBe(true);
       expect(permits(hub.subscribe, subjects.resourceUpdated(id))).toBe(true);
     }
+    expect(permits(hub.publish, subjects.sessionCancellations())).toBe(true);
+    expect(permits(hub.subscribe, subjects.sessionCancellations())).toBe(true);
     for (const subject of [subjects.announce(), subjects.heartbeat(), subjects.goodbye(), subjects.hubEvents('hub-0a1b2c3d'), '_INBOX.abc123.7']) expect(permits(hub.subscribe, subject)).toBe(true);
     expect(permits(hub.publish, subjects.discover())).toBe(true);
   });

@@ -98,6 +98,26 @@ describe('hub replicas sharing sessions in Redis behind a round-robin balancer',
     for (const url of hubUrls) await waitFor(async () => (await postTo(url, session)).status === 404, 1000, `404 from ${url}`);
   }, 60_000);
 
+  it('carries a cancellation that reaches the other replica to the call running on the first', async () => {
+    const connector = processes[0]!;
+    const client = await connect();
+    const session = sessionOf(client);
+    await waitFor(async () => (await toolNames(client)).includes('echo_slow'), 5000, 'echo listed');
+    const controller = new AbortController();
+    const pending = client.callTool({ name: 'echo_slow', arguments: { steps: 500, stepMs: 10 } }, { signal: controller.signal });
+    const callOf = () => proxy.log.find((r) => r.session === session && r.rpc.includes('tools/call'));
+    await waitFor(() => callOf() !== undefined, 3000, 'the call sent');
+    await new Promise((r) => setTimeout(r, 200)); // running on the connector by now
+    const callBackend = callOf()!.backend;
+    proxy.pinNext(1 - callBackend);
+    controller.abort('stop');
+    await expect(pending).rejects.toThrow();
+    await waitFor(() => proxy.log.some((r) => r.session === session && r.rpc.includes('notifications/cancelled')), 3000, 'the cancellation sent');
+    expect(proxy.log.find((r) => r.session === session && r.rpc.includes('notifications/cancelled'))!.backend).toBe(1 - callBackend);
+    // The handler on the connector stopped: well before the 5 s the call would otherwise take.
+    await connector.waitForOutput(/"kind":"cancelled".*call failed|call failed.*"kind":"cancelled"/, 3000);
+  }, 30_000);
+
   it('keeps serving through a Redis restart: held sessions go on and are restored, new sessions work after it, no replica crashes', async () => {
     const before = await connect();
     await waitFor(async () => (await toolNames(before)).includes('echo_echo'), 3000, 'listed');

@@ -7,7 +7,9 @@ import {
   PromptGetResultSchema,
   ResourceReadResultSchema,
   ResourceUpdatedSchema,
+  SessionCancellationSchema,
   ToolResultSchema,
+  encode,
   subjects,
   tryDecode,
   type CompletionResult,
@@ -15,6 +17,7 @@ import {
   type Principal,
   type PromptGetResult,
   type ResourceReadResult,
+  type SessionCancellation,
   type ToolResult,
 } from '@mcp-hub/connector-contract';
 import { Inventory, type InventoryChange, type InventoryTool } from './inventory/inventory';
@@ -60,7 +63,7 @@ export const ALL_SCOPES = '*';
  * The hub's core, independent of the MCP SDK: what clients may see, and every call forwarded
  * over the bus. The MCP adapter (src/mcp) turns MCP requests into calls on this class.
  */
-export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resourceUpdated: [string] }> {
+export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resourceUpdated: [string]; sessionCancellation: [SessionCancellation] }> {
   readonly inventory = new Inventory();
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
@@ -68,6 +71,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   private readonly logger: Logger;
   private listedTools: ListedTool[] = [];
   private updatesSubscription?: Subscription;
+  private cancellationsSubscription?: Subscription;
 
   constructor(private readonly options: HubOptions) {
     super();
@@ -103,13 +107,32 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       }
       this.emit('resourceUpdated', update.uri);
     });
+    this.cancellationsSubscription = this.options.bus.subscribe(subjects.sessionCancellations(), (message) => {
+      const cancellation = tryDecode(SessionCancellationSchema, message.data);
+      if (cancellation && cancellation.hubId !== this.options.hubId) this.emit('sessionCancellation', cancellation);
+    });
     await this.registry.start();
+  }
+
+  /**
+   * Tells the other hub replicas that a client cancelled request `requestId` of session
+   * `sessionId` (after this replica handled it): the request may be running on another one.
+   */
+  relayCancellation(sessionId: string, requestId: string | number, reason?: string): void {
+    if (this.options.bus.status !== 'connected') return;
+    const cancellation: SessionCancellation = { hubId: this.options.hubId, sessionId, requestId, ...(reason !== undefined && { reason: reason.slice(0, 1000) }) };
+    try {
+      this.options.bus.publish(subjects.sessionCancellations(), encode(cancellation));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not relay a cancellation to the other hub replicas');
+    }
   }
 
   stop(): void {
     this.registry.stop();
     this.invoker.stop();
     this.updatesSubscription?.unsubscribe();
+    this.cancellationsSubscription?.unsubscribe();
   }
 
   /** True when the bus is connected (readiness). */

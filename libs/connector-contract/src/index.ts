@@ -53,6 +53,8 @@ export {
   CancelMessageSchema,
   ResourceUpdatedSchema,
 } from './invocation';
+export { SessionCancellationSchema } from './hub-to-hub';
+export type { SessionCancellation } from './hub-to-hub';
 export type {
   Principal,
   InvocationRequest,

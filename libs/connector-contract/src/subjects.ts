@@ -36,6 +36,8 @@ export const subjects = {
   discover: () => `${SUBJECT_PREFIX}.registry.discover`,
   /** Publish (connector → one hub): events of invocations that hub started (which replica took it, progress). */
   hubEvents: (hubId: string) => `${SUBJECT_PREFIX}.hub.${checkedHubId(hubId)}.events`,
+  /** Publish (hub → every hub): a client cancelled a request of its session (hubs only). */
+  sessionCancellations: () => `${SUBJECT_PREFIX}.hubs.cancelled`,
 } as const;
 
 const HUB_ID = /^[a-zA-Z0-9-]{1,64}$/;

@@ -96,6 +96,7 @@ export class HttpFront {
       if (change.resources) this.modern.notify.resourcesChanged();
       if (change.prompts) this.modern.notify.promptsChanged();
     });
+    hub.on('sessionCancellation', (cancellation) => void this.stateful.deliverCancellation(cancellation).catch(() => undefined));
     hub.on('resourceUpdated', (uri) => {
       void this.stateful.notifyResourceUpdated(uri);
       this.modern.notify.resourceUpdated(uri);

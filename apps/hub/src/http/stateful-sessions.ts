@@ -5,6 +5,7 @@ import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type Server } 
 import type { Hub } from '../hub';
 import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
 import { SessionRegistry, type McpSession } from '../mcp/session-registry';
+import type { SessionCancellation } from '@mcp-hub/connector-contract';
 import { SessionStoreUnavailable, type SessionRecord, type SessionStore } from '../sessions/session-store';
 import { HttpError } from './read-json-body';
 import { getRequestListener } from '@hono/node-server';
@@ -84,6 +85,25 @@ export class StatefulSessions {
       this.options.store.touch(id).catch(() => undefined);
     }
     await exchangeOn(session, req, res, body);
+    // The request being cancelled may be running on another replica: tell them all.
+    for (const cancelled of cancellationsIn(body)) this.options.hub.relayCancellation(id, cancelled.requestId, cancelled.reason);
+  }
+
+  /**
+   * A client's `notifications/cancelled` that reached another replica: if this replica holds the
+   * session, its SDK server gets the notification as if the client had sent it here, and aborts
+   * the request if it runs here.
+   */
+  async deliverCancellation(cancellation: SessionCancellation): Promise<void> {
+    const session = this.registry.get(cancellation.sessionId);
+    if (!session) return;
+    const { requestId, reason } = cancellation;
+    const notification = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, ...(reason !== undefined && { reason }) } };
+    const response = await postInternally(session.transport, notification, {
+      'mcp-session-id': cancellation.sessionId,
+      'mcp-protocol-version': session.record.initialize.protocolVersion,
+    });
+    if (response.status !== 202) this.logger.warn({ session: cancellation.sessionId, status: response.status }, 'relayed cancellation refused by the session');
   }
 
   /**
@@ -243,13 +263,32 @@ export class StatefulSessions {
  */
 async function replayInitialize(transport: WebStandardStreamableHTTPServerTransport, params: SessionRecord['initialize']): Promise<void> {
   const message = { jsonrpc: '2.0', id: 'mcp-hub-adopt', method: 'initialize', params };
-  const request = new Request('http://mcp-hub.internal/mcp', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-  });
-  const response = await transport.handleRequest(request, { parsedBody: message });
+  const response = await postInternally(transport, message);
   const text = await response.text();
   if (!response.ok || !text.includes('"result"')) throw new Error(`replaying initialize failed (${response.status}): ${text.slice(0, 200)}`);
+}
+
+/** Hands a JSON-RPC message to a session's transport as if a client had POSTed it. */
+function postInternally(transport: WebStandardStreamableHTTPServerTransport, message: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const request = new Request('http://mcp-hub.internal/mcp', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+  });
+  return transport.handleRequest(request, { parsedBody: message });
+}
+
+/** The `notifications/cancelled` messages in a POST body (one message or a batch). */
+function cancellationsIn(body: unknown): Array<{ requestId: string | number; reason?: string }> {
+  const messages = Array.isArray(body) ? body : [body];
+  const found: Array<{ requestId: string | number; reason?: string }> = [];
+  for (const message of messages) {
+    if (!message || typeof message !== 'object' || (message as { method?: unknown }).method !== 'notifications/cancelled') continue;
+    const params = (message as { params?: { requestId?: unknown; reason?: unknown } }).params;
+    const requestId = params?.requestId;
+    if (typeof requestId !== 'string' && typeof requestId !== 'number') continue;
+    found.push({ requestId, ...(typeof params?.reason === 'string' && { reason: params.reason }) });
+  }
+  return found;
 }
 
 /** Serves one HTTP exchange on a session's transport. */
