@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription as NatsSubscription } from '@nats-io/transport-node';
 import type { BusMessage } from './bus';
 import { BusError } from './bus-error';
@@ -22,23 +23,34 @@ interface WaitingRequest {
 export class NatsRequestMux {
   private readonly prefix: string;
   private readonly waiting = new Map<string, WaitingRequest>();
-  private readonly subscription: NatsSubscription;
-  private nextToken = 0;
+  private subscription?: NatsSubscription;
 
   constructor(
     private readonly connection: NatsConnection,
-    toBusMessage: (msg: Msg) => BusMessage,
-    onSubscriptionError: (error: Error) => void,
+    private readonly toBusMessage: (msg: Msg) => BusMessage,
+    private readonly onSubscriptionError: (error: Error) => void,
   ) {
     this.prefix = `${createInbox()}.`;
-    this.subscription = connection.subscribe(`${this.prefix}*`, {
+  }
+
+  /**
+   * Subscribes on the first request, as nats.js does: a connector's NATS user may not subscribe
+   * to inboxes, and never sends requests. A subscription ended by an error (permissions) fails
+   * what waits and is made again by the next request.
+   */
+  private subscribe(): void {
+    this.subscription = this.connection.subscribe(`${this.prefix}*`, {
       callback: (error, msg) => {
-        if (error) return onSubscriptionError(error);
+        if (error) {
+          this.subscription = undefined;
+          this.failAll('disconnected', `reply inbox refused: ${error.message}`);
+          return this.onSubscriptionError(error);
+        }
         const token = msg.subject.slice(this.prefix.length);
         const waiting = this.waiting.get(token);
         if (!waiting) return; // timed out or cancelled already
         if (msg.data.length === 0 && msg.headers?.code === 503) this.settle(token, new BusError('no_responders', `no responders on ${waiting.subject}`));
-        else this.settle(token, undefined, toBusMessage(msg));
+        else this.settle(token, undefined, this.toBusMessage(msg));
       },
     });
   }
@@ -46,7 +58,10 @@ export class NatsRequestMux {
   /** Sends `data` to `subject` and resolves with the first reply. */
   request(subject: string, data: Uint8Array, timeoutMs: number, headers: MsgHdrs | undefined, signal?: AbortSignal): Promise<BusMessage> {
     if (signal?.aborted) return Promise.reject(new BusError('cancelled', 'request cancelled'));
-    const token = (this.nextToken++).toString(36);
+    if (!this.subscription) this.subscribe();
+    // Unguessable: whoever may publish to inboxes (and sees one reply subject) must not be able
+    // to answer another request in its place.
+    const token = randomUUID();
     return new Promise<BusMessage>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(token, new BusError('timeout', `no reply on ${subject} within ${timeoutMs} ms`)), timeoutMs);
       const waiting: WaitingRequest = { subject, resolve, reject, timer };
@@ -70,7 +85,7 @@ export class NatsRequestMux {
   }
 
   close(): void {
-    this.subscription.unsubscribe();
+    this.subscription?.unsubscribe();
     this.failAll('closed', 'NATS connection is closed');
   }
 

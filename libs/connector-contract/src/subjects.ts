@@ -37,7 +37,8 @@ export const subjects = {
   /** Publish (connector → one hub): events of invocations that hub started (which replica took it, progress). */
   hubEvents: (hubId: string) => `${SUBJECT_PREFIX}.hub.${checkedHubId(hubId)}.events`,
   /** Publish (hub → every hub): a client cancelled a request of its session (hubs only). */
-  sessionCancellations: () => `${SUBJECT_PREFIX}.hubs.cancelled`,
+  // `_hubs`: a connector id cannot contain `_`, so no connector's `mcphub.v1.<id>.>` permission covers it.
+  sessionCancellations: () => `${SUBJECT_PREFIX}._hubs.cancelled`,
 } as const;
 
 const HUB_ID = /^[a-zA-Z0-9-]{1,64}$/;

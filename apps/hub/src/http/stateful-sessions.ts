@@ -10,6 +10,9 @@ import { SessionStoreUnavailable, type SessionRecord, type SessionStore } from '
 import { HttpError } from './read-json-body';
 import { getRequestListener } from '@hono/node-server';
 
+/** Cancellations of one POST relayed to the other replicas, at most (a batch could hold a hundred). */
+const MAX_RELAYED_CANCELLATIONS = 10;
+
 export interface StatefulSessionsOptions {
   hub: Hub;
   logger: Logger;
@@ -85,8 +88,10 @@ export class StatefulSessions {
       this.options.store.touch(id).catch(() => undefined);
     }
     await exchangeOn(session, req, res, body);
-    // The request being cancelled may be running on another replica: tell them all.
-    for (const cancelled of cancellationsIn(body)) this.options.hub.relayCancellation(id, cancelled.requestId, cancelled.reason);
+    // The request being cancelled may be running on another replica: tell them all, if the
+    // session accepted the notification, and a few per POST at most.
+    if (res.statusCode !== 202) return;
+    for (const cancelled of cancellationsIn(body).slice(0, MAX_RELAYED_CANCELLATIONS)) this.options.hub.relayCancellation(id, cancelled.requestId, cancelled.reason);
   }
 
   /**
@@ -95,14 +100,14 @@ export class StatefulSessions {
    * the request if it runs here.
    */
   async deliverCancellation(cancellation: SessionCancellation): Promise<void> {
-    const session = this.registry.get(cancellation.sessionId);
+    // A session being adopted here right now (its first request on this replica) counts as held.
+    const session = this.registry.get(cancellation.sessionId) ?? (await this.adopting.get(cancellation.sessionId)?.catch(() => undefined));
     if (!session) return;
     const { requestId, reason } = cancellation;
     const notification = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, ...(reason !== undefined && { reason }) } };
-    const response = await postInternally(session.transport, notification, {
-      'mcp-session-id': cancellation.sessionId,
-      'mcp-protocol-version': session.record.initialize.protocolVersion,
-    });
+    // No protocol-version header: the SDK checks it only when present, and the record holds the
+    // version the client asked for, which may not be the one agreed.
+    const response = await postInternally(session.transport, notification, { 'mcp-session-id': cancellation.sessionId });
     if (response.status !== 202) this.logger.warn({ session: cancellation.sessionId, status: response.status }, 'relayed cancellation refused by the session');
   }
 

@@ -195,7 +195,8 @@ export class BusInvoker {
       let tries = 0;
       do {
         call.sentAt = Date.now();
-        const sent = this.options.bus.request(subject, data, { timeoutMs: Math.max(1, deadline - Date.now()), headers: requestHeaders });
+        // The client's own signal (no new object): a cancelled call also leaves the bus's table at once.
+        const sent = this.options.bus.request(subject, data, { timeoutMs: Math.max(1, deadline - Date.now()), headers: requestHeaders, signal: options.signal });
         sent.catch(() => undefined); // settles after the race was lost to `stopped`
         const reply = await Promise.race([sent, stopped]);
         outcome = this.parseReply(connector, reply.data, resultSchema);
