@@ -10,9 +10,11 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
-import { encode, subjects } from '@mcp-hub/connector-contract';
+import { encode, Subjects } from '@mcp-hub/connector-contract';
 import { quantile } from '../lib/stats';
 import type { ChildMessage, LoadResult, LoadSpec, OpenLoopSpec, ParentMessage, Target } from '../lib/load-spec';
+
+const subjects = new Subjects();
 
 interface Session {
   call(): Promise<void>;

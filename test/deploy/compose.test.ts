@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse as parseYaml } from 'yaml';
-import { subjects } from '@mcp-hub/connector-contract';
+import { Subjects, type RegistryEvent } from '@mcp-hub/connector-contract';
 import { HubConfigSchema } from '../../apps/hub/src/config';
 import { DatabaseConfigSchema } from '../../connectors/database/src/config';
 
@@ -212,9 +212,12 @@ function subjectsOf(connector: string): string[] {
     subjects.promptGet(connector),
     subjects.complete(connector),
     subjects.cancel(connector),
+    ...registryOf(connector),
   ];
 }
 
+const subjects = new Subjects();
+const registryOf = (connector: string) => (['announce', 'heartbeat', 'goodbye'] as RegistryEvent[]).map((event) => subjects.registry(connector, event));
 const natsConf = parseNatsConf(read('deploy/nats/nats.conf'));
 const users = natsUsers(natsConf);
 const userNamed = (name: string) => users.find((u) => u.user === name);
@@ -390,7 +393,7 @@ describe('NATS users and permissions', () => {
       for (const subject of [subjects.invoke(id, 'some_tool'), subjects.resourceRead(id), subjects.resourceSubscribe(id), subjects.promptGet(id), subjects.complete(id), subjects.cancel(id), subjects.discover()]) {
         expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: true });
       }
-      for (const subject of [subjects.announce(), subjects.heartbeat(), subjects.goodbye(), subjects.hubEvents('hub-0a1b2c3d'), subjects.resourceUpdated(id), '_INBOX.abc123.7']) {
+      for (const subject of [...registryOf(id), subjects.hubEvents('hub-0a1b2c3d'), subjects.resourceUpdated(id), '_INBOX.abc123.7']) {
         expect({ publish: subject, allowed: permits(user().publish, subject) }).toEqual({ publish: subject, allowed: true });
       }
     });
@@ -405,7 +408,7 @@ describe('NATS users and permissions', () => {
     });
 
     it("may not read replies or other hubs' events", () => {
-      for (const subject of ['_INBOX.abc123.7', subjects.hubEvents('hub-0a1b2c3d'), subjects.announce(), subjects.sessionCancellations()]) {
+      for (const subject of ['_INBOX.abc123.7', subjects.hubEvents('hub-0a1b2c3d'), ...registryOf(id), subjects.sessionCancellations()]) {
         expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: false });
       }
     });
@@ -418,12 +421,12 @@ describe('NATS users and permissions', () => {
   it('the hub user may call every connector and hear every replica', () => {
     const hub = userNamed(env(hubServices[0]![1]).NATS_USER!)!;
     for (const id of [...connectorServices.map(([, s]) => argv(s.command)![1]!), 'zzprobe']) {
-      for (const subject of subjectsOf(id).filter((s) => s !== subjects.resourceUpdated(id))) expect(permits(hub.publish, subject)).toBe(true);
-      expect(permits(hub.subscribe, subjects.resourceUpdated(id))).toBe(true);
+      for (const subject of subjectsOf(id).filter((s) => s !== subjects.resourceUpdated(id) && !registryOf(id).includes(s))) expect(permits(hub.publish, subject)).toBe(true);
+      for (const subject of [subjects.resourceUpdated(id), ...registryOf(id)]) expect(permits(hub.subscribe, subject)).toBe(true);
     }
     expect(permits(hub.publish, subjects.sessionCancellations())).toBe(true);
     expect(permits(hub.subscribe, subjects.sessionCancellations())).toBe(true);
-    for (const subject of [subjects.announce(), subjects.heartbeat(), subjects.goodbye(), subjects.hubEvents('hub-0a1b2c3d'), '_INBOX.abc123.7']) expect(permits(hub.subscribe, subject)).toBe(true);
+    for (const subject of [subjects.hubEvents('hub-0a1b2c3d'), '_INBOX.abc123.7']) expect(permits(hub.subscribe, subject)).toBe(true);
     expect(permits(hub.publish, subjects.discover())).toBe(true);
   });
 

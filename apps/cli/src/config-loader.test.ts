@@ -38,6 +38,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ maxConcurrency: '8' }, { MCP_HUB_MAX_QUEUED: '4' }).replica).toMatchObject({ maxConcurrency: 8, maxQueued: 4 });
   });
 
+  it('reads the deployment namespace from the file, the environment and the flag, and refuses one that is not a subject token', () => {
+    expect(loadConfig({}, {}).namespace).toBe('mcphub');
+    expect(loadConfig({ config: file('{"namespace":"staging"}') }, {}).namespace).toBe('staging');
+    expect(loadConfig({}, { MCP_HUB_NAMESPACE: 'team-a' }).namespace).toBe('team-a');
+    expect(loadConfig({ namespace: 'team-b' }, { MCP_HUB_NAMESPACE: 'team-a' }).namespace).toBe('team-b');
+    for (const bad of ['a.b', 'team*', 'Team', 'a >']) expect(() => loadConfig({ namespace: bad }, {})).toThrow(/namespace: namespace must match/);
+  });
+
   it('explains an unreadable or non-JSON file', () => {
     expect(() => loadConfig({ config: '/no/such/file.json' }, {})).toThrow(ConfigError);
     expect(() => loadConfig({ config: file('port: 3') }, {})).toThrow(/not a JSON object/);

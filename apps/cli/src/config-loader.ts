@@ -8,6 +8,7 @@ export interface ConfigFlags {
   port?: string;
   host?: string;
   nats?: string;
+  namespace?: string;
   dataDir?: string;
   logLevel?: string;
   maxConcurrency?: string;
@@ -20,7 +21,7 @@ export class ConfigError extends Error {
 
 /**
  * Loads the configuration: defaults, then the JSON file (`--config` or MCP_HUB_CONFIG), then the
- * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, LOG_LEVEL,
+ * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, MCP_HUB_NAMESPACE, LOG_LEVEL,
  * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, REDIS_URL: shared sessions in Redis), then flags.
  * @throws ConfigError naming the bad key (`http.port: ...`) or the unreadable file.
  */
@@ -30,6 +31,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const overlay = {
     http: { host: flags.host ?? env.HOST, port: numberOrText(flags.port ?? env.PORT) },
     nats: { url: flags.nats ?? env.NATS_URL, user: env.NATS_USER, pass: env.NATS_PASS, token: env.NATS_TOKEN },
+    namespace: flags.namespace ?? env.MCP_HUB_NAMESPACE,
     log: { level: flags.logLevel ?? env.LOG_LEVEL },
     dataDir: flags.dataDir ?? env.MCP_HUB_DATA_DIR,
     replica: {

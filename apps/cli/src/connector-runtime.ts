@@ -31,7 +31,7 @@ export async function startConnector(
   const merged = deepMerge(deepMerge(base, fromFile), module.fromEnv(options.env ?? process.env));
   const connectorConfig = parseOrExplain(module.configSchema, merged, `configuration of connector ${id}`, `connectors.${id}`);
   const built = await module.create(connectorConfig, logger.child({ connector: id }));
-  const service = await runConnector(built.connector, { bus, deps: built.deps, logger, ...config.replica });
+  const service = await runConnector(built.connector, { bus, deps: built.deps, logger, namespace: config.namespace, ...config.replica });
   return {
     id,
     service,

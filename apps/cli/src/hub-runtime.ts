@@ -11,7 +11,7 @@ export const identity: ServerIdentity = {
 };
 
 export async function startHub(config: HubConfig, bus: Bus, logger: Logger): Promise<Hub> {
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, callTimeoutMs: config.calls.timeoutMs });
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs });
   await hub.start();
   return hub;
 }

@@ -10,6 +10,7 @@ function withCommonFlags(command: Command): Command {
     .option('--port <port>', 'HTTP port (env PORT, default 3000)')
     .option('--host <host>', 'HTTP host (env HOST, default 127.0.0.1)')
     .option('--nats <url>', 'NATS server URL (env NATS_URL, default nats://127.0.0.1:4222)')
+    .option('--namespace <name>', 'deployment namespace, the first token of every NATS subject (env MCP_HUB_NAMESPACE, default mcphub)')
     .option('--data-dir <dir>', 'embedded state and demo data (env MCP_HUB_DATA_DIR, default .mcp-hub)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)')
     .option('--max-concurrency <n>', 'most calls one connector replica runs at once (env MCP_HUB_MAX_CONCURRENCY)')

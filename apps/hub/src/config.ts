@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PrincipalSchema } from '@mcp-hub/connector-contract';
+import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -30,6 +30,11 @@ export const HubConfigSchema = z.strictObject({
       token: z.string().optional(),
     })
     .prefault({}),
+  /**
+   * The deployment namespace: the first token of every NATS subject and queue group. Hubs and
+   * connectors see only those of their own namespace, so several deployments can share one NATS.
+   */
+  namespace: NamespaceSchema.default(DEFAULT_NAMESPACE),
   calls: z
     .strictObject({
       /** Deadline of one tool call, resource read or prompt request. */

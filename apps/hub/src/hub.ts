@@ -9,8 +9,8 @@ import {
   ResourceUpdatedSchema,
   SessionCancellationSchema,
   ToolResultSchema,
+  Subjects,
   encode,
-  subjects,
   tryDecode,
   type CompletionResult,
   type ErrorReply,
@@ -47,6 +47,8 @@ export interface HubOptions {
   bus: Bus;
   hubId: string;
   logger: Logger;
+  /** The deployment namespace: the first token of every subject (see `Subjects`). Default `mcphub`. */
+  namespace?: string;
   /** Per-call deadline in ms. Default 30 000. */
   callTimeoutMs?: number;
   /** How often the hub looks for dead replicas, in ms. Default 1000. */
@@ -64,7 +66,8 @@ export const ALL_SCOPES = '*';
  * over the bus. The MCP adapter (src/mcp) turns MCP requests into calls on this class.
  */
 export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resourceUpdated: [string]; sessionCancellation: [SessionCancellation] }> {
-  readonly inventory = new Inventory();
+  readonly inventory: Inventory;
+  private readonly subjects: Subjects;
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
   private readonly validator: ArgumentValidator;
@@ -76,11 +79,14 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   constructor(private readonly options: HubOptions) {
     super();
     this.logger = options.logger;
+    this.subjects = new Subjects(options.namespace);
+    this.inventory = new Inventory(this.subjects);
     this.validator = new ArgumentValidator((tool, reason) => this.logger.warn({ tool, reason }, 'tool input schema does not compile'));
-    this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, sweepMs: options.sweepMs });
+    this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, subjects: this.subjects, sweepMs: options.sweepMs });
     this.invoker = new BusInvoker({
       bus: options.bus,
       hubId: options.hubId,
+      subjects: this.subjects,
       logger: options.logger,
       defaultTimeoutMs: options.callTimeoutMs,
       replicasOf: (connector) => this.inventory.instanceCount(connector),
@@ -97,17 +103,17 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
 
   async start(): Promise<void> {
     await this.invoker.start();
-    this.updatesSubscription = this.options.bus.subscribe(subjects.allResourceUpdates(), (message) => {
+    this.updatesSubscription = this.options.bus.subscribe(this.subjects.allResourceUpdates(), (message) => {
       const update = tryDecode(ResourceUpdatedSchema, message.data);
-      // mcphub.v1.<connector>.resource.updated: a connector may only announce its own resources.
-      const sender = message.subject.split('.')[2];
-      if (!update || this.inventory.resourceOwner(update.uri) !== sender) {
+      // A connector may only announce updates of its own resources.
+      const sender = this.subjects.resourceUpdatedSender(message.subject);
+      if (!update || sender === undefined || this.inventory.resourceOwner(update.uri) !== sender) {
         this.logger.warn({ subject: message.subject }, 'resource update ignored (malformed, or not the sender\'s resource)');
         return;
       }
       this.emit('resourceUpdated', update.uri);
     });
-    this.cancellationsSubscription = this.options.bus.subscribe(subjects.sessionCancellations(), (message) => {
+    this.cancellationsSubscription = this.options.bus.subscribe(this.subjects.sessionCancellations(), (message) => {
       const cancellation = tryDecode(SessionCancellationSchema, message.data);
       if (cancellation && cancellation.hubId !== this.options.hubId) this.emit('sessionCancellation', cancellation);
     });
@@ -122,7 +128,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     if (this.options.bus.status !== 'connected') return;
     const cancellation: SessionCancellation = { hubId: this.options.hubId, sessionId, requestId, ...(reason !== undefined && { reason: reason.slice(0, 1000) }) };
     try {
-      this.options.bus.publish(subjects.sessionCancellations(), encode(cancellation));
+      this.options.bus.publish(this.subjects.sessionCancellations(), encode(cancellation));
     } catch (error) {
       this.logger.warn({ err: error }, 'could not relay a cancellation to the other hub replicas');
     }
@@ -186,14 +192,14 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   /** @throws ClientRequestError (`resource_not_found`) or HubLocalError */
   async readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
     const connector = this.resourceOwner(uri);
-    const outcome = await this.invoker.invoke(connector, subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, options);
+    const outcome = await this.invoker.invoke(connector, this.subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, options);
     return unwrap(outcome);
   }
 
   /** Checks with the owning connector that the resource exists, so a subscription to nothing is refused. */
   async subscribeResource(uri: string, options: CallOptions): Promise<void> {
     const connector = this.resourceOwner(uri);
-    unwrap(await this.invoker.invoke(connector, subjects.resourceSubscribe(connector), { uri }, SubscribeResultSchema, options));
+    unwrap(await this.invoker.invoke(connector, this.subjects.resourceSubscribe(connector), { uri }, SubscribeResultSchema, options));
   }
 
   listPrompts(): Array<Record<string, unknown>> {
@@ -205,7 +211,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     if (!prompt) throw new ClientRequestError('invalid_params', `Unknown prompt: ${name}`);
     const outcome = await this.invoker.invoke(
       prompt.connector,
-      subjects.promptGet(prompt.connector),
+      this.subjects.promptGet(prompt.connector),
       { prompt: prompt.descriptor.name, arguments: args },
       PromptGetResultSchema,
       options,
@@ -230,7 +236,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       wireRef = { type: 'resource', uriTemplate: ref.uri };
     }
     if (!connector) throw new ClientRequestError('invalid_params', 'Unknown completion reference');
-    const outcome = await this.invoker.invoke(connector, subjects.complete(connector), { ref: wireRef, argument, context }, CompletionResultSchema, options);
+    const outcome = await this.invoker.invoke(connector, this.subjects.complete(connector), { ref: wireRef, argument, context }, CompletionResultSchema, options);
     return unwrap(outcome);
   }
 

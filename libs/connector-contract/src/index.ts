@@ -4,11 +4,13 @@ export {
   ToolNameSchema,
   MAX_QUALIFIED_NAME_LENGTH,
   InvalidNameError,
+  RESERVED_CONNECTOR_IDS,
   qualifiedToolName,
   parseQualifiedName,
 } from './names';
 export type { ConnectorId, ToolName } from './names';
-export { SUBJECT_PREFIX, subjects, connectorQueueGroup, isHubEventsSubject } from './subjects';
+export { DEFAULT_NAMESPACE, NamespaceSchema, Subjects } from './subjects';
+export type { RegistryEvent } from './subjects';
 export { headers } from './headers';
 export {
   ObjectJsonSchema,

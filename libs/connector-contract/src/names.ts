@@ -1,9 +1,16 @@
 import { z } from 'zod';
 
-/** A connector id: lowercase letters and digits, 2–31 characters. It never contains `_` or `.`. */
+/**
+ * Words that name the hub's own subject trees (`<ns>.v2.hub.…`, `<ns>.v2.registry.…`,
+ * `<ns>.v2.discover`): a connector with such an id would get NATS permissions covering them.
+ */
+export const RESERVED_CONNECTOR_IDS: readonly string[] = ['hub', 'hubs', 'registry', 'discover'];
+
+/** A connector id: lowercase letters and digits, 2–31 characters, not reserved. It never contains `_` or `.`. */
 export const ConnectorIdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9]{1,30}$/, 'connector id must match ^[a-z][a-z0-9]{1,30}$');
+  .regex(/^[a-z][a-z0-9]{1,30}$/, 'connector id must match ^[a-z][a-z0-9]{1,30}$')
+  .refine((id) => !RESERVED_CONNECTOR_IDS.includes(id), { message: `connector id must not be one of ${RESERVED_CONNECTOR_IDS.join(', ')}` });
 export type ConnectorId = z.infer<typeof ConnectorIdSchema>;
 
 /** A tool or prompt name inside one connector: snake_case, starts with a letter. */

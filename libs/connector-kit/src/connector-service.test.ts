@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { InProcessBus } from '@mcp-hub/bus';
-import { AnnouncementSchema, GoodbyeSchema, HubEventSchema, ReplySchema, decode, encode, subjects } from '@mcp-hub/connector-contract';
+import { AnnouncementSchema, GoodbyeSchema, HubEventSchema, ReplySchema, decode, encode, Subjects } from '@mcp-hub/connector-contract';
 import { ConnectorHarness, ConnectorReplyError, createEchoConnector, type EchoDeps } from './testing';
 import { defineConnector } from './define-connector';
 import { defineTool } from './define-tool';
 import { runConnector } from './connector-service';
+
+const subjects = new Subjects();
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
@@ -66,8 +68,8 @@ describe('connector service', () => {
     expect(progress).toEqual([1, 2, 3]);
     expect(started).toEqual([harness.service.instanceId]);
     const stray: string[] = [];
-    harness.bus.subscribe('mcphub.v1.echo.invoke.echo', () => stray.push('x'));
-    await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, invocationId: 'inv-progress-2', eventsSubject: 'mcphub.v1.echo.invoke.echo', wantsProgress: true }), { timeoutMs: 5000 });
+    harness.bus.subscribe(subjects.invoke('echo', 'echo'), () => stray.push('x'));
+    await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, invocationId: 'inv-progress-2', eventsSubject: subjects.invoke('echo', 'echo'), wantsProgress: true }), { timeoutMs: 5000 });
     expect(stray).toEqual([]);
   });
 
@@ -112,8 +114,8 @@ describe('connector lifecycle', () => {
   it('announces on start, on discovery, and says goodbye on stop', async () => {
     const bus = new InProcessBus();
     const seen: string[] = [];
-    bus.subscribe(subjects.announce(), (m) => seen.push(`announce:${decode(AnnouncementSchema, m.data).manifest.id}`));
-    bus.subscribe(subjects.goodbye(), (m) => seen.push(`goodbye:${decode(GoodbyeSchema, m.data).connector}`));
+    bus.subscribe(subjects.registry('echo', 'announce'), (m) => seen.push(`announce:${decode(AnnouncementSchema, m.data).manifest.id}`));
+    bus.subscribe(subjects.registry('echo', 'goodbye'), (m) => seen.push(`goodbye:${decode(GoodbyeSchema, m.data).connector}`));
     const service = await runConnector(createEchoConnector(), { bus, deps: { aborted: [] } });
     bus.publish(subjects.discover(), encode({ hubId: 'h' }));
     await new Promise((r) => setTimeout(r, 20));

@@ -10,13 +10,11 @@ import {
   PromptGetRequestSchema,
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
-  connectorQueueGroup,
+  Subjects,
   decode,
   encode,
   headers,
-  isHubEventsSubject,
   manifestDigest,
-  subjects,
   tryDecode,
   type Announcement,
   type CompletionRequest,
@@ -36,6 +34,8 @@ export interface RunConnectorOptions<D> {
   logger?: Logger;
   /** Defaults to a random UUID. */
   instanceId?: string;
+  /** The deployment namespace: the first token of every subject (see `Subjects`). Default `mcphub`. */
+  namespace?: string;
   /** Heartbeat period in ms; the hub drops a replica after three missed beats. Default 2000. */
   heartbeatMs?: number;
   /** How long {@link ConnectorService.stop} lets in-flight calls finish before aborting them, in ms. Default 10 000. */
@@ -87,6 +87,7 @@ export class ConnectorService<D> {
   private readonly limit?: ConcurrencyLimit;
   private readonly maxQueued: number;
   private readonly digest: string;
+  private readonly subjects: Subjects;
   private readonly running = new Map<string, RunningCall>();
   private readonly workSubscriptions: Subscription[] = [];
   private readonly controlSubscriptions: Subscription[] = [];
@@ -108,6 +109,7 @@ export class ConnectorService<D> {
     this.maxQueued = options.maxQueued ?? 0;
     if (!Number.isInteger(this.maxQueued) || this.maxQueued < 0) throw new Error(`maxQueued must be a non-negative integer, got ${options.maxQueued}`);
     this.digest = manifestDigest(connector.manifest);
+    this.subjects = new Subjects(options.namespace);
   }
 
   /** Invocations running now. */
@@ -123,7 +125,8 @@ export class ConnectorService<D> {
   /** Subscribes to its subjects, announces itself and starts heartbeating. */
   async start(): Promise<void> {
     const id = this.connector.manifest.id;
-    const queue = connectorQueueGroup(id);
+    const subjects = this.subjects;
+    const queue = subjects.queueGroup(id);
     for (const [name, tool] of this.connector.tools) {
       this.serve(subjects.invoke(id, name), queue, InvocationRequestSchema, (request, ctx) => tool.run(request.arguments, ctx, this.deps));
     }
@@ -157,7 +160,7 @@ export class ConnectorService<D> {
     clearInterval(this.heartbeat);
     const id = this.connector.manifest.id;
     if (this.bus.status !== 'closed') {
-      this.bus.publish(subjects.goodbye(), encode({ connector: id, instanceId: this.instanceId }));
+      this.bus.publish(this.subjects.registry(id, 'goodbye'), encode({ connector: id, instanceId: this.instanceId }));
       await Promise.all(this.workSubscriptions.map((s) => s.drain().catch(() => undefined)));
     }
     const calls = [...this.running.values()].map((c) => c.done);
@@ -181,7 +184,7 @@ export class ConnectorService<D> {
       manifestDigest: this.digest,
       heartbeatMs: this.heartbeatMs,
     };
-    this.publishSafely(subjects.announce(), announcement);
+    this.publishSafely(this.subjects.registry(this.connector.manifest.id, 'announce'), announcement);
   }
 
   private beat(): void {
@@ -191,7 +194,7 @@ export class ConnectorService<D> {
       manifestDigest: this.digest,
       inFlight: this.running.size,
     };
-    this.publishSafely(subjects.heartbeat(), heartbeat);
+    this.publishSafely(this.subjects.registry(this.connector.manifest.id, 'heartbeat'), heartbeat);
   }
 
   private publishSafely(subject: string, message: unknown): void {
@@ -242,7 +245,7 @@ export class ConnectorService<D> {
     const timer = setTimeout(() => controller.abort(new ToolError('timeout', 'The call ran past its deadline.')), remaining);
     let finish!: () => void;
     this.running.set(request.invocationId, { controller, done: new Promise<void>((resolve) => (finish = resolve)) });
-    const eventsSubject = request.eventsSubject && isHubEventsSubject(request.eventsSubject) ? request.eventsSubject : undefined;
+    const eventsSubject = request.eventsSubject && this.subjects.isHubEvents(request.eventsSubject) ? request.eventsSubject : undefined;
     // Tell the hub which replica holds the call, so it can fail or retry it if this replica dies.
     // Only calls that outlive a few milliseconds are announced: a fast call's reply says as much,
     // and this keeps a publish off the common path.
@@ -288,7 +291,7 @@ export class ConnectorService<D> {
       progress: (progress, total, message) => {
         if (progressSubject) this.publishSafely(progressSubject, { type: 'progress', invocationId: request.invocationId, progress, total, message });
       },
-      resourceUpdated: (uri) => this.publishSafely(subjects.resourceUpdated(this.connector.manifest.id), { uri }),
+      resourceUpdated: (uri) => this.publishSafely(this.subjects.resourceUpdated(this.connector.manifest.id), { uri }),
     };
   }
 

@@ -89,7 +89,7 @@ describe('Inventory', () => {
   });
 
   it('refuses an incompatible contract major and unusable templates', () => {
-    expect(announce('f1', { ...manifest('future', ['x']), contractVersion: '2.0.0' })).toMatchObject({ accepted: false });
+    expect(announce('f1', { ...manifest('future', ['x']), contractVersion: '99.0.0' })).toMatchObject({ accepted: false });
     const bad = manifest('broken', ['x'], { resourceTemplates: [{ uriTemplate: 'x://{unclosed', name: 't' }] });
     expect(announce('b1', bad)).toMatchObject({ accepted: false });
     expect(inventory.connectorIds()).toEqual([]);
@@ -103,5 +103,63 @@ describe('Inventory', () => {
     expect(inventory.resourceOwner('shared://42')).toBe('alpha');
     expect(inventory.resourceOwner('nobody://x')).toBeUndefined();
     expect(inventory.templateOwner('shared://{id}')).toBe('alpha');
+  });
+
+  describe('which manifest is served when live replicas disagree', () => {
+    const full = manifest('alpha', ['get_x', 'delete_x']);
+    const readOnly = manifest('alpha', ['get_x']);
+    const names = () => inventory.tools().map((t) => t.qualifiedName);
+
+    it('serves the newest announced, reports the disagreement naming both digests, and restores the other when that replica leaves', () => {
+      expect(announce('writer', full)).toEqual({ accepted: true });
+      const result = announce('reader', readOnly);
+      expect(result).toEqual({
+        accepted: true,
+        disagreement: {
+          connector: 'alpha',
+          served: { instanceId: 'reader', digest: manifestDigest(readOnly) },
+          others: [{ instanceId: 'writer', digest: manifestDigest(full) }],
+        },
+      });
+      expect(names()).toEqual(['alpha_get_x']);
+      inventory.remove('alpha', 'reader');
+      expect(names()).toEqual(['alpha_get_x', 'alpha_delete_x']);
+      expect(inventory.served('alpha')).toEqual({ instanceId: 'writer', digest: manifestDigest(full) });
+    });
+
+    it('restores the remaining manifest when the newest replica expires instead of saying goodbye', () => {
+      announce('writer', full, 0);
+      announce('reader', readOnly, 0);
+      expect(inventory.heartbeat('alpha', 'writer', manifestDigest(full), 2500)).toBe(true);
+      expect(inventory.expire(3500)).toEqual([{ connector: 'alpha', instanceId: 'reader' }]);
+      expect(inventory.served('alpha')?.digest).toBe(manifestDigest(full));
+      expect(names()).toContain('alpha_delete_x');
+    });
+
+    it('never serves a manifest no live replica announces, whatever the order of joins, re-announcements and departures', () => {
+      const versions = [full, readOnly, manifest('alpha', []), manifest('alpha', ['get_y'])];
+      // A fixed pseudo-random walk (no flakes) over many interleavings.
+      let seed = 7;
+      const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      const live = new Map<string, Manifest>();
+      for (let step = 0; step < 2000; step++) {
+        const instance = `r${next(5)}`;
+        if (next(3) === 0) {
+          inventory.remove('alpha', instance);
+          live.delete(instance);
+        } else {
+          const m = versions[next(versions.length)]!;
+          announce(instance, m);
+          live.set(instance, m);
+        }
+        const served = inventory.served('alpha');
+        if (live.size === 0) expect(served).toBeUndefined();
+        else {
+          expect(live.get(served!.instanceId)).toBeDefined();
+          expect(manifestDigest(live.get(served!.instanceId)!)).toBe(served!.digest);
+          expect(names()).toEqual(live.get(served!.instanceId)!.tools.map((t) => `alpha_${t.name}`));
+        }
+      }
+    });
   });
 });

@@ -3,7 +3,7 @@ import {
   contractMajor,
   CONTRACT_VERSION,
   qualifiedToolName,
-  subjects,
+  Subjects,
   type Manifest,
   type PromptDescriptor,
   type ResourceDescriptor,
@@ -40,42 +40,70 @@ export interface InventoryChange {
   prompts: boolean;
 }
 
-interface Instance {
+/** One live replica of a connector, with the manifest it announced. */
+interface Replica {
   lastSeen: number;
   heartbeatMs: number;
-  /** The manifest this replica announced (during a rolling upgrade replicas differ). */
+  manifest: Manifest;
   digest: string;
+  /** When this replica first announced this digest, as an inventory-wide sequence number (newer is larger). */
+  since: number;
 }
 
 interface ConnectorEntry {
-  manifest: Manifest;
-  digest: string;
-  instances: Map<string, Instance>;
+  /** The manifest clients see: always one that a live replica in `replicas` announced. */
+  served: { manifest: Manifest; digest: string; instanceId: string };
+  replicas: Map<string, Replica>;
 }
 
+/** Live replicas whose manifest differs from the one served. */
+export interface Disagreement {
+  connector: string;
+  served: { instanceId: string; digest: string };
+  others: Array<{ instanceId: string; digest: string }>;
+}
+
+export type AnnounceResult = { accepted: true; disagreement?: Disagreement } | { accepted: false; reason: string };
+
 /**
- * The union of what live connector replicas offer. Replicas of one connector must announce the
- * same manifest; when a replica announces a different one (a rolling upgrade), the newest wins.
- * Lists are computed once per change, not per request: `tools/list` is a hot path.
- */
-/**
+ * The union of what live connector replicas offer. Lists are computed once per change, not per
+ * request: `tools/list` is a hot path.
+ *
+ * Which manifest is served when the live replicas of one connector disagree (a rolling upgrade,
+ * or replicas started with different settings): the one whose replica announced it most recently
+ * as new, i.e. the newest version during an upgrade. Re-announcements of an unchanged manifest
+ * (discovery) do not count as new, so two versions side by side do not flap. When the replica
+ * whose manifest is served leaves, the manifest of the newest remaining replica is served: the
+ * served manifest is always one that a live replica announced. Who may announce for a connector
+ * id is the bus's business (per-connector registry subjects and NATS permissions).
+ *
  * Events: `change` when a client-visible list changed; `replicaLost` when a replica missed its
  * heartbeats (it may have died mid-call; a replica that said goodbye finishes its calls and is
- * not lost).
+ * not lost); `servedChanged` when a connector's served manifest switched to another replica's.
  */
-export class Inventory extends EventEmitter<{ change: [InventoryChange]; replicaLost: [string, string] }> {
+export class Inventory extends EventEmitter<{
+  change: [InventoryChange];
+  replicaLost: [string, string];
+  servedChanged: [connector: string, served: { instanceId: string; digest: string }];
+}> {
   private readonly connectors = new Map<string, ConnectorEntry>();
+  private sequence = 0;
   private toolIndex = new Map<string, InventoryTool>();
   private promptIndex = new Map<string, InventoryPrompt>();
   private resourceIndex = new Map<string, { connector: string; descriptor: ResourceDescriptor }>();
   private templateList: InventoryResourceTemplate[] = [];
   private toolList: InventoryTool[] = [];
 
+  constructor(private readonly subjects: Subjects = new Subjects()) {
+    super();
+  }
+
   /**
-   * Records an announcement. Returns false (and ignores it) when the contract major differs or
-   * the manifest cannot be published (names too long).
+   * Records an announcement. Refuses it when the contract major differs or the manifest cannot be
+   * published (names too long). A replica new to this inventory, or announcing a new manifest,
+   * reports the live replicas of its connector that disagree with the served manifest.
    */
-  announce(instanceId: string, manifest: Manifest, digest: string, heartbeatMs: number, now = Date.now()): { accepted: boolean; reason?: string } {
+  announce(instanceId: string, manifest: Manifest, digest: string, heartbeatMs: number, now = Date.now()): AnnounceResult {
     if (contractMajor(manifest.contractVersion) !== contractMajor(CONTRACT_VERSION)) {
       return { accepted: false, reason: `contract ${manifest.contractVersion} is not compatible with ${CONTRACT_VERSION}` };
     }
@@ -87,44 +115,53 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange]; replica
       return { accepted: false, reason: (error as Error).message };
     }
     const entry = this.connectors.get(manifest.id);
-    const known = entry?.instances.get(instanceId);
-    // Only a new replica or a new manifest from a known one can change the published manifest:
-    // re-announcements of older replicas during a rolling upgrade must not swap it back and forth.
-    if (entry && (entry.digest === digest || known?.digest === digest)) {
-      entry.instances.set(instanceId, { lastSeen: now, heartbeatMs, digest });
+    const known = entry?.replicas.get(instanceId);
+    if (known && known.digest === digest) {
+      known.lastSeen = now;
+      known.heartbeatMs = heartbeatMs;
       return { accepted: true };
     }
-    const instances = entry?.instances ?? new Map<string, Instance>();
-    instances.set(instanceId, { lastSeen: now, heartbeatMs, digest });
-    const previous = entry?.manifest;
-    this.connectors.set(manifest.id, { manifest, digest, instances });
-    this.rebuild(diff(previous, manifest));
-    return { accepted: true };
+    const replica: Replica = { lastSeen: now, heartbeatMs, manifest, digest, since: ++this.sequence };
+    if (!entry) {
+      this.connectors.set(manifest.id, { served: { manifest, digest, instanceId }, replicas: new Map([[instanceId, replica]]) });
+      this.rebuild(diff(undefined, manifest));
+      return { accepted: true };
+    }
+    entry.replicas.set(instanceId, replica);
+    this.serveNewest(manifest.id, entry);
+    const disagreement = this.disagreement(manifest.id, entry);
+    return disagreement ? { accepted: true, disagreement } : { accepted: true };
   }
 
   /** Records a heartbeat. Returns false when the replica or its manifest is unknown (the caller asks for discovery). */
   heartbeat(connector: string, instanceId: string, digest: string, now = Date.now()): boolean {
-    const instance = this.connectors.get(connector)?.instances.get(instanceId);
-    if (!instance || instance.digest !== digest) return false;
-    instance.lastSeen = now;
+    const replica = this.connectors.get(connector)?.replicas.get(instanceId);
+    if (!replica || replica.digest !== digest) return false;
+    replica.lastSeen = now;
     return true;
   }
 
-  /** Removes one replica (goodbye or expiry). The connector disappears with its last replica. */
+  /**
+   * Removes one replica (goodbye or expiry). The connector disappears with its last replica; if
+   * the replica's manifest was the one served, the newest remaining replica's is served instead.
+   */
   remove(connector: string, instanceId: string): void {
     const entry = this.connectors.get(connector);
-    if (!entry || !entry.instances.delete(instanceId)) return;
-    if (entry.instances.size > 0) return;
-    this.connectors.delete(connector);
-    this.rebuild(diff(entry.manifest, undefined));
+    if (!entry || !entry.replicas.delete(instanceId)) return;
+    if (entry.replicas.size === 0) {
+      this.connectors.delete(connector);
+      this.rebuild(diff(entry.served.manifest, undefined));
+      return;
+    }
+    this.serveNewest(connector, entry);
   }
 
   /** Drops replicas that missed three heartbeats. Returns what was dropped. */
   expire(now = Date.now()): Array<{ connector: string; instanceId: string }> {
     const dropped: Array<{ connector: string; instanceId: string }> = [];
     for (const [connector, entry] of this.connectors) {
-      for (const [instanceId, instance] of entry.instances) {
-        if (now - instance.lastSeen > instance.heartbeatMs * 3) dropped.push({ connector, instanceId });
+      for (const [instanceId, replica] of entry.replicas) {
+        if (now - replica.lastSeen > replica.heartbeatMs * 3) dropped.push({ connector, instanceId });
       }
     }
     for (const { connector, instanceId } of dropped) {
@@ -132,6 +169,33 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange]; replica
       this.emit('replicaLost', connector, instanceId);
     }
     return dropped;
+  }
+
+  /** The digest of the manifest served for a connector, and the replica that announced it. */
+  served(connector: string): { instanceId: string; digest: string } | undefined {
+    const served = this.connectors.get(connector)?.served;
+    return served && { instanceId: served.instanceId, digest: served.digest };
+  }
+
+  /** Serves the manifest of the replica that announced newest; rebuilds the lists if that changed it. */
+  private serveNewest(connector: string, entry: ConnectorEntry): void {
+    let newest: [string, Replica] | undefined;
+    for (const pair of entry.replicas) if (!newest || pair[1].since > newest[1].since) newest = pair;
+    const [instanceId, replica] = newest!;
+    if (entry.served.instanceId === instanceId && entry.served.digest === replica.digest) return;
+    const previous = entry.served;
+    entry.served = { manifest: replica.manifest, digest: replica.digest, instanceId };
+    if (previous.digest === replica.digest) return;
+    this.rebuild(diff(previous.manifest, replica.manifest));
+    this.emit('servedChanged', connector, { instanceId, digest: replica.digest });
+  }
+
+  private disagreement(connector: string, entry: ConnectorEntry): Disagreement | undefined {
+    const others = [...entry.replicas]
+      .filter(([, replica]) => replica.digest !== entry.served.digest)
+      .map(([instanceId, replica]) => ({ instanceId, digest: replica.digest }));
+    if (others.length === 0) return undefined;
+    return { connector, served: { instanceId: entry.served.instanceId, digest: entry.served.digest }, others };
   }
 
   tools(): readonly InventoryTool[] {
@@ -175,7 +239,7 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange]; replica
   }
 
   instanceCount(connector: string): number {
-    return this.connectors.get(connector)?.instances.size ?? 0;
+    return this.connectors.get(connector)?.replicas.size ?? 0;
   }
 
   private rebuild(change: InventoryChange): void {
@@ -184,10 +248,10 @@ export class Inventory extends EventEmitter<{ change: [InventoryChange]; replica
     const resources = new Map<string, { connector: string; descriptor: ResourceDescriptor }>();
     const templates: InventoryResourceTemplate[] = [];
     for (const id of [...this.connectors.keys()].sort()) {
-      const { manifest } = this.connectors.get(id)!;
+      const { manifest } = this.connectors.get(id)!.served;
       for (const descriptor of manifest.tools) {
         const qualifiedName = qualifiedToolName(id, descriptor.name);
-        tools.set(qualifiedName, { qualifiedName, connector: id, descriptor, subject: subjects.invoke(id, descriptor.name) });
+        tools.set(qualifiedName, { qualifiedName, connector: id, descriptor, subject: this.subjects.invoke(id, descriptor.name) });
       }
       for (const descriptor of manifest.prompts) {
         const qualifiedName = qualifiedToolName(id, descriptor.name);

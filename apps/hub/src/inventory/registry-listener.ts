@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bus, IncomingMessage, Subscription } from '@mcp-hub/bus';
-import { AnnouncementSchema, GoodbyeSchema, HeartbeatSchema, encode, subjects, tryDecode } from '@mcp-hub/connector-contract';
+import { AnnouncementSchema, GoodbyeSchema, HeartbeatSchema, encode, manifestDigest, tryDecode, type RegistryEvent, type Subjects } from '@mcp-hub/connector-contract';
 import type { z } from 'zod';
 import type { Inventory } from './inventory';
 
@@ -16,6 +16,7 @@ export interface RegistryListenerOptions {
   inventory: Inventory;
   logger: Logger;
   hubId: string;
+  subjects: Subjects;
   /** How often to look for replicas that missed their heartbeats, in ms. Default 1000. */
   sweepMs?: number;
 }
@@ -24,6 +25,11 @@ export interface RegistryListenerOptions {
  * Feeds the {@link Inventory} from connector announcements, heartbeats and goodbyes on the bus.
  * On start, and whenever it meets a replica it does not know (a hub restart, a lost
  * announcement), it asks every connector to announce again.
+ *
+ * A registry message counts only when the connector id in its payload is the one in its subject
+ * (`<ns>.v2.registry.<id>.<event>`): with per-connector NATS users whose permissions allow
+ * publishing only on their own registry subjects, a connector cannot announce, heartbeat or say
+ * goodbye for another (docs/deployment.md).
  */
 export class RegistryListener {
   private readonly subscriptions: Subscription[] = [];
@@ -36,12 +42,13 @@ export class RegistryListener {
   constructor(private readonly options: RegistryListenerOptions) {}
 
   async start(): Promise<void> {
-    const { bus } = this.options;
+    const { bus, subjects, inventory, logger } = this.options;
     this.subscriptions.push(
-      bus.subscribe(subjects.announce(), (m) => this.onAnnounce(m)),
-      bus.subscribe(subjects.heartbeat(), (m) => this.onHeartbeat(m)),
-      bus.subscribe(subjects.goodbye(), (m) => this.onGoodbye(m)),
+      bus.subscribe(subjects.allRegistry('announce'), (m) => this.onAnnounce(m)),
+      bus.subscribe(subjects.allRegistry('heartbeat'), (m) => this.onHeartbeat(m)),
+      bus.subscribe(subjects.allRegistry('goodbye'), (m) => this.onGoodbye(m)),
     );
+    inventory.on('servedChanged', (connector, served) => logger.info({ connector, served }, 'connector manifest now served from another replica'));
     await bus.flush();
     this.discover();
     this.sweeper = setInterval(() => this.sweep(), this.options.sweepMs ?? 1000);
@@ -60,21 +67,33 @@ export class RegistryListener {
 
   private onAnnounce(message: IncomingMessage): void {
     const announcement = this.parse(AnnouncementSchema, message);
-    if (!announcement) return;
+    if (!announcement || !this.fromItself(message, 'announce', announcement.manifest.id)) return;
     const { manifest, instanceId } = announcement;
+    if (manifestDigest(manifest) !== announcement.manifestDigest) {
+      this.options.logger.warn({ connector: manifest.id, instanceId }, 'connector announcement refused: its digest is not the digest of its manifest');
+      return;
+    }
     const known = this.options.inventory.instanceCount(manifest.id) > 0;
     const result = this.options.inventory.announce(instanceId, manifest, announcement.manifestDigest, announcement.heartbeatMs);
     if (!result.accepted) {
       this.refused.set(refusalKey(manifest.id, instanceId, announcement.manifestDigest), Date.now() + REFUSAL_MEMORY_MS);
       this.options.logger.warn({ connector: manifest.id, instanceId, reason: result.reason }, 'connector announcement refused');
-    } else if (!known) {
-      this.options.logger.info({ connector: manifest.id, instanceId, tools: manifest.tools.length }, 'connector joined');
+      return;
+    }
+    if (!known) this.options.logger.info({ connector: manifest.id, instanceId, tools: manifest.tools.length }, 'connector joined');
+    if (result.disagreement) {
+      const { served, others } = result.disagreement;
+      this.options.logger.warn(
+        { connector: manifest.id, served, others },
+        `live replicas of connector ${manifest.id} announce different manifests: serving ${served.digest} (replica ${served.instanceId}, the newest announced); ` +
+          `also live: ${others.map((o) => `${o.digest} (replica ${o.instanceId})`).join(', ')}. Start every replica with the same settings.`,
+      );
     }
   }
 
   private onHeartbeat(message: IncomingMessage): void {
     const heartbeat = this.parse(HeartbeatSchema, message);
-    if (!heartbeat) return;
+    if (!heartbeat || !this.fromItself(message, 'heartbeat', heartbeat.connector)) return;
     if (this.options.inventory.heartbeat(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest)) return;
     const refusedUntil = this.refused.get(refusalKey(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest));
     if (refusedUntil !== undefined && refusedUntil > Date.now()) return;
@@ -83,7 +102,7 @@ export class RegistryListener {
 
   private onGoodbye(message: IncomingMessage): void {
     const goodbye = this.parse(GoodbyeSchema, message);
-    if (!goodbye) return;
+    if (!goodbye || !this.fromItself(message, 'goodbye', goodbye.connector)) return;
     this.options.inventory.remove(goodbye.connector, goodbye.instanceId);
     this.options.logger.info({ connector: goodbye.connector, instanceId: goodbye.instanceId }, 'connector replica left');
   }
@@ -102,7 +121,15 @@ export class RegistryListener {
     if (!force && now - this.lastDiscover < 1000) return;
     this.lastDiscover = now;
     if (this.options.bus.status !== 'connected') return;
-    this.options.bus.publish(subjects.discover(), encode({ hubId: this.options.hubId }));
+    this.options.bus.publish(this.options.subjects.discover(), encode({ hubId: this.options.hubId }));
+  }
+
+  /** True when the payload's connector id is the one its subject names (see the class comment). */
+  private fromItself(message: IncomingMessage, event: RegistryEvent, connector: string): boolean {
+    const sender = this.options.subjects.registrySender(message.subject, event);
+    if (sender === connector) return true;
+    this.options.logger.warn({ subject: message.subject, claimed: connector }, `registry ${event} ignored: it speaks for connector ${connector} on another connector's subject`);
+    return false;
   }
 
   private parse<S extends z.ZodType>(schema: S, message: IncomingMessage): z.infer<S> | undefined {

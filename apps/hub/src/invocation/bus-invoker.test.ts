@@ -1,9 +1,11 @@
 import pino from 'pino';
 import { z } from 'zod';
 import { InProcessBus } from '@mcp-hub/bus';
-import { decode, encode, subjects, CancelMessageSchema, InvocationRequestSchema } from '@mcp-hub/connector-contract';
+import { decode, encode, Subjects, CancelMessageSchema, InvocationRequestSchema } from '@mcp-hub/connector-contract';
 import { BusInvoker } from './bus-invoker';
 import { HubLocalError } from './hub-errors';
+
+const subjects = new Subjects();
 
 const principal = { id: 'tester', scopes: ['*'] };
 const ResultSchema = z.object({ value: z.number() });
@@ -11,7 +13,7 @@ const ResultSchema = z.object({ value: z.number() });
 /** A connector stand-in on the bus that records requests and cancellations and answers when told. */
 async function setUp() {
   const bus = new InProcessBus();
-  const invoker = new BusInvoker({ bus, hubId: 'hub-1', logger: pino({ level: 'silent' }), defaultTimeoutMs: 2000, orphanAfterMs: 100 });
+  const invoker = new BusInvoker({ bus, hubId: 'hub-1', subjects, logger: pino({ level: 'silent' }), defaultTimeoutMs: 2000, orphanAfterMs: 100 });
   await invoker.start();
   const requests: string[] = [];
   const cancels: string[] = [];

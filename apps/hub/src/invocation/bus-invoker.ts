@@ -10,8 +10,8 @@ import {
   decode,
   encode,
   headers,
-  subjects,
   tryDecode,
+  type Subjects,
   type ErrorReply,
   type Principal,
 } from '@mcp-hub/connector-contract';
@@ -42,6 +42,8 @@ export type InvokeOutcome<T> = { ok: true; value: T } | { ok: false; error: Erro
 export interface BusInvokerOptions {
   bus: Bus;
   hubId: string;
+  /** The deployment's subjects (its events subject and cancellations). */
+  subjects: Subjects;
   logger: Logger;
   /** Default 30 000 ms. */
   defaultTimeoutMs?: number;
@@ -102,7 +104,7 @@ export class BusInvoker {
   private readonly replySchemas = new Map<z.ZodType, ReturnType<typeof replySchemaFor>>();
 
   constructor(private readonly options: BusInvokerOptions) {
-    this.eventsSubject = subjects.hubEvents(options.hubId);
+    this.eventsSubject = options.subjects.hubEvents(options.hubId);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
     this.orphanAfterMs = options.orphanAfterMs ?? 1000;
   }
@@ -240,7 +242,7 @@ export class BusInvoker {
   private cancel(connector: string, invocationId: string, reason: string): void {
     if (this.options.bus.status !== 'connected') return;
     try {
-      this.options.bus.publish(subjects.cancel(connector), encode({ invocationId, reason }));
+      this.options.bus.publish(this.options.subjects.cancel(connector), encode({ invocationId, reason }));
     } catch (error) {
       this.options.logger.warn({ err: error, invocationId }, 'could not forward cancellation');
     }

@@ -1,4 +1,4 @@
-import { ResourceUpdatedSchema, decode, subjects } from '@mcp-hub/connector-contract';
+import { ResourceUpdatedSchema, decode, Subjects } from '@mcp-hub/connector-contract';
 import { ConnectorHarness, ConnectorReplyError } from '@mcp-hub/connector-kit/testing';
 import { createHelpdeskConnector, type HelpdeskConnectorOptions } from '../connector';
 import { demoTickets } from '../demo-data';
@@ -6,6 +6,8 @@ import type { HelpdeskDeps } from '../helpdesk-deps';
 import { SqliteTicketStore } from '../sqlite-ticket-store';
 import type { Ticket } from '../ticket';
 import type { NewTicket } from '../ticket-store';
+
+const subjects = new Subjects();
 
 const DEFAULT_PRINCIPAL = 'agent@support.example.com';
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ServerProcess, freePort } from './server-process';
@@ -12,9 +12,24 @@ const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
  */
 export class NatsServerProcess extends ServerProcess {
   private readonly storeDir = mkdtempSync(path.join(tmpdir(), 'nats-test-'));
+  private config?: { file: string; monitorPort: number; env: Record<string, string> };
 
   static async start(port?: number): Promise<NatsServerProcess> {
     const server = new NatsServerProcess(port ?? (await freePort()));
+    await server.restart();
+    return server;
+  }
+
+  /**
+   * Starts one with a configuration file's text (users, permissions), as deployed: only the
+   * JetStream `store_dir` is replaced by a directory of its own, and the client and monitoring
+   * ports by free ones. `env` feeds the file's `$VARIABLES` (passwords).
+   */
+  static async withConfig(text: string, env: Record<string, string>): Promise<NatsServerProcess> {
+    const server = new NatsServerProcess(await freePort());
+    const file = path.join(server.storeDir, 'nats.conf');
+    writeFileSync(file, text.replace(/^(\s*store_dir\s*:).*$/m, `$1 "${path.join(server.storeDir, 'jetstream')}"`));
+    server.config = { file, monitorPort: await freePort(), env };
     await server.restart();
     return server;
   }
@@ -24,6 +39,10 @@ export class NatsServerProcess extends ServerProcess {
   }
 
   protected command() {
+    if (this.config) {
+      const { file, monitorPort, env } = this.config;
+      return { bin: NATS_SERVER_BIN, args: ['-c', file, '-a', '127.0.0.1', '-p', String(this.port), '-m', String(monitorPort)], env };
+    }
     return { bin: NATS_SERVER_BIN, args: ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir] };
   }
 

@@ -10,14 +10,14 @@ export abstract class ServerProcess {
 
   protected constructor(readonly port: number) {}
 
-  /** The binary and its arguments. */
-  protected abstract command(): { bin: string; args: string[] };
+  /** The binary, its arguments and extra environment variables. */
+  protected abstract command(): { bin: string; args: string[]; env?: Record<string, string> };
 
   /** Starts (again) on the same port and resolves once it accepts connections. */
   async restart(): Promise<void> {
     if (this.child) return;
-    const { bin, args } = this.command();
-    this.child = spawn(bin, args, { stdio: 'ignore' });
+    const { bin, args, env } = this.command();
+    this.child = spawn(bin, args, { stdio: 'ignore', env: { ...process.env, ...env } });
     this.child.once('exit', () => (this.child = undefined));
     await waitForPort(this.port, 10_000);
   }

@@ -8,7 +8,7 @@ import {
   CompletionResultSchema,
   decode,
   encode,
-  subjects,
+  Subjects,
   type CompletionResult,
   type ErrorReply,
   type Principal,
@@ -38,6 +38,9 @@ export interface HarnessCallOptions {
  * messages), so a connector author tests handlers, schemas and error replies without a hub.
  */
 export class ConnectorHarness<D> {
+  /** The subjects the harness's connector serves (default namespace). */
+  readonly subjects = new Subjects();
+
   private constructor(
     readonly bus: Bus,
     readonly service: ConnectorService<D>,
@@ -52,16 +55,16 @@ export class ConnectorHarness<D> {
 
   /** Calls a tool; resolves with the tool result, rejects with {@link ConnectorReplyError} on an error reply. */
   async callTool(tool: string, args: Record<string, unknown>, options: HarnessCallOptions = {}): Promise<ToolResult> {
-    const result = await this.request(subjects.invoke(this.connectorId, tool), { tool, arguments: args }, options);
+    const result = await this.request(this.subjects.invoke(this.connectorId, tool), { tool, arguments: args }, options);
     return ToolResultSchema.parse(result);
   }
 
   async readResource(uri: string, options: HarnessCallOptions = {}): Promise<ResourceReadResult> {
-    return ResourceReadResultSchema.parse(await this.request(subjects.resourceRead(this.connectorId), { uri }, options));
+    return ResourceReadResultSchema.parse(await this.request(this.subjects.resourceRead(this.connectorId), { uri }, options));
   }
 
   async getPrompt(prompt: string, args: Record<string, string>, options: HarnessCallOptions = {}): Promise<PromptGetResult> {
-    return PromptGetResultSchema.parse(await this.request(subjects.promptGet(this.connectorId), { prompt, arguments: args }, options));
+    return PromptGetResultSchema.parse(await this.request(this.subjects.promptGet(this.connectorId), { prompt, arguments: args }, options));
   }
 
   async complete(
@@ -69,7 +72,7 @@ export class ConnectorHarness<D> {
     argument: { name: string; value: string },
     options: HarnessCallOptions = {},
   ): Promise<CompletionResult> {
-    return CompletionResultSchema.parse(await this.request(subjects.complete(this.connectorId), { ref, argument, context: {} }, options));
+    return CompletionResultSchema.parse(await this.request(this.subjects.complete(this.connectorId), { ref, argument, context: {} }, options));
   }
 
   async stop(): Promise<void> {
@@ -86,7 +89,7 @@ export class ConnectorHarness<D> {
       principal: options.principal ?? { id: 'test-user', scopes: [] },
       ...body,
     };
-    const onAbort = () => this.bus.publish(subjects.cancel(this.connectorId), encode({ invocationId }));
+    const onAbort = () => this.bus.publish(this.subjects.cancel(this.connectorId), encode({ invocationId }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const reply = decode(ReplySchema, (await this.bus.request(subject, encode(message), { timeoutMs })).data);
