@@ -89,11 +89,11 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       subjects: this.subjects,
       logger: options.logger,
       defaultTimeoutMs: options.callTimeoutMs,
-      replicasOf: (connector) => this.inventory.instanceCount(connector),
+      replicasOf: (connector) => this.inventory.replicaCount(connector),
     });
-    this.inventory.on('replicaLost', (connector, instanceId) => {
-      const failed = this.invoker.replicaLost(connector, instanceId);
-      if (failed > 0) this.logger.warn({ connector, instanceId, failed }, 'replica lost with calls in flight');
+    this.inventory.on('replicaLost', (connector, replicaId) => {
+      const failed = this.invoker.replicaLost(connector, replicaId);
+      if (failed > 0) this.logger.warn({ connector, replicaId, failed }, 'replica lost with calls in flight');
     });
     this.inventory.on('change', (change) => {
       if (change.tools) this.listedTools = this.inventory.tools().map(toListedTool);

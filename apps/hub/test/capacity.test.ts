@@ -14,7 +14,7 @@ describe('replicas at capacity', () => {
     fixture = await new HubFixture().start();
     replicas = [];
     for (let i = 0; i < 2; i++) replicas.push(await fixture.addConnector('echo', 2000, { maxConcurrency: 1 }));
-    await waitFor(() => fixture.hub.inventory.instanceCount('echo') === 2);
+    await waitFor(() => fixture.hub.inventory.replicaCount('echo') === 2);
   });
   afterEach(() => fixture.stop());
 

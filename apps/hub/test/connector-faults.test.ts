@@ -21,7 +21,7 @@ function startRogue(fixture: HubFixture): void {
   bus.subscribe(subjects.invoke('rogue', 'garbage'), (m) => m.respond(new TextEncoder().encode('<html>oops password=s3cret</html>')));
   bus.subscribe(subjects.invoke('rogue', 'silent'), () => undefined);
   bus.subscribe(subjects.invoke('rogue', 'wrongshape'), (m) => m.respond(encode({ status: 'ok', result: { content: 'not an array', secret: 's3cret' } })));
-  bus.publish(subjects.registry('rogue', 'announce'), encode({ instanceId: 'rogue-1', manifest: rogueManifest, manifestDigest: manifestDigest(rogueManifest), heartbeatMs: 60_000 }));
+  bus.publish(subjects.registry('rogue', 'announce'), encode({ replicaId: 'rogue-1', manifest: rogueManifest, manifestDigest: manifestDigest(rogueManifest), heartbeatMs: 60_000 }));
 }
 
 describe('hub facing a faulty connector', () => {
@@ -29,7 +29,7 @@ describe('hub facing a faulty connector', () => {
   beforeEach(async () => {
     fixture = await new HubFixture().start({}, 400);
     startRogue(fixture);
-    await waitFor(() => fixture.hub.inventory.instanceCount('rogue') === 1);
+    await waitFor(() => fixture.hub.inventory.replicaCount('rogue') === 1);
   });
   afterEach(() => fixture.stop());
 
@@ -63,9 +63,9 @@ describe('hub facing a faulty connector', () => {
   });
 
   it('ignores malformed and incompatible announcements', async () => {
-    fixture.bus.publish(subjects.registry('rogue', 'announce'), new TextEncoder().encode('{"instanceId":"x"}'));
+    fixture.bus.publish(subjects.registry('rogue', 'announce'), new TextEncoder().encode('{"replicaId":"x"}'));
     const future = { ...rogueManifest, id: 'future', contractVersion: '99.0.0' };
-    fixture.bus.publish(subjects.registry('future', 'announce'), encode({ instanceId: 'future-1', manifest: future, manifestDigest: manifestDigest(future), heartbeatMs: 1000 }));
+    fixture.bus.publish(subjects.registry('future', 'announce'), encode({ replicaId: 'future-1', manifest: future, manifestDigest: manifestDigest(future), heartbeatMs: 1000 }));
     await fixture.bus.flush();
     await new Promise((r) => setTimeout(r, 50));
     expect(fixture.hub.inventory.connectorIds()).toEqual(['rogue']);

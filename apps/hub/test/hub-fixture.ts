@@ -43,7 +43,7 @@ export class HubFixture {
   async addConnector(id = 'echo', heartbeatMs = 2000, replica: Pick<RunConnectorOptions<EchoDeps>, 'maxConcurrency' | 'maxQueued'> = {}): Promise<ConnectorService<EchoDeps>> {
     const service = await runConnector(createEchoConnector(id), { bus: this.bus, deps: this.deps, heartbeatMs, logger: silent, ...replica });
     this.connectors.push(service);
-    await waitFor(() => this.hub.inventory.instanceCount(id) > 0);
+    await waitFor(() => this.hub.inventory.replicaCount(id) > 0);
     return service;
   }
 

@@ -1,5 +1,7 @@
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { HubFixture, waitFor } from './hub-fixture';
+import { Subjects, encode, manifestDigest } from '@mcp-hub/connector-contract';
+import { createEchoConnector } from '@mcp-hub/connector-kit/testing';
 
 describe('hub over Streamable HTTP, 2025-11-25 sessions', () => {
   let fixture: HubFixture;
@@ -119,10 +121,11 @@ describe('hub over Streamable HTTP, 2025-11-25 sessions', () => {
 
   it('drops a replica that stops heartbeating within its deadline', async () => {
     const client = await fixture.client();
-    const ghost = await fixture.addConnector('ghost', 200);
-    // Simulate SIGKILL: heartbeats stop, no goodbye.
-    clearInterval((ghost as unknown as { heartbeat: NodeJS.Timeout }).heartbeat);
-    await waitFor(() => fixture.hub.inventory.instanceCount('ghost') === 0, 3000, 'expiry');
+    // A replica that announced itself, then died (SIGKILL): no heartbeat, no goodbye.
+    const manifest = createEchoConnector('ghost').manifest;
+    fixture.bus.publish(new Subjects().registry('ghost', 'announce'), encode({ replicaId: 'ghost-1', manifest, manifestDigest: manifestDigest(manifest), heartbeatMs: 200 }));
+    await waitFor(() => fixture.hub.inventory.replicaCount('ghost') === 1, 2000, 'the announcement');
+    await waitFor(() => fixture.hub.inventory.replicaCount('ghost') === 0, 3000, 'expiry');
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('ghost_echo');
   });
 

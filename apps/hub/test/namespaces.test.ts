@@ -20,7 +20,7 @@ async function deploy(namespace: string): Promise<Deployment> {
   const hub = new Hub({ bus, hubId: `hub-${namespace}`, logger: silent, namespace, sweepMs: 200 });
   await hub.start();
   const replica = await runConnector(createEchoConnector('echo'), { bus, deps: { aborted: [] } as EchoDeps, namespace, heartbeatMs: 300, logger: silent });
-  await waitFor(() => hub.inventory.instanceCount('echo') > 0);
+  await waitFor(() => hub.inventory.replicaCount('echo') > 0);
   return { bus, hub, replica };
 }
 
@@ -47,10 +47,10 @@ describe('two deployments with their own namespaces on one NATS', () => {
   });
 
   it('each hub sees only its own replica of a connector with the same id', () => {
-    expect(a.hub.inventory.instanceCount('echo')).toBe(1);
-    expect(b.hub.inventory.instanceCount('echo')).toBe(1);
-    expect(a.hub.inventory.served('echo')?.instanceId).toBe(a.replica.instanceId);
-    expect(b.hub.inventory.served('echo')?.instanceId).toBe(b.replica.instanceId);
+    expect(a.hub.inventory.replicaCount('echo')).toBe(1);
+    expect(b.hub.inventory.replicaCount('echo')).toBe(1);
+    expect(a.hub.inventory.served('echo')?.replicaId).toBe(a.replica.replicaId);
+    expect(b.hub.inventory.served('echo')?.replicaId).toBe(b.replica.replicaId);
   });
 
   it("each hub's calls reach only its own deployment's replica", async () => {

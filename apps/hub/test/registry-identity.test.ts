@@ -39,7 +39,7 @@ describe('registry identity on the shipped NATS permissions', () => {
   let hub: Hub;
   let helpdesk: ConnectorService<EchoDeps>;
   const logs = new LogLines();
-  let real: { instanceId: string; digest: string; tools: string[] };
+  let real: { replicaId: string; digest: string; tools: string[] };
 
   beforeAll(async () => {
     server = await NatsServerProcess.withConfig(NATS_CONF, PASSWORDS);
@@ -50,7 +50,7 @@ describe('registry identity on the shipped NATS permissions', () => {
     hub = new Hub({ bus: hubBus, hubId: 'hub-identity', logger: pino({ level: 'info' }, logs), sweepMs: 200 });
     await hub.start();
     helpdesk = await runConnector(createEchoConnector('helpdesk'), { bus: helpdeskBus, deps: { aborted: [] } as EchoDeps, heartbeatMs: 500 });
-    await waitFor(() => hub.inventory.instanceCount('helpdesk') === 1);
+    await waitFor(() => hub.inventory.replicaCount('helpdesk') === 1);
     real = { ...hub.inventory.served('helpdesk')!, tools: hub.listTools({ id: 'u', scopes: ['*'] }).map((t) => t.name) };
   });
 
@@ -74,26 +74,26 @@ describe('registry identity on the shipped NATS permissions', () => {
     },
   ]);
 
-  function announcement(manifest: Manifest, instanceId: string) {
-    return encode({ instanceId, manifest, manifestDigest: manifestDigest(manifest), heartbeatMs: 60_000 });
+  function announcement(manifest: Manifest, replicaId: string) {
+    return encode({ replicaId, manifest, manifestDigest: manifestDigest(manifest), heartbeatMs: 60_000 });
   }
 
   it('refuses announcements, heartbeats and goodbyes that speak for another connector, and keeps serving the real manifest', async () => {
     const ignoredBefore = logs.count('on another connector\'s subject');
     // On the victim's own registry subjects: the NATS permissions refuse the publications.
     attacker.publish(subjects.registry('helpdesk', 'announce'), announcement(poisonedTools, 'impostor-1'));
-    attacker.publish(subjects.registry('helpdesk', 'goodbye'), encode({ connector: 'helpdesk', instanceId: real.instanceId }));
+    attacker.publish(subjects.registry('helpdesk', 'goodbye'), encode({ connector: 'helpdesk', replicaId: real.replicaId }));
     // On the attacker's own registry subjects, claiming the victim's id: the hub refuses them.
     attacker.publish(subjects.registry('database', 'announce'), announcement(poisonedTools, 'impostor-2'));
     attacker.publish(subjects.registry('database', 'announce'), announcement(poisoned([]), 'impostor-3'));
-    attacker.publish(subjects.registry('database', 'heartbeat'), encode({ connector: 'helpdesk', instanceId: 'impostor-2', manifestDigest: manifestDigest(poisonedTools), inFlight: 0 }));
-    attacker.publish(subjects.registry('database', 'goodbye'), encode({ connector: 'helpdesk', instanceId: real.instanceId }));
+    attacker.publish(subjects.registry('database', 'heartbeat'), encode({ connector: 'helpdesk', replicaId: 'impostor-2', manifestDigest: manifestDigest(poisonedTools), inFlight: 0 }));
+    attacker.publish(subjects.registry('database', 'goodbye'), encode({ connector: 'helpdesk', replicaId: real.replicaId }));
     await attacker.flush();
     // Messages of one connection reach a subscriber in order: once the last is refused, all were handled.
     await waitFor(() => logs.count('on another connector\'s subject') >= ignoredBefore + 4);
 
-    expect(hub.inventory.served('helpdesk')).toEqual({ instanceId: real.instanceId, digest: real.digest });
-    expect(hub.inventory.instanceCount('helpdesk')).toBe(1);
+    expect(hub.inventory.served('helpdesk')).toEqual({ replicaId: real.replicaId, digest: real.digest });
+    expect(hub.inventory.replicaCount('helpdesk')).toBe(1);
     expect(hub.listTools({ id: 'u', scopes: ['*'] }).map((t) => t.name)).toEqual(real.tools);
     expect(hub.listTools({ id: 'u', scopes: ['*'] }).map((t) => t.description).join(' ')).not.toContain('IMPORTANT');
   });
@@ -101,16 +101,16 @@ describe('registry identity on the shipped NATS permissions', () => {
   it('refuses an announcement whose digest is not the digest of its manifest', async () => {
     const manifest = ManifestSchema.parse({ id: 'database', version: '1.0.0', contractVersion: CONTRACT_VERSION, tools: [] });
     const before = logs.count('its digest is not the digest of its manifest');
-    attacker.publish(subjects.registry('database', 'announce'), encode({ instanceId: 'db-1', manifest, manifestDigest: 'ab'.repeat(32), heartbeatMs: 60_000 }));
+    attacker.publish(subjects.registry('database', 'announce'), encode({ replicaId: 'db-1', manifest, manifestDigest: 'ab'.repeat(32), heartbeatMs: 60_000 }));
     await waitFor(() => logs.count('its digest is not the digest of its manifest') > before);
-    expect(hub.inventory.instanceCount('database')).toBe(0);
+    expect(hub.inventory.replicaCount('database')).toBe(0);
   });
 
   it('still hears a connector that speaks for itself (the permissions are not simply closed)', async () => {
     const own = ManifestSchema.parse({ id: 'database', version: '1.0.0', contractVersion: CONTRACT_VERSION, tools: [] });
     attacker.publish(subjects.registry('database', 'announce'), announcement(own, 'db-2'));
-    await waitFor(() => hub.inventory.instanceCount('database') === 1);
-    attacker.publish(subjects.registry('database', 'goodbye'), encode({ connector: 'database', instanceId: 'db-2' }));
-    await waitFor(() => hub.inventory.instanceCount('database') === 0);
+    await waitFor(() => hub.inventory.replicaCount('database') === 1);
+    attacker.publish(subjects.registry('database', 'goodbye'), encode({ connector: 'database', replicaId: 'db-2' }));
+    await waitFor(() => hub.inventory.replicaCount('database') === 0);
   });
 });

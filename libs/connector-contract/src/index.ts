@@ -32,7 +32,7 @@ export type {
   Manifest,
   ManifestInput,
 } from './manifest';
-export { InstanceIdSchema, AnnouncementSchema, HeartbeatSchema, GoodbyeSchema, DiscoverSchema } from './registry';
+export { ReplicaIdSchema, AnnouncementSchema, HeartbeatSchema, GoodbyeSchema, DiscoverSchema } from './registry';
 export type { Announcement, Heartbeat, Goodbye, Discover } from './registry';
 export { ErrorKindSchema, ErrorReplySchema } from './errors';
 export type { ErrorKind, ErrorReply } from './errors';

@@ -100,7 +100,7 @@ export function replySchemaFor<S extends z.ZodType>(resultSchema: S) {
  * handler runs.
  */
 export const HubEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('started'), invocationId: z.string().max(64), instanceId: z.string().max(64) }),
+  z.object({ type: z.literal('started'), invocationId: z.string().max(64), replicaId: z.string().max(64) }),
   z.object({
     type: z.literal('progress'),
     invocationId: z.string().max(64),

@@ -56,9 +56,9 @@ describe('wire messages round-trip', () => {
   });
 
   it('announcement and heartbeat round-trip', () => {
-    const announcement = { instanceId: 'abc-123', manifest, manifestDigest: manifestDigest(manifest), heartbeatMs: 2000 };
+    const announcement = { replicaId: 'abc-123', manifest, manifestDigest: manifestDigest(manifest), heartbeatMs: 2000 };
     expect(decode(AnnouncementSchema, encode(announcement))).toEqual(announcement);
-    const heartbeat = { connector: 'helpdesk', instanceId: 'abc-123', manifestDigest: manifestDigest(manifest), inFlight: 2 };
+    const heartbeat = { connector: 'helpdesk', replicaId: 'abc-123', manifestDigest: manifestDigest(manifest), inFlight: 2 };
     expect(decode(HeartbeatSchema, encode(heartbeat))).toEqual(heartbeat);
   });
 

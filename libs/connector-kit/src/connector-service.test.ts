@@ -60,20 +60,20 @@ describe('connector service', () => {
     harness.bus.subscribe(subjects.hubEvents('hub1'), (m) => {
       const event = decode(HubEventSchema, m.data);
       if (event.type === 'progress') progress.push(event.progress);
-      else started.push(event.instanceId);
+      else started.push(event.replicaId);
     });
     const body = { invocationId: 'inv-progress-1', deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 3, stepMs: 15 } };
     await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, eventsSubject: subjects.hubEvents('hub1'), wantsProgress: true }), { timeoutMs: 5000 });
     await harness.bus.flush();
     expect(progress).toEqual([1, 2, 3]);
-    expect(started).toEqual([harness.service.instanceId]);
+    expect(started).toEqual([harness.service.replicaId]);
     const stray: string[] = [];
     harness.bus.subscribe(subjects.invoke('echo', 'echo'), () => stray.push('x'));
     await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, invocationId: 'inv-progress-2', eventsSubject: subjects.invoke('echo', 'echo'), wantsProgress: true }), { timeoutMs: 5000 });
     expect(stray).toEqual([]);
   });
 
-  it('announces only calls that outlive a few milliseconds', async () => {
+  it('claims only calls that outlive a few milliseconds', async () => {
     const events: string[] = [];
     harness.bus.subscribe(subjects.hubEvents('hub2'), (m) => events.push(decode(HubEventSchema, m.data).type));
     const request = (invocationId: string, tool: string, args: Record<string, unknown>) =>
@@ -123,6 +123,21 @@ describe('connector lifecycle', () => {
     await bus.flush();
     expect(seen).toEqual(['announce:echo', 'announce:echo', 'goodbye:echo']);
     await bus.close();
+  });
+
+  it('does not announce itself again once it said goodbye, even when a hub asks during the drain', async () => {
+    const harness = await ConnectorHarness.start(createEchoConnector(), { aborted: [] });
+    const seen: string[] = [];
+    harness.bus.subscribe(subjects.registry('echo', 'announce'), () => seen.push('announce'));
+    harness.bus.subscribe(subjects.registry('echo', 'goodbye'), () => seen.push('goodbye'));
+    const inFlight = harness.callTool('slow', { steps: 5, stepMs: 20 });
+    await new Promise((r) => setTimeout(r, 10));
+    const stopped = harness.service.stop();
+    harness.bus.publish(subjects.discover(), encode({ hubId: 'h' }));
+    await inFlight;
+    await stopped;
+    expect(seen).toEqual(['goodbye']);
+    await harness.bus.close();
   });
 
   it('lets in-flight calls finish on stop and takes no new ones', async () => {

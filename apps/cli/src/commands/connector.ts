@@ -9,7 +9,7 @@ export async function runConnectorService(id: string, config: HubConfig): Promis
   const logger = createLogger(config.log.level, `connector-${id}`);
   const bus = await connectNats(config, `connector-${id}`, logger);
   const running = await startConnector(id, config, bus, logger, { embedded: false });
-  logger.info({ connector: id, instance: running.service.instanceId, nats: redactUrl(config.nats.url) }, 'connector serving');
+  logger.info({ connector: id, replica: running.service.replicaId, nats: redactUrl(config.nats.url) }, 'connector serving');
   onShutdownSignal(logger, async () => {
     await running.stop();
     await bus.close();

@@ -22,7 +22,7 @@ describe('Inventory', () => {
     inventory.on('change', (c) => changes.push(c));
   });
 
-  const announce = (instance: string, m: Manifest, at = 0) => inventory.announce(instance, m, manifestDigest(m), 1000, at);
+  const announce = (replica: string, m: Manifest, at = 0) => inventory.announce(replica, m, manifestDigest(m), 1000, at);
 
   it('publishes tools under qualified names and says which lists changed', () => {
     announce('a1', manifest('alpha', ['get_x']));
@@ -36,7 +36,7 @@ describe('Inventory', () => {
     announce('a1', m);
     announce('a2', m);
     expect(changes).toHaveLength(1);
-    expect(inventory.instanceCount('alpha')).toBe(2);
+    expect(inventory.replicaCount('alpha')).toBe(2);
   });
 
   it('keeps a connector until its last replica leaves', () => {
@@ -56,7 +56,7 @@ describe('Inventory', () => {
     expect(inventory.expire(2999)).toEqual([]);
     expect(inventory.heartbeat('alpha', 'a1', manifestDigest(m), 2999)).toBe(true);
     expect(inventory.expire(5000)).toEqual([]);
-    expect(inventory.expire(6000)).toEqual([{ connector: 'alpha', instanceId: 'a1' }]);
+    expect(inventory.expire(6000)).toEqual([{ connector: 'alpha', replicaId: 'a1' }]);
     expect(inventory.connectorIds()).toEqual([]);
   });
 
@@ -117,21 +117,21 @@ describe('Inventory', () => {
         accepted: true,
         disagreement: {
           connector: 'alpha',
-          served: { instanceId: 'reader', digest: manifestDigest(readOnly) },
-          others: [{ instanceId: 'writer', digest: manifestDigest(full) }],
+          served: { replicaId: 'reader', digest: manifestDigest(readOnly) },
+          others: [{ replicaId: 'writer', digest: manifestDigest(full) }],
         },
       });
       expect(names()).toEqual(['alpha_get_x']);
       inventory.remove('alpha', 'reader');
       expect(names()).toEqual(['alpha_get_x', 'alpha_delete_x']);
-      expect(inventory.served('alpha')).toEqual({ instanceId: 'writer', digest: manifestDigest(full) });
+      expect(inventory.served('alpha')).toEqual({ replicaId: 'writer', digest: manifestDigest(full) });
     });
 
     it('restores the remaining manifest when the newest replica expires instead of saying goodbye', () => {
       announce('writer', full, 0);
       announce('reader', readOnly, 0);
       expect(inventory.heartbeat('alpha', 'writer', manifestDigest(full), 2500)).toBe(true);
-      expect(inventory.expire(3500)).toEqual([{ connector: 'alpha', instanceId: 'reader' }]);
+      expect(inventory.expire(3500)).toEqual([{ connector: 'alpha', replicaId: 'reader' }]);
       expect(inventory.served('alpha')?.digest).toBe(manifestDigest(full));
       expect(names()).toContain('alpha_delete_x');
     });
@@ -143,21 +143,21 @@ describe('Inventory', () => {
       const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
       const live = new Map<string, Manifest>();
       for (let step = 0; step < 2000; step++) {
-        const instance = `r${next(5)}`;
+        const replica = `r${next(5)}`;
         if (next(3) === 0) {
-          inventory.remove('alpha', instance);
-          live.delete(instance);
+          inventory.remove('alpha', replica);
+          live.delete(replica);
         } else {
           const m = versions[next(versions.length)]!;
-          announce(instance, m);
-          live.set(instance, m);
+          announce(replica, m);
+          live.set(replica, m);
         }
         const served = inventory.served('alpha');
         if (live.size === 0) expect(served).toBeUndefined();
         else {
-          expect(live.get(served!.instanceId)).toBeDefined();
-          expect(manifestDigest(live.get(served!.instanceId)!)).toBe(served!.digest);
-          expect(names()).toEqual(live.get(served!.instanceId)!.tools.map((t) => `alpha_${t.name}`));
+          expect(live.get(served!.replicaId)).toBeDefined();
+          expect(manifestDigest(live.get(served!.replicaId)!)).toBe(served!.digest);
+          expect(names()).toEqual(live.get(served!.replicaId)!.tools.map((t) => `alpha_${t.name}`));
         }
       }
     });

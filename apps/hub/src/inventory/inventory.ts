@@ -52,15 +52,15 @@ interface Replica {
 
 interface ConnectorEntry {
   /** The manifest clients see: always one that a live replica in `replicas` announced. */
-  served: { manifest: Manifest; digest: string; instanceId: string };
+  served: { manifest: Manifest; digest: string; replicaId: string };
   replicas: Map<string, Replica>;
 }
 
 /** Live replicas whose manifest differs from the one served. */
 export interface Disagreement {
   connector: string;
-  served: { instanceId: string; digest: string };
-  others: Array<{ instanceId: string; digest: string }>;
+  served: { replicaId: string; digest: string };
+  others: Array<{ replicaId: string; digest: string }>;
 }
 
 export type AnnounceResult = { accepted: true; disagreement?: Disagreement } | { accepted: false; reason: string };
@@ -84,7 +84,7 @@ export type AnnounceResult = { accepted: true; disagreement?: Disagreement } | {
 export class Inventory extends EventEmitter<{
   change: [InventoryChange];
   replicaLost: [string, string];
-  servedChanged: [connector: string, served: { instanceId: string; digest: string }];
+  servedChanged: [connector: string, served: { replicaId: string; digest: string }];
 }> {
   private readonly connectors = new Map<string, ConnectorEntry>();
   private sequence = 0;
@@ -103,7 +103,7 @@ export class Inventory extends EventEmitter<{
    * published (names too long). A replica new to this inventory, or announcing a new manifest,
    * reports the live replicas of its connector that disagree with the served manifest.
    */
-  announce(instanceId: string, manifest: Manifest, digest: string, heartbeatMs: number, now = Date.now()): AnnounceResult {
+  announce(replicaId: string, manifest: Manifest, digest: string, heartbeatMs: number, now = Date.now()): AnnounceResult {
     if (contractMajor(manifest.contractVersion) !== contractMajor(CONTRACT_VERSION)) {
       return { accepted: false, reason: `contract ${manifest.contractVersion} is not compatible with ${CONTRACT_VERSION}` };
     }
@@ -115,7 +115,7 @@ export class Inventory extends EventEmitter<{
       return { accepted: false, reason: (error as Error).message };
     }
     const entry = this.connectors.get(manifest.id);
-    const known = entry?.replicas.get(instanceId);
+    const known = entry?.replicas.get(replicaId);
     if (known && known.digest === digest) {
       known.lastSeen = now;
       known.heartbeatMs = heartbeatMs;
@@ -123,19 +123,19 @@ export class Inventory extends EventEmitter<{
     }
     const replica: Replica = { lastSeen: now, heartbeatMs, manifest, digest, since: ++this.sequence };
     if (!entry) {
-      this.connectors.set(manifest.id, { served: { manifest, digest, instanceId }, replicas: new Map([[instanceId, replica]]) });
+      this.connectors.set(manifest.id, { served: { manifest, digest, replicaId }, replicas: new Map([[replicaId, replica]]) });
       this.rebuild(diff(undefined, manifest));
       return { accepted: true };
     }
-    entry.replicas.set(instanceId, replica);
+    entry.replicas.set(replicaId, replica);
     this.serveNewest(manifest.id, entry);
     const disagreement = this.disagreement(manifest.id, entry);
     return disagreement ? { accepted: true, disagreement } : { accepted: true };
   }
 
   /** Records a heartbeat. Returns false when the replica or its manifest is unknown (the caller asks for discovery). */
-  heartbeat(connector: string, instanceId: string, digest: string, now = Date.now()): boolean {
-    const replica = this.connectors.get(connector)?.replicas.get(instanceId);
+  heartbeat(connector: string, replicaId: string, digest: string, now = Date.now()): boolean {
+    const replica = this.connectors.get(connector)?.replicas.get(replicaId);
     if (!replica || replica.digest !== digest) return false;
     replica.lastSeen = now;
     return true;
@@ -145,9 +145,9 @@ export class Inventory extends EventEmitter<{
    * Removes one replica (goodbye or expiry). The connector disappears with its last replica; if
    * the replica's manifest was the one served, the newest remaining replica's is served instead.
    */
-  remove(connector: string, instanceId: string): void {
+  remove(connector: string, replicaId: string): void {
     const entry = this.connectors.get(connector);
-    if (!entry || !entry.replicas.delete(instanceId)) return;
+    if (!entry || !entry.replicas.delete(replicaId)) return;
     if (entry.replicas.size === 0) {
       this.connectors.delete(connector);
       this.rebuild(diff(entry.served.manifest, undefined));
@@ -157,45 +157,45 @@ export class Inventory extends EventEmitter<{
   }
 
   /** Drops replicas that missed three heartbeats. Returns what was dropped. */
-  expire(now = Date.now()): Array<{ connector: string; instanceId: string }> {
-    const dropped: Array<{ connector: string; instanceId: string }> = [];
+  expire(now = Date.now()): Array<{ connector: string; replicaId: string }> {
+    const dropped: Array<{ connector: string; replicaId: string }> = [];
     for (const [connector, entry] of this.connectors) {
-      for (const [instanceId, replica] of entry.replicas) {
-        if (now - replica.lastSeen > replica.heartbeatMs * 3) dropped.push({ connector, instanceId });
+      for (const [replicaId, replica] of entry.replicas) {
+        if (now - replica.lastSeen > replica.heartbeatMs * 3) dropped.push({ connector, replicaId });
       }
     }
-    for (const { connector, instanceId } of dropped) {
-      this.remove(connector, instanceId);
-      this.emit('replicaLost', connector, instanceId);
+    for (const { connector, replicaId } of dropped) {
+      this.remove(connector, replicaId);
+      this.emit('replicaLost', connector, replicaId);
     }
     return dropped;
   }
 
   /** The digest of the manifest served for a connector, and the replica that announced it. */
-  served(connector: string): { instanceId: string; digest: string } | undefined {
+  served(connector: string): { replicaId: string; digest: string } | undefined {
     const served = this.connectors.get(connector)?.served;
-    return served && { instanceId: served.instanceId, digest: served.digest };
+    return served && { replicaId: served.replicaId, digest: served.digest };
   }
 
   /** Serves the manifest of the replica that announced newest; rebuilds the lists if that changed it. */
   private serveNewest(connector: string, entry: ConnectorEntry): void {
     let newest: [string, Replica] | undefined;
     for (const pair of entry.replicas) if (!newest || pair[1].since > newest[1].since) newest = pair;
-    const [instanceId, replica] = newest!;
-    if (entry.served.instanceId === instanceId && entry.served.digest === replica.digest) return;
+    const [replicaId, replica] = newest!;
+    if (entry.served.replicaId === replicaId && entry.served.digest === replica.digest) return;
     const previous = entry.served;
-    entry.served = { manifest: replica.manifest, digest: replica.digest, instanceId };
+    entry.served = { manifest: replica.manifest, digest: replica.digest, replicaId };
     if (previous.digest === replica.digest) return;
     this.rebuild(diff(previous.manifest, replica.manifest));
-    this.emit('servedChanged', connector, { instanceId, digest: replica.digest });
+    this.emit('servedChanged', connector, { replicaId, digest: replica.digest });
   }
 
   private disagreement(connector: string, entry: ConnectorEntry): Disagreement | undefined {
     const others = [...entry.replicas]
       .filter(([, replica]) => replica.digest !== entry.served.digest)
-      .map(([instanceId, replica]) => ({ instanceId, digest: replica.digest }));
+      .map(([replicaId, replica]) => ({ replicaId, digest: replica.digest }));
     if (others.length === 0) return undefined;
-    return { connector, served: { instanceId: entry.served.instanceId, digest: entry.served.digest }, others };
+    return { connector, served: { replicaId: entry.served.replicaId, digest: entry.served.digest }, others };
   }
 
   tools(): readonly InventoryTool[] {
@@ -238,7 +238,7 @@ export class Inventory extends EventEmitter<{
     return [...this.connectors.keys()];
   }
 
-  instanceCount(connector: string): number {
+  replicaCount(connector: string): number {
     return this.connectors.get(connector)?.replicas.size ?? 0;
   }
 

@@ -7,8 +7,8 @@ import type { Inventory } from './inventory';
 /** How long a refused replica is left alone before its heartbeats may trigger discovery again. */
 const REFUSAL_MEMORY_MS = 60_000;
 
-function refusalKey(connector: string, instanceId: string, digest: string): string {
-  return `${connector}/${instanceId}/${digest}`;
+function refusalKey(connector: string, replicaId: string, digest: string): string {
+  return `${connector}/${replicaId}/${digest}`;
 }
 
 export interface RegistryListenerOptions {
@@ -35,7 +35,7 @@ export class RegistryListener {
   private readonly subscriptions: Subscription[] = [];
   private sweeper?: NodeJS.Timeout;
   private lastDiscover = 0;
-  /** Replicas whose announcement was refused (`connector/instance/digest` → until when): their heartbeats must not trigger discovery again and again. */
+  /** Replicas whose announcement was refused (`connector/replica/digest` → until when): their heartbeats must not trigger discovery again and again. */
   private readonly refused = new Map<string, number>();
   private stopStatusWatch?: () => void;
 
@@ -68,25 +68,25 @@ export class RegistryListener {
   private onAnnounce(message: IncomingMessage): void {
     const announcement = this.parse(AnnouncementSchema, message);
     if (!announcement || !this.fromItself(message, 'announce', announcement.manifest.id)) return;
-    const { manifest, instanceId } = announcement;
+    const { manifest, replicaId } = announcement;
     if (manifestDigest(manifest) !== announcement.manifestDigest) {
-      this.options.logger.warn({ connector: manifest.id, instanceId }, 'connector announcement refused: its digest is not the digest of its manifest');
+      this.options.logger.warn({ connector: manifest.id, replicaId }, 'connector announcement refused: its digest is not the digest of its manifest');
       return;
     }
-    const known = this.options.inventory.instanceCount(manifest.id) > 0;
-    const result = this.options.inventory.announce(instanceId, manifest, announcement.manifestDigest, announcement.heartbeatMs);
+    const known = this.options.inventory.replicaCount(manifest.id) > 0;
+    const result = this.options.inventory.announce(replicaId, manifest, announcement.manifestDigest, announcement.heartbeatMs);
     if (!result.accepted) {
-      this.refused.set(refusalKey(manifest.id, instanceId, announcement.manifestDigest), Date.now() + REFUSAL_MEMORY_MS);
-      this.options.logger.warn({ connector: manifest.id, instanceId, reason: result.reason }, 'connector announcement refused');
+      this.refused.set(refusalKey(manifest.id, replicaId, announcement.manifestDigest), Date.now() + REFUSAL_MEMORY_MS);
+      this.options.logger.warn({ connector: manifest.id, replicaId, reason: result.reason }, 'connector announcement refused');
       return;
     }
-    if (!known) this.options.logger.info({ connector: manifest.id, instanceId, tools: manifest.tools.length }, 'connector joined');
+    if (!known) this.options.logger.info({ connector: manifest.id, replicaId, tools: manifest.tools.length }, 'connector joined');
     if (result.disagreement) {
       const { served, others } = result.disagreement;
       this.options.logger.warn(
         { connector: manifest.id, served, others },
-        `live replicas of connector ${manifest.id} announce different manifests: serving ${served.digest} (replica ${served.instanceId}, the newest announced); ` +
-          `also live: ${others.map((o) => `${o.digest} (replica ${o.instanceId})`).join(', ')}. Start every replica with the same settings.`,
+        `live replicas of connector ${manifest.id} announce different manifests: serving ${served.digest} (replica ${served.replicaId}, the newest announced); ` +
+          `also live: ${others.map((o) => `${o.digest} (replica ${o.replicaId})`).join(', ')}. Start every replica with the same settings.`,
       );
     }
   }
@@ -94,8 +94,8 @@ export class RegistryListener {
   private onHeartbeat(message: IncomingMessage): void {
     const heartbeat = this.parse(HeartbeatSchema, message);
     if (!heartbeat || !this.fromItself(message, 'heartbeat', heartbeat.connector)) return;
-    if (this.options.inventory.heartbeat(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest)) return;
-    const refusedUntil = this.refused.get(refusalKey(heartbeat.connector, heartbeat.instanceId, heartbeat.manifestDigest));
+    if (this.options.inventory.heartbeat(heartbeat.connector, heartbeat.replicaId, heartbeat.manifestDigest)) return;
+    const refusedUntil = this.refused.get(refusalKey(heartbeat.connector, heartbeat.replicaId, heartbeat.manifestDigest));
     if (refusedUntil !== undefined && refusedUntil > Date.now()) return;
     this.discover();
   }
@@ -103,15 +103,15 @@ export class RegistryListener {
   private onGoodbye(message: IncomingMessage): void {
     const goodbye = this.parse(GoodbyeSchema, message);
     if (!goodbye || !this.fromItself(message, 'goodbye', goodbye.connector)) return;
-    this.options.inventory.remove(goodbye.connector, goodbye.instanceId);
-    this.options.logger.info({ connector: goodbye.connector, instanceId: goodbye.instanceId }, 'connector replica left');
+    this.options.inventory.remove(goodbye.connector, goodbye.replicaId);
+    this.options.logger.info({ connector: goodbye.connector, replicaId: goodbye.replicaId }, 'connector replica left');
   }
 
   private sweep(): void {
     const now = Date.now();
     for (const [key, until] of this.refused) if (until <= now) this.refused.delete(key);
-    for (const { connector, instanceId } of this.options.inventory.expire()) {
-      this.options.logger.warn({ connector, instanceId }, 'connector replica missed its heartbeats and was dropped');
+    for (const { connector, replicaId } of this.options.inventory.expire()) {
+      this.options.logger.warn({ connector, replicaId }, 'connector replica missed its heartbeats and was dropped');
     }
   }
 

@@ -72,7 +72,7 @@ describe('BusInvoker', () => {
     const { bus, invoker, requests, invoke } = await setUp();
     const pending = invoke();
     await until(() => requests.length === 1);
-    bus.publish(subjects.hubEvents('hub-1'), encode({ type: 'started', invocationId: requests[0], instanceId: 'replica-a' }));
+    bus.publish(subjects.hubEvents('hub-1'), encode({ type: 'started', invocationId: requests[0], replicaId: 'replica-a' }));
     await new Promise((r) => setTimeout(r, 10));
     expect(invoker.replicaLost('conn', 'replica-b')).toBe(0);
     expect(invoker.replicaLost('conn', 'replica-a')).toBe(1);
@@ -80,16 +80,16 @@ describe('BusInvoker', () => {
     await bus.close();
   });
 
-  it('also fails calls no replica announced once they are older than orphanAfterMs (they were on the lost one)', async () => {
+  it('also fails calls no replica claimed once they are older than orphanAfterMs (they were on the lost one)', async () => {
     const { bus, invoker, requests, invoke } = await setUp();
     const orphan = invoke();
     await until(() => requests.length === 1);
-    await new Promise((r) => setTimeout(r, 150)); // older than orphanAfterMs (100 ms), never announced
+    await new Promise((r) => setTimeout(r, 150)); // older than orphanAfterMs (100 ms), never claimed
     const young = invoke();
     await until(() => requests.length === 2);
     expect(invoker.replicaLost('conn', 'replica-gone')).toBe(1);
     await expect(orphan).rejects.toMatchObject({ kind: 'replica_lost', detail: expect.stringContaining('replica-gone') });
-    // The young call may still be on a live replica that has not announced it yet: it waits.
+    // The young call may still be on a live replica that has not claimed it yet: it waits.
     const settled = await Promise.race([young.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('pending'), 50))]);
     expect(settled).toBe('pending');
     expect(invoker.replicaLost('other', 'replica-gone')).toBe(0);

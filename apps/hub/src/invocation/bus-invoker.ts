@@ -50,8 +50,8 @@ export interface BusInvokerOptions {
   /** Replicas the connector has now (sizes the re-sends of `busy` calls). Default 1. */
   replicasOf?: (connector: string) => number;
   /**
-   * A call still unannounced this long after it was sent is taken to be on a replica that died
-   * before announcing it, when one of its connector's replicas is lost. Default 1000 ms.
+   * A call still unclaimed this long after it was sent is taken to be on a replica that died
+   * before claiming it, when one of its connector's replicas is lost. Default 1000 ms.
    */
   orphanAfterMs?: number;
 }
@@ -60,7 +60,7 @@ export interface BusInvokerOptions {
 interface PendingCall {
   connector: string;
   /** The replica that took it, once its `started` event arrived. */
-  instanceId?: string;
+  replicaId?: string;
   /** When the current try was sent (epoch ms). */
   sentAt: number;
   /** Ends the wait: the client cancelled (a `cancelled` BusError), or the replica was lost ({@link ReplicaLost}). */
@@ -82,8 +82,8 @@ const MAX_BUSY_TRIES = 8;
 
 /** Reason a pending call is abandoned: the replica that took it is gone. */
 class ReplicaLost extends Error {
-  constructor(readonly instanceId: string) {
-    super(`replica ${instanceId} lost`);
+  constructor(readonly replicaId: string) {
+    super(`replica ${replicaId} lost`);
   }
 }
 
@@ -115,7 +115,7 @@ export class BusInvoker {
       if (!event) return;
       const call = this.pending.get(event.invocationId);
       if (!call) return;
-      if (event.type === 'started') call.instanceId = event.instanceId;
+      if (event.type === 'started') call.replicaId = event.replicaId;
       else call.onProgress?.({ progress: event.progress, total: event.total, message: event.message });
     });
     await this.options.bus.flush();
@@ -126,20 +126,20 @@ export class BusInvoker {
   }
 
   /**
-   * Fails at once the pending calls the lost replica had taken: those it announced, and those of
-   * its connector that no replica announced although they were sent more than `orphanAfterMs`
-   * ago. A live replica announces every call it holds for more than a few milliseconds, so such
+   * Fails at once the pending calls the lost replica had taken: those it claimed, and those of
+   * its connector that no replica claimed although they were sent more than `orphanAfterMs`
+   * ago. A live replica claims every call it holds for more than a few milliseconds, so such
    * a call reached the lost replica in the moments before it died. (If a live replica's event
    * loop lagged past `orphanAfterMs` its call is failed too: a retry of an idempotent tool is
    * harmless, and a non-idempotent one says "check before retrying".) Returns how many.
    */
-  replicaLost(connector: string, instanceId: string, now = Date.now()): number {
+  replicaLost(connector: string, replicaId: string, now = Date.now()): number {
     let count = 0;
     for (const call of this.pending.values()) {
       if (call.connector !== connector) continue;
-      const unannounced = call.instanceId === undefined && now - call.sentAt > this.orphanAfterMs;
-      if (call.instanceId === instanceId || unannounced) {
-        call.stop(new ReplicaLost(instanceId));
+      const unclaimed = call.replicaId === undefined && now - call.sentAt > this.orphanAfterMs;
+      if (call.replicaId === replicaId || unclaimed) {
+        call.stop(new ReplicaLost(replicaId));
         count++;
       }
     }
@@ -208,7 +208,7 @@ export class BusInvoker {
     } catch (error) {
       if (error instanceof HubLocalError) throw error;
       if (error instanceof ReplicaLost) {
-        throw new HubLocalError('replica_lost', `${subject}: replica ${error.instanceId} was lost while handling ${invocationId}`, connector);
+        throw new HubLocalError('replica_lost', `${subject}: replica ${error.replicaId} was lost while handling ${invocationId}`, connector);
       }
       if (isBusError(error)) {
         if (error.kind === 'timeout') this.cancel(connector, invocationId, 'deadline passed');
