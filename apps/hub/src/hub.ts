@@ -141,6 +141,11 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.cancellationsSubscription?.unsubscribe();
   }
 
+  /** Calls, reads and prompt requests sent to connectors and waiting for their reply. */
+  get callsInFlight(): number {
+    return this.invoker.pendingCount;
+  }
+
   /** True when the bus is connected (readiness). */
   get ready(): boolean {
     return this.options.bus.status === 'connected';
@@ -164,17 +169,11 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     if (invalid) return errorResult(invalid);
     const { subject } = tool;
     const body = { tool: tool.descriptor.name, arguments: args };
-    const deadline = Date.now() + (this.options.callTimeoutMs ?? 30_000);
     try {
-      let outcome;
-      try {
-        outcome = await this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, { ...options, deadline });
-      } catch (error) {
-        // A replica that died mid-call may or may not have acted: only an idempotent tool is safe to send again.
-        if (!(error instanceof HubLocalError && error.kind === 'replica_lost' && tool.descriptor.annotations.idempotentHint)) throw error;
-        this.logger.info({ tool: name, detail: error.detail }, 'retrying an idempotent call on another replica');
-        outcome = await this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, { ...options, deadline });
-      }
+      const outcome = await this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, {
+        ...options,
+        retryIfReplicaLost: tool.descriptor.annotations.idempotentHint,
+      });
       return outcome.ok ? outcome.value : errorResult(connectorMessage(outcome.error));
     } catch (error) {
       return errorResult(this.hubLocalMessage(error, name));

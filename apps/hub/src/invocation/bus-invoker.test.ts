@@ -23,12 +23,15 @@ async function setUp() {
     answer.reply = (data) => message.respond(data);
   }, { queue: 'conn' });
   bus.subscribe(subjects.cancel('conn'), (message) => cancels.push(decode(CancelMessageSchema, message.data).invocationId));
-  const invoke = (signal?: AbortSignal) => invoker.invoke('conn', subjects.invoke('conn', 'tool'), { tool: 'tool', arguments: {} }, ResultSchema, { principal, signal });
+  const invoke = (signal?: AbortSignal, retryIfReplicaLost = false) =>
+    invoker.invoke('conn', subjects.invoke('conn', 'tool'), { tool: 'tool', arguments: {} }, ResultSchema, { principal, signal, retryIfReplicaLost });
   return { bus, invoker, requests, cancels, answer, invoke };
 }
 
+/** Waits up to 2 s for `condition`, and fails the test if it never holds. */
 const until = async (condition: () => boolean) => {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error('condition never held');
 };
 
 describe('BusInvoker', () => {
@@ -77,6 +80,20 @@ describe('BusInvoker', () => {
     expect(invoker.replicaLost('conn', 'replica-b')).toBe(0);
     expect(invoker.replicaLost('conn', 'replica-a')).toBe(1);
     await expect(pending).rejects.toMatchObject({ kind: 'replica_lost' });
+    await bus.close();
+  });
+
+  it('sends a call that may be repeated once more when its replica is lost, within the same deadline', async () => {
+    const { bus, invoker, requests, answer, invoke } = await setUp();
+    const pending = invoke(undefined, true);
+    await until(() => requests.length === 1);
+    bus.publish(subjects.hubEvents('hub-1'), encode({ type: 'started', invocationId: requests[0], replicaId: 'replica-a' }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(invoker.replicaLost('conn', 'replica-a')).toBe(1);
+    await until(() => requests.length === 2);
+    answer.reply!(encode({ status: 'ok', result: { value: 8 } }));
+    await expect(pending).resolves.toEqual({ ok: true, value: { value: 8 } });
+    expect(new Set(requests).size).toBe(2);
     await bus.close();
   });
 

@@ -34,6 +34,12 @@ export interface InvokeOptions {
   /** Set only when the client asked for progress. */
   onProgress?: (progress: Progress) => void;
   traceparent?: string;
+  /**
+   * Send the call once more, to another replica and within the same deadline, when the replica
+   * that took it is lost. Only for calls that are safe to repeat (an idempotent tool): a replica
+   * that died mid-call may or may not have acted.
+   */
+  retryIfReplicaLost?: boolean;
 }
 
 /** The connector answered, with a result or with an error of its own. */
@@ -125,6 +131,11 @@ export class BusInvoker {
     this.eventsSubscription?.unsubscribe();
   }
 
+  /** Requests sent and waiting for their reply. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   /**
    * Fails at once the pending calls the lost replica had taken: those it claimed, and those of
    * its connector that no replica claimed although they were sent more than `orphanAfterMs`
@@ -147,7 +158,9 @@ export class BusInvoker {
   }
 
   /**
-   * Sends one request and parses the `ok` result with `resultSchema`.
+   * Sends one request and parses the `ok` result with `resultSchema`. A `busy` refusal is sent to
+   * the queue group again (see `MAX_BUSY_TRIES`); a call on a lost replica is sent once more when
+   * `options.retryIfReplicaLost` allows it.
    * @throws HubLocalError when the bus fails, the deadline passes, the call is cancelled, or the reply breaks the contract.
    */
   async invoke<S extends z.ZodType>(
@@ -157,8 +170,25 @@ export class BusInvoker {
     resultSchema: S,
     options: InvokeOptions,
   ): Promise<InvokeOutcome<z.infer<S>>> {
-    const invocationId = randomUUID();
     const deadline = options.deadline ?? Date.now() + (options.timeoutMs ?? this.defaultTimeoutMs);
+    try {
+      return await this.invokeOnce(connector, subject, body, resultSchema, options, deadline);
+    } catch (error) {
+      if (!(options.retryIfReplicaLost && error instanceof HubLocalError && error.kind === 'replica_lost')) throw error;
+      this.options.logger.info({ connector, subject, detail: error.detail }, 'sending the call again to another replica');
+      return this.invokeOnce(connector, subject, body, resultSchema, options, deadline);
+    }
+  }
+
+  private async invokeOnce<S extends z.ZodType>(
+    connector: string,
+    subject: string,
+    body: Record<string, unknown>,
+    resultSchema: S,
+    options: InvokeOptions,
+    deadline: number,
+  ): Promise<InvokeOutcome<z.infer<S>>> {
+    const invocationId = randomUUID();
     const timeoutMs = deadline - Date.now();
     if (timeoutMs <= 0) throw new HubLocalError('timeout', `${subject}: deadline passed before sending`, connector);
     if (options.signal?.aborted) throw new HubLocalError('cancelled', `${subject}: cancelled before sending`, connector);
