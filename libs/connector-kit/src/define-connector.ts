@@ -4,12 +4,20 @@ import type { ToolDefinition } from './define-tool';
 import type { ResourceDefinition, ResourceTemplateDefinition } from './define-resource';
 import type { PromptDefinition } from './define-prompt';
 
+/** The toolset a connector's tools belong to when it declares `tools` rather than `toolsets`. */
+export const DEFAULT_TOOLSET = 'default';
+
 export interface ConnectorSpec<D> {
   id: string;
   version: string;
   title?: string;
   description?: string;
-  tools: ToolDefinition<D>[];
+  /**
+   * The tools, grouped in named toolsets that configuration can switch on and off (`toolsets`,
+   * see `exposeTools`). Give either `toolsets` or `tools` (one toolset named `default`).
+   */
+  toolsets?: Record<string, ToolDefinition<D>[]>;
+  tools?: ToolDefinition<D>[];
   resources?: ResourceDefinition<D>[];
   resourceTemplates?: ResourceTemplateDefinition<D>[];
   prompts?: PromptDefinition<D>[];
@@ -19,6 +27,8 @@ export interface ConnectorSpec<D> {
 export interface ConnectorDefinition<D> {
   readonly manifest: Manifest;
   readonly tools: ReadonlyMap<string, ToolDefinition<D>>;
+  /** Toolset name → the names of its tools, in declaration order. */
+  readonly toolsets: ReadonlyMap<string, readonly string[]>;
   readonly resources: ReadonlyMap<string, ResourceDefinition<D>>;
   readonly resourceTemplates: readonly ResourceTemplateDefinition<D>[];
   readonly prompts: ReadonlyMap<string, PromptDefinition<D>>;
@@ -30,7 +40,11 @@ export interface ConnectorDefinition<D> {
  *   connector fails at startup rather than at the first call.
  */
 export function defineConnector<D>(spec: ConnectorSpec<D>): ConnectorDefinition<D> {
-  const tools = uniqueBy(spec.tools, (t) => t.descriptor.name, 'tool');
+  if ((spec.toolsets === undefined) === (spec.tools === undefined)) throw new Error(`connector ${spec.id}: give either toolsets or tools`);
+  const toolsetEntries = Object.entries(spec.toolsets ?? { [DEFAULT_TOOLSET]: spec.tools! });
+  const allTools = toolsetEntries.flatMap(([, tools]) => tools);
+  const tools = uniqueBy(allTools, (t) => t.descriptor.name, 'tool');
+  const toolsets = new Map(toolsetEntries.map(([name, members]) => [name, members.map((t) => t.descriptor.name)]));
   const prompts = uniqueBy(spec.prompts ?? [], (p) => p.descriptor.name, 'prompt');
   const resources = uniqueBy(spec.resources ?? [], (r) => r.descriptor.uri, 'resource');
   uniqueBy(spec.resourceTemplates ?? [], (r) => r.descriptor.uriTemplate, 'resource template');
@@ -41,12 +55,12 @@ export function defineConnector<D>(spec: ConnectorSpec<D>): ConnectorDefinition<
     contractVersion: CONTRACT_VERSION,
     title: spec.title,
     description: spec.description,
-    tools: spec.tools.map((t) => t.descriptor),
+    tools: allTools.map((t) => t.descriptor),
     resources: (spec.resources ?? []).map((r) => r.descriptor),
     resourceTemplates: (spec.resourceTemplates ?? []).map((r) => r.descriptor),
     prompts: (spec.prompts ?? []).map((p) => p.descriptor),
   });
-  return { manifest, tools, resources, resourceTemplates: spec.resourceTemplates ?? [], prompts };
+  return { manifest, tools, toolsets, resources, resourceTemplates: spec.resourceTemplates ?? [], prompts };
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string, what: string): Map<string, T> {
