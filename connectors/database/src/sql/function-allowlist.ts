@@ -17,17 +17,21 @@ const COMMON = [
   // conditionals
   'coalesce', 'nullif',
   // strings
-  'lower', 'upper', 'length', 'char_length', 'character_length', 'octet_length', 'replace', 'trim', 'ltrim', 'rtrim', 'substr',
-  'substring', 'concat', 'concat_ws', 'reverse', 'left', 'right', 'lpad', 'rpad', 'repeat', 'ascii', 'position', 'format',
+  'lower', 'upper', 'length', 'octet_length', 'replace', 'trim', 'ltrim', 'rtrim', 'substr', 'substring', 'concat', 'concat_ws',
+  'format',
   // math
-  'abs', 'ceil', 'ceiling', 'floor', 'round', 'sign', 'sqrt', 'exp', 'ln', 'log', 'log10', 'log2', 'mod', 'pi', 'power', 'pow',
+  'abs', 'ceil', 'ceiling', 'floor', 'round', 'sign', 'sqrt', 'exp', 'ln', 'log', 'log10', 'mod', 'pi', 'power', 'pow',
   'degrees', 'radians', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2',
   // syntax the parser reports as a call
   'exists', 'row',
 ];
 
+/** PostgreSQL and MySQL/MariaDB both have these; SQLite does not. */
+const SERVER_STRINGS = ['char_length', 'character_length', 'reverse', 'left', 'right', 'lpad', 'rpad', 'repeat', 'ascii', 'position'];
+
 const POSTGRES = [
   ...COMMON,
+  ...SERVER_STRINGS,
   'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'bool_and', 'bool_or', 'every',
   'bit_and', 'bit_or', 'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'corr', 'covar_pop',
   'covar_samp', 'regr_slope', 'regr_intercept', 'regr_count', 'regr_r2', 'regr_avgx', 'regr_avgy', 'percentile_cont',
@@ -60,6 +64,7 @@ const POSTGRES = [
 
 const MYSQL = [
   ...COMMON,
+  ...SERVER_STRINGS,
   'group_concat', 'bit_and', 'bit_or', 'bit_xor', 'std', 'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop',
   'var_samp', 'json_arrayagg', 'json_objectagg', 'median', 'percentile_cont', 'percentile_disc',
   'if', 'ifnull', 'isnull', 'nvl', 'nvl2', 'greatest', 'least', 'interval',
@@ -67,7 +72,7 @@ const MYSQL = [
   'lcase', 'ucase', 'locate', 'make_set', 'mid', 'oct', 'ord', 'quote', 'soundex', 'space', 'strcmp', 'substring_index',
   'regexp_replace', 'regexp_instr', 'regexp_substr', 'regexp_like', 'natural_sort_key', 'sformat', 'convert', 'md5',
   'sha', 'sha1', 'sha2', 'crc32', 'inet_aton', 'inet_ntoa', 'inet6_aton', 'inet6_ntoa', 'is_ipv4', 'is_ipv6',
-  'conv', 'cot', 'crc32', 'rand', 'truncate', 'div',
+  'conv', 'cot', 'rand', 'truncate', 'div', 'log2',
   'adddate', 'addtime', 'curdate', 'current_date', 'current_time', 'current_timestamp', 'curtime', 'date', 'date_add',
   'date_format', 'date_sub', 'datediff', 'day', 'dayname', 'dayofmonth', 'dayofweek', 'dayofyear', 'extract', 'from_days',
   'from_unixtime', 'hour', 'last_day', 'localtime', 'localtimestamp', 'makedate', 'maketime', 'microsecond', 'minute',
@@ -86,7 +91,7 @@ const SQLITE = [
   'group_concat', 'string_agg', 'total', 'char', 'glob', 'hex', 'unhex', 'ifnull', 'iif', 'instr', 'like', 'likelihood',
   'likely', 'unlikely', 'printf', 'quote', 'random', 'randomblob', 'soundex', 'typeof', 'unicode', 'zeroblob',
   'date', 'time', 'datetime', 'julianday', 'unixepoch', 'strftime', 'timediff',
-  'acosh', 'asinh', 'atanh', 'sinh', 'cosh', 'tanh', 'trunc',
+  'acosh', 'asinh', 'atanh', 'sinh', 'cosh', 'tanh', 'trunc', 'log2',
   'json', 'jsonb', 'json_array', 'jsonb_array', 'json_array_length', 'json_error_position', 'json_extract', 'jsonb_extract',
   'json_insert', 'jsonb_insert', 'json_object', 'jsonb_object', 'json_patch', 'jsonb_patch', 'json_pretty', 'json_remove',
   'jsonb_remove', 'json_replace', 'jsonb_replace', 'json_set', 'jsonb_set', 'json_type', 'json_valid', 'json_quote',
