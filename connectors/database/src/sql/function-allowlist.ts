@@ -9,6 +9,9 @@ import type { EngineKind } from '../config';
  * `query_to_xml`, `dblink`, …). Names are lower case; keywords the parser reports as functions
  * (`exists`, `row`, TABLESAMPLE's `system`) are listed too.
  */
+/** Keywords node-sql-parser reports as function calls (`EXISTS (…)`, `ANY (…)`, `ROW (…)`); their arguments are checked like any others. */
+export const CALL_SYNTAX: readonly string[] = ['exists', 'row', 'any', 'all', 'some', 'values', 'array'];
+
 const COMMON = [
   // aggregates
   'count', 'sum', 'avg', 'min', 'max',
@@ -22,8 +25,7 @@ const COMMON = [
   // math
   'abs', 'ceil', 'ceiling', 'floor', 'round', 'sign', 'sqrt', 'exp', 'ln', 'log', 'log10', 'mod', 'pi', 'power', 'pow',
   'degrees', 'radians', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2',
-  // syntax the parser reports as a call
-  'exists', 'row',
+  ...CALL_SYNTAX,
 ];
 
 /** PostgreSQL and MySQL/MariaDB both have these; SQLite does not. */

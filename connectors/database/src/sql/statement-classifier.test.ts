@@ -131,6 +131,7 @@ describe('function allowlist', () => {
     ['postgres', "SELECT lower(name), count(*), string_agg(name, ',' ORDER BY id), row_number() OVER (PARTITION BY a ORDER BY b) FROM t GROUP BY a, b, name, id"],
     ['postgres', "SELECT pg_catalog.lower(name), coalesce(a, 0)::numeric(10,2), date_trunc('day', now()), extract(year from now()) FROM t"],
     ['postgres', "SELECT g FROM generate_series(1, 3) AS g(x) WHERE EXISTS (SELECT 1) AND a IN (SELECT b FROM u)"],
+    ['postgres', 'SELECT a FROM t WHERE a = ANY (ARRAY(SELECT b FROM u)) AND b IN (VALUES (1), (2))'],
     ['postgres', "SELECT to_tsvector('simple', name), jsonb_build_object('a', 1)->>'a', 'english'::regconfig FROM t"],
     ['mysql', "SELECT IFNULL(a, 0), DATE_FORMAT(now(), '%Y'), GROUP_CONCAT(name ORDER BY id SEPARATOR ','), CAST(a AS DECIMAL(10,2)) FROM t GROUP BY a"],
     ['mysql', 'SELECT DATE_ADD(created, INTERVAL 1 DAY), CONVERT(name USING utf8mb4), ROW_NUMBER() OVER (ORDER BY id) FROM t'],
@@ -182,6 +183,9 @@ describe('function allowlist', () => {
     expect(reason('SELECT @x', 'mysql')).toMatch(/Variables/);
     expect(reason("SELECT 'pg_authid'::regclass", 'postgres')).toMatch(/regclass/);
     expect(reason("SELECT CAST('x' AS regrole)", 'postgres')).toMatch(/regrole/);
+    expect(reason('SELECT current_schema', 'postgres')).toMatch(/current_schema/);
+    expect(reason('SELECT id FROM t WHERE current_catalog IS NOT NULL', 'postgres')).toMatch(/current_catalog/);
+    expect(reason('SELECT "user" FROM t', 'postgres')).toBeUndefined();
   });
 
   it('refuses SQLite table-valued pragmas by name as functions', () => {

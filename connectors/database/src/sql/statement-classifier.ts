@@ -63,6 +63,9 @@ const CALL_LIKE_KEYWORDS = new Set([
   'bigint', 'year', 'text', 'precision', 'signed', 'unsigned',
 ]);
 
+/** PostgreSQL functions written without parentheses, which the parser reads as column names; each shows a server or session name. */
+const POSTGRES_BARE_FUNCTIONS = new Set(['current_catalog', 'current_role', 'current_schema', 'current_user', 'session_user', 'system_user', 'user']);
+
 /** PostgreSQL casts that look objects up in the catalogs (`'pg_authid'::regclass` tells whether a table exists). */
 const CATALOG_LOOKUP_TYPE = /^reg(?!config$)/i;
 
@@ -135,6 +138,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
     // PostgreSQL dollar-quoted strings are `var` nodes too (prefix `$$`, `$tag$`).
     if (type === 'var' && !/^\$\w*\$$/.test(String(node['prefix']))) throw new StatementRejectedError('Variables (@name, @@name) are not allowed; pass values through params.');
     if (type === 'cast' && engine === 'postgres') checkCast(node);
+    if (type === 'column_ref' && engine === 'postgres' && node['table'] == null) checkBareFunction(node);
     if (parentKey === 'with' && node['name']) {
       const name = identifier(node['name']);
       if (name) cteNames.add(name.toLowerCase());
@@ -206,6 +210,15 @@ function calledFunction(raw: unknown): { name?: string; qualifier?: string } {
   const names = parts.map((part: unknown) => identifier(part));
   const qualifiers = [identifier((raw as { schema?: unknown }).schema), ...names.slice(0, -1)].filter((q): q is string => Boolean(q));
   return { name: names.at(-1), qualifier: qualifiers.length > 0 ? qualifiers.join('.') : undefined };
+}
+
+function checkBareFunction(node: Record<string, unknown>): void {
+  const column = node['column'] as { expr?: { type?: unknown; value?: unknown } } | string;
+  // Quoted, "user" is a column; bare, it is the function.
+  const bare = typeof column === 'string' ? column : column.expr?.type === 'default' ? column.expr.value : undefined;
+  if (typeof bare === 'string' && POSTGRES_BARE_FUNCTIONS.has(bare.toLowerCase())) {
+    throw new StatementRejectedError(`${bare} is not allowed: it shows server or session state.`);
+  }
 }
 
 function checkCast(node: Record<string, unknown>): void {
