@@ -28,6 +28,13 @@ export interface QueryResult extends CollectedRows {
 const CATALOG_TTL_MS = 30_000;
 
 /**
+ * SQLite's own tables and eponymous virtual tables: the schema, table-valued pragmas
+ * (`pragma_database_list` shows the file path, `pragma_table_info('x')` any table's columns)
+ * and page statistics.
+ */
+const SQLITE_INTERNAL_TABLE = /^(sqlite_|pragma_|dbstat$)/;
+
+/**
  * One configured database: its engine plus the policy every tool goes through (statement
  * classification, schema/table allowlists, column redaction, caps, timeout).
  */
@@ -71,15 +78,28 @@ export class DatabaseSource {
     }
   }
 
-  /** Classifies a statement and applies the table and redaction policy. */
+  /**
+   * Classifies a statement and applies the table and redaction policy. Redaction masks result
+   * columns by name, so on a source with `redactColumns` a redacted column may reach the result
+   * only under its own name (plain references, through CTEs and subqueries that do not rename
+   * it); any other use (renamed, computed on, filtered, joined, sorted, grouped, in a set
+   * operation) is refused, and so is any value that cannot be traced to a column name (`*`
+   * through a renaming or a set operation, whole-row references) when the statement reads a table.
+   */
   classify(sql: string, purpose: StatementPurpose): ClassifiedStatement {
     const statement = classifyStatement(sql, this.config.engine, purpose);
     for (const table of statement.tables) this.checkTable(table.schema, table.name);
-    for (const column of new Set(statement.columns)) {
-      if (!this.isRedacted(column)) continue;
-      const uses = statement.columns.filter((c) => c === column).length;
-      const projections = statement.projectedColumns.filter((c) => c === column).length;
-      if (uses > projections) throw new PolicyError(`The column ${column} is redacted on this source; it may only be selected as is, not filtered, joined or computed on.`);
+    if (this.redact.length === 0) return statement;
+    const column = statement.computedColumns.find((c) => this.isRedacted(c));
+    if (column) {
+      throw new PolicyError(
+        `The column ${column} is redacted on this source: select it as is (SELECT ${column} …, also through CTEs and subqueries), never renamed, computed on, filtered, joined, sorted, grouped or in a UNION.`,
+      );
+    }
+    if (statement.tables.length > 0 && statement.untraceable.length > 0) {
+      throw new PolicyError(
+        `This source redacts columns, and ${statement.untraceable[0]} hides which columns reach the result. Select explicit columns (no *, whole-row values, column alias lists, NATURAL JOIN or set operations over *).`,
+      );
     }
     return statement;
   }
@@ -173,7 +193,7 @@ export class DatabaseSource {
     const system =
       SYSTEM_SCHEMAS[engine].has(lowerSchema) ||
       (engine === 'postgres' && schema === null && lowerName.startsWith('pg_')) ||
-      (engine === 'sqlite' && lowerName.startsWith('sqlite_'));
+      (engine === 'sqlite' && SQLITE_INTERNAL_TABLE.test(lowerName));
     if (system) throw new PolicyError(`System catalog ${schema ? `${schema}.` : ''}${name} cannot be queried; use search_objects or the db:// schema resources.`);
     if (!this.tableVisible(resolved, name)) throw new PolicyError(`The table ${schema ? `${schema}.` : ''}${name} is not allowed on source ${this.name}.`);
   }

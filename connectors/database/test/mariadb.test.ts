@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ALLOWED_FUNCTIONS } from '../src/sql/function-allowlist';
 import { mariadbBypassCases } from './bypass-cases';
 import { call, createMariadbFixture, startConnector, structured, type MariadbFixture, type RunningConnector } from './support';
 
@@ -108,6 +109,59 @@ describe('database connector on MariaDB', () => {
     expect(outputs.at(-1)).toMatch(/cannot connect to denied/);
     const everything = outputs.join('\n') + connector.logs.join('');
     expect(everything).not.toContain(fixture.password);
+  });
+
+  describe('issue 9: functions, server state and redaction by renaming', () => {
+    const refusedOn = async (source: string, sql: string): Promise<{ refused?: string; output: string }> => {
+      const outcome = await call(connector.harness, 'run_query', { source, sql });
+      return outcome.ok ? { output: JSON.stringify(outcome.result.structuredContent) } : { refused: outcome.kind, output: outcome.message };
+    };
+
+    it('M1: refuses every built-in function in the server help outside the allowlist', async () => {
+      const [rows] = await fixture.admin.query(`SELECT name FROM mysql.help_topic`);
+      const names = [...new Set((rows as Array<{ name: string }>).map((r) => r.name.replace(/\\/g, '').toLowerCase()))].filter((n) => /^[a-z_][a-z0-9_]*$/.test(n));
+      const source = connector.deps.sources.get('root')!;
+      const accepted: string[] = [];
+      let checked = 0;
+      for (const name of names) {
+        if (ALLOWED_FUNCTIONS.mysql.has(name)) continue;
+        checked++;
+        for (const sql of [`SELECT ${name}(1)`, `SELECT id FROM orders WHERE id IN (SELECT \`${name}\`(id) FROM orders)`]) {
+          try {
+            source.classify(sql, 'read');
+            accepted.push(sql);
+          } catch {
+            // refused, as it must be
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(300);
+      expect(accepted).toEqual([]);
+    });
+
+    it.each(['SELECT @@datadir', 'SELECT @@global.secure_file_priv', 'SELECT VERSION()', 'SELECT DATABASE()', 'SELECT USER()', 'SELECT CONNECTION_ID()', 'SELECT UUID()'])(
+      'L3: refuses server state: %s',
+      async (sql) => {
+        const result = await refusedOn('root', sql);
+        expect(result.refused).toBe('forbidden');
+        expect(result.output).not.toMatch(/\/var\/lib|MariaDB|root@/);
+      },
+    );
+
+    it.each([
+      'WITH x(a, b, c, d) AS (SELECT * FROM customers) SELECT * FROM x',
+      "SELECT 1 AS a, 'b' AS b, 'c' AS c, 'd' AS d UNION ALL SELECT * FROM customers",
+      'SELECT k FROM (SELECT api_key AS k FROM customers) s',
+      "SELECT CONCAT(api_key, '') AS k FROM customers",
+      'SELECT GROUP_CONCAT(api_key) AS k FROM customers',
+      "SELECT id FROM customers WHERE api_key LIKE 'a%'",
+      'SELECT id, api_key FROM customers ORDER BY 2',
+      'SELECT JSON_OBJECT(\'k\', api_key) AS j FROM customers',
+    ])('M2: refuses %s, and no api_key reaches the result', async (sql) => {
+      const result = await refusedOn('shop', sql);
+      expect(result.output).not.toMatch(/[0-9a-f]{32}/);
+      expect(result.refused).toBe('forbidden');
+    });
   });
 
   describe('bypass attempts', () => {

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALLOWED_FUNCTIONS, CALL_SYNTAX } from '../src/sql/function-allowlist';
 import { postgresBypassCases } from './bypass-cases';
 import { call, createPostgresFixture, PG_ADMIN_URL, startConnector, structured, tempDir, type PostgresFixture, type RunningConnector } from './support';
 
@@ -170,6 +171,116 @@ describe('database connector on PostgreSQL', () => {
     expect(everything).not.toContain(fixture.password);
     expect(everything).not.toContain(encodeURIComponent(fixture.password));
     expect(everything).not.toContain(fixture.readerUrl);
+  });
+
+  describe('issue 9: SQL-running functions, redaction by renaming, server state', () => {
+    const refusedOn = async (source: string, sql: string): Promise<{ refused?: string; output: string }> => {
+      const outcome = await call(connector.harness, 'run_query', { source, sql });
+      return outcome.ok ? { output: JSON.stringify(outcome.result.structuredContent) } : { refused: outcome.kind, output: outcome.message };
+    };
+
+    it.each([
+      "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', datname) FROM pg_database')",
+      "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', rolname) FROM pg_authid')",
+      "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', nspname) FROM pg_namespace')",
+      "SELECT ts_rewrite('a'::tsquery, 'SELECT to_tsquery(''simple'', ''a''), to_tsquery(''simple'', datname) FROM pg_database')::text AS q",
+      "SELECT query_to_xml('SELECT datname FROM pg_database', true, true, '')::text AS x",
+      "SELECT * FROM (SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', datname) FROM pg_database')) s",
+      "WITH w AS (SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', datname) FROM pg_database')) SELECT * FROM w",
+      "SELECT 1 AS one ORDER BY (SELECT count(*) FROM ts_stat('SELECT to_tsvector(''simple'', datname) FROM pg_database'))",
+    ])('M1: refuses %s on the least-privilege and the superuser source', async (sql) => {
+      for (const source of ['shop', 'admin']) {
+        const result = await refusedOn(source, sql);
+        expect(result.refused).toBe('forbidden');
+        expect(result.output).toMatch(/not allowed/);
+      }
+    });
+
+    it('M1: refuses every function in pg_proc outside the allowlist, wherever it is called', async () => {
+      const { rows } = await fixture.admin.query<{ proname: string }>(`SELECT DISTINCT proname FROM pg_proc ORDER BY proname`);
+      const placements = [
+        (f: string) => `SELECT ${f}(1)`,
+        (f: string) => `SELECT * FROM ${f}(1) AS x`,
+        (f: string) => `WITH x AS (SELECT "${f}"(1) AS a) SELECT a FROM x`,
+        (f: string) => `SELECT id FROM orders WHERE id IN (SELECT pg_catalog.${f}(1))`,
+        (f: string) => `SELECT id FROM orders ORDER BY lower(${f}(id))`,
+      ];
+      const accepted: string[] = [];
+      let checked = 0;
+      rows.forEach(({ proname }, i) => {
+        if (ALLOWED_FUNCTIONS.postgres.has(proname) || !/^[a-z_][a-z0-9_]*$/.test(proname)) return;
+        checked++;
+        const sql = placements[i % placements.length]!(proname);
+        try {
+          connector.deps.sources.get('admin')!.classify(sql, 'read');
+          accepted.push(sql);
+        } catch {
+          // refused, as it must be
+        }
+      });
+      expect(checked).toBeGreaterThan(2000);
+      expect(accepted).toEqual([]);
+      const missing = [...ALLOWED_FUNCTIONS.postgres].filter((name) => !CALL_SYNTAX.includes(name) && !rows.some((r) => r.proname === name));
+      // Keywords and special forms the parser reports as calls rather than catalog functions.
+      expect(missing.sort()).toEqual(['coalesce', 'current_date', 'current_time', 'current_timestamp', 'greatest', 'least', 'localtime', 'localtimestamp', 'nullif', 'trim']);
+    });
+
+    it.each([
+      "SELECT current_setting('data_directory') AS d",
+      "SELECT current_setting('config_file') AS d",
+      'SELECT setting FROM pg_settings',
+      "SELECT name, setting FROM pg_catalog.pg_settings WHERE name = 'data_directory'",
+      'SELECT version() AS v',
+      'SELECT inet_server_addr()::text AS a',
+      'SELECT current_database() AS d',
+      "SELECT 'pg_authid'::regclass::oid AS o",
+      'SELECT current_catalog AS c',
+      'SELECT current_schema AS s',
+    ])('L3: refuses server state: %s', async (sql) => {
+      for (const source of ['shop', 'admin']) {
+        const result = await refusedOn(source, sql);
+        expect(result.refused).toBe('forbidden');
+        expect(result.output).not.toMatch(/\/var\/lib|postgresql\.conf|PostgreSQL \d/);
+      }
+    });
+
+    it.each([
+      'WITH x(a, b, c, d, e) AS (SELECT * FROM customers) SELECT * FROM x',
+      "SELECT 1 AS a, 'b' AS b, 'c' AS c, 'd' AS d, now() AS e UNION ALL SELECT * FROM customers",
+      'SELECT * FROM (SELECT * FROM customers) AS s(a, b, c, d, e)',
+      'SELECT k FROM customers AS c(i, n, e, k)',
+      "SELECT api_key || '' AS k FROM customers",
+      'SELECT upper(api_key) AS api_key FROM customers',
+      'SELECT row_to_json(customers) AS j FROM customers',
+      'SELECT row_to_json(c) AS j FROM customers c',
+      'SELECT c FROM customers c',
+      'SELECT to_jsonb(c.*) AS j FROM customers c',
+      'SELECT json_agg(c) AS j FROM customers c',
+      'SELECT c::text AS t FROM customers c',
+      "SELECT string_agg(api_key, ',') AS k FROM customers",
+      'SELECT (SELECT api_key FROM customers LIMIT 1) AS k',
+      "SELECT id FROM customers WHERE api_key LIKE 'key-a%'",
+      'SELECT id FROM customers ORDER BY api_key',
+      'SELECT id, api_key FROM customers ORDER BY 2',
+      'SELECT DISTINCT ON (api_key) id FROM customers',
+      'SELECT id FROM customers NATURAL JOIN orders',
+    ])('M2: refuses %s, and no api_key reaches the result', async (sql) => {
+      const result = await refusedOn('shop', sql);
+      expect(result.output).not.toMatch(/key-[0-9a-f]{6}/);
+      expect(result.refused).toBe('forbidden');
+    });
+
+    it('M2: masks api_key selected as is, through CTEs and subqueries', async () => {
+      for (const sql of [
+        'SELECT id, api_key FROM customers ORDER BY id LIMIT 2',
+        'SELECT * FROM customers ORDER BY id LIMIT 2',
+        'WITH x AS (SELECT id, api_key FROM customers) SELECT * FROM (SELECT id, api_key FROM x) s ORDER BY id LIMIT 2',
+      ]) {
+        const result = await structured(connector.harness, 'run_query', { source: 'shop', sql });
+        expect(result['redactedColumns']).toEqual(['api_key']);
+        expect(JSON.stringify(result['rows'])).not.toMatch(/key-[0-9a-f]{6}/);
+      }
+    });
   });
 
   describe('bypass attempts', () => {

@@ -1,5 +1,8 @@
 import { Parser } from 'node-sql-parser';
 import type { EngineKind } from '../config';
+import { identifier } from './ast-identifier';
+import { analyzeColumnFlow } from './column-flow';
+import { isAllowedFunction } from './function-allowlist';
 import { scanSql, SqlScanError } from './sql-scanner';
 
 /** What a statement may do: `read` for run_query / explain_query, `write` for execute_statement and writing custom tools. */
@@ -17,10 +20,10 @@ export interface ClassifiedStatement {
   /** Lower-case statement type from the parser: `select`, `insert`, `update`, `delete`, `create`, … */
   statementType: string;
   tables: TableReference[];
-  /** Lower-case name of every column reference, once per occurrence (for the redaction policy). */
-  columns: string[];
-  /** The references among {@link columns} that are plain top-level projections (`SELECT email`), which output redaction covers. */
-  projectedColumns: string[];
+  /** Lower-case names of columns used other than passed to the result under their own name (for the redaction policy, see `ColumnFlow`). */
+  computedColumns: string[];
+  /** Why some values cannot be traced to a column name (`*` through a renaming, whole-row references); empty when all can. */
+  untraceable: string[];
 }
 
 /** The statement is not allowed; `reason` is safe to show the model. */
@@ -44,18 +47,27 @@ const READ_FIRST_WORDS = new Set(['select', 'with']);
 const WRITE_TYPES = new Set(['insert', 'update', 'delete', 'replace', 'select', 'create', 'alter', 'drop', 'truncate', 'rename']);
 
 /**
- * Functions refused in every statement: they sleep, lock, read or write server files, reach
- * other servers, change settings, run SQL from a string (escaping the table policy) or show
- * other sessions.
+ * Words that may stand before `(` without being a function call: keywords (`IN (`, `AS (`,
+ * `OVER (`) and type names (`varchar(10)`). The scan checks every other word before `(`
+ * against the function allowlist, so a call the parser missed or represented some other way
+ * is still refused.
  */
-const DENIED_FUNCTIONS = new Set([
-  'sleep', 'benchmark', 'load_file', 'get_lock', 'release_lock', 'release_all_locks', 'is_free_lock', 'is_used_lock',
-  'master_pos_wait', 'master_gtid_wait', 'source_pos_wait', 'sys_exec', 'sys_eval', 'load_extension', 'readfile',
-  'writefile', 'edit', 'fts3_tokenizer', 'set_config', 'nextval', 'setval', 'currval', 'lastval', 'txid_current',
-  'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema', 'cursor_to_xml', 'cursor_to_xmlschema',
+const CALL_LIKE_KEYWORDS = new Set([
+  'select', 'with', 'as', 'from', 'where', 'having', 'on', 'using', 'in', 'exists', 'any', 'all', 'some', 'and', 'or', 'not',
+  'xor', 'when', 'then', 'else', 'case', 'by', 'union', 'intersect', 'except', 'minus', 'join', 'lateral', 'over', 'filter',
+  'group', 'values', 'row', 'array', 'is', 'like', 'ilike', 'similar', 'to', 'between', 'distinct', 'limit', 'offset',
+  'escape', 'regexp', 'rlike', 'glob', 'div', 'mod', 'cast', 'extract', 'trim', 'substring', 'position', 'convert',
+  'interval', 'match', 'against', 'tablesample', 'repeatable', 'zone', 'returning', 'collate', 'set',
+  'varchar', 'char', 'character', 'varying', 'nvarchar', 'nchar', 'numeric', 'decimal', 'dec', 'float', 'double', 'bit',
+  'varbit', 'time', 'timestamp', 'datetime', 'binary', 'varbinary', 'int', 'integer', 'tinyint', 'smallint', 'mediumint',
+  'bigint', 'year', 'text', 'precision', 'signed', 'unsigned',
 ]);
-const DENIED_FUNCTION_PREFIXES = ['pg_', 'lo_', 'dblink', 'table_to_xml', 'schema_to_xml', 'database_to_xml'];
-const ALLOWED_PG_FUNCTIONS = new Set(['pg_typeof', 'pg_size_pretty', 'pg_column_size']);
+
+/** PostgreSQL functions written without parentheses, which the parser reads as column names; each shows a server or session name. */
+const POSTGRES_BARE_FUNCTIONS = new Set(['current_catalog', 'current_role', 'current_schema', 'current_user', 'session_user', 'system_user', 'user']);
+
+/** PostgreSQL casts that look objects up in the catalogs (`'pg_authid'::regclass` tells whether a table exists). */
+const CATALOG_LOOKUP_TYPE = /^reg(?!config$)/i;
 
 /** Parser node types that are statements other than SELECT (a nested one means a write or a command). */
 const NON_SELECT_STATEMENT_TYPES = new Set([
@@ -64,20 +76,14 @@ const NON_SELECT_STATEMENT_TYPES = new Set([
   'exec', 'execute', 'prepare', 'deallocate', 'merge', 'copy', 'do', 'handler', 'kill', 'analyze', 'vacuum', 'pragma',
 ]);
 
-export function isDeniedFunction(name: string): boolean {
-  const lower = name.toLowerCase();
-  if (DENIED_FUNCTIONS.has(lower)) return true;
-  if (ALLOWED_PG_FUNCTIONS.has(lower)) return false;
-  return DENIED_FUNCTION_PREFIXES.some((prefix) => lower.startsWith(prefix));
-}
-
 const parser = new Parser();
 
 /**
  * Decides whether one statement may run, in two independent passes over the same text: a scan
- * that lexes like the server (statement count, executable comments, forbidden words and
- * function calls) and the SQL parser's AST (statement type, nested writes, `INTO`, locking
- * reads, functions, tables). Anything the parser cannot read is refused: failing closed.
+ * that lexes like the server (statement count, executable comments, forbidden words, every
+ * word called like a function) and the SQL parser's AST (statement type, nested writes, `INTO`,
+ * locking reads, every function call checked against the engine's allowlist, variables,
+ * tables, how columns reach the result). Anything the parser cannot read is refused: failing closed.
  * @throws StatementRejectedError with a reason the model can act on.
  */
 export function classifyStatement(sql: string, engine: EngineKind, purpose: StatementPurpose): ClassifiedStatement {
@@ -97,11 +103,10 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
   if (purpose === 'read' && (!first || !READ_FIRST_WORDS.has(first))) {
     throw new StatementRejectedError('Only SELECT statements (optionally with WITH) are allowed here.');
   }
-  for (const { word, call } of scanned.words) {
+  for (const { word } of scanned.words) {
     if ((purpose === 'read' ? READ_DENIED_WORDS : ALWAYS_DENIED_WORDS).has(word)) {
       throw new StatementRejectedError(`The keyword ${word.toUpperCase()} is not allowed here${purpose === 'read' ? ' (read-only query); if it is a column name, quote it' : ''}.`);
     }
-    if (call && isDeniedFunction(word)) throw new StatementRejectedError(`The function ${word}() is not allowed.`);
   }
 
   let ast: unknown;
@@ -121,7 +126,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
   }
 
   const cteNames = new Set<string>();
-  const columns: string[] = [];
+  const declaredNames = new Set<string>();
   walk(root, (node, parentKey) => {
     const type = typeof node['type'] === 'string' ? (node['type'] as string).toLowerCase() : undefined;
     // Statement nodes carry lower-case types; upper-case ones are modifiers (ORDER BY … DESC).
@@ -129,19 +134,28 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
       throw new StatementRejectedError(`A nested ${type.toUpperCase()} is not allowed here.`);
     }
     if (type === 'select') checkSelect(node, purpose);
-    if (type === 'function' || type === 'aggr_func') {
-      const name = functionName(node['name']);
-      if (name && isDeniedFunction(name)) throw new StatementRejectedError(`The function ${name}() is not allowed.`);
-    }
-    if (type === 'column_ref') {
-      const column = columnName(node['column']);
-      if (column && column !== '*') columns.push(column.toLowerCase());
-    }
+    if (type === 'function' || type === 'aggr_func' || type === 'window_func' || 'args' in node) checkCall(node, engine);
+    // PostgreSQL dollar-quoted strings are `var` nodes too (prefix `$$`, `$tag$`).
+    if (type === 'var' && !/^\$\w*\$$/.test(String(node['prefix']))) throw new StatementRejectedError('Variables (@name, @@name) are not allowed; pass values through params.');
+    if (type === 'cast' && engine === 'postgres') checkCast(node);
+    if (type === 'column_ref' && engine === 'postgres' && node['table'] == null) checkBareFunction(node);
     if (parentKey === 'with' && node['name']) {
       const name = identifier(node['name']);
       if (name) cteNames.add(name.toLowerCase());
     }
+    if (parentKey === 'from' && node['as']) {
+      const alias = typeof node['as'] === 'string' ? node['as'] : identifier(node['as']);
+      if (alias) declaredNames.add(alias.replace(/\(.*$/s, '').trim().toLowerCase());
+    }
   });
+  if (purpose === 'read') {
+    for (const { word, call } of scanned.words) {
+      if (call && !CALL_LIKE_KEYWORDS.has(word) && !cteNames.has(word) && !declaredNames.has(word) && !isAllowedFunction(engine, word)) {
+        throw new StatementRejectedError(`The function ${word}() is not allowed: only built-in functions that compute on their arguments may be called.`);
+      }
+    }
+  }
+  const flow = analyzeColumnFlow(root, engine);
 
   const tables: TableReference[] = [];
   for (const entry of safeTableList(scanned.parseText, engine)) {
@@ -151,7 +165,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
     if (!qualified && cteNames.has(name.toLowerCase())) continue;
     if (!tables.some((t) => t.schema === qualified && t.name === name)) tables.push({ schema: qualified, name });
   }
-  return { text: scanned.text, statementType, tables, columns, projectedColumns: projected(root) };
+  return { text: scanned.text, statementType, tables, computedColumns: flow.computed, untraceable: flow.untraceable };
 }
 
 function checkSelect(node: Record<string, unknown>, purpose: StatementPurpose): void {
@@ -177,46 +191,41 @@ function walk(node: unknown, visit: (node: Record<string, unknown>, parentKey: s
   }
 }
 
-function identifier(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (typeof record['value'] === 'string') return record['value'];
-    if (record['expr']) return identifier(record['expr']);
+/** Refuses a call of anything outside the engine's function allowlist, and a call it cannot name. */
+function checkCall(node: Record<string, unknown>, engine: EngineKind): void {
+  // Special forms such as EXTRACT(… FROM …) carry `args` and their name as the node type.
+  const { name, qualifier } = node['name'] === undefined && typeof node['type'] === 'string' ? { name: node['type'], qualifier: undefined } : calledFunction(node['name']);
+  if (!name) throw new StatementRejectedError('The statement calls a function the classifier cannot name, so it is refused.');
+  if (!isAllowedFunction(engine, name, qualifier)) {
+    const shown = `${qualifier ? `${qualifier}.` : ''}${name}`;
+    throw new StatementRejectedError(`The function ${shown}() is not allowed: only built-in functions that compute on their arguments may be called.`);
   }
-  return undefined;
 }
 
-function functionName(name: unknown): string | undefined {
-  if (typeof name === 'string') return name;
-  if (name && typeof name === 'object') {
-    const parts = (name as { name?: unknown }).name;
-    if (Array.isArray(parts)) {
-      const last = parts[parts.length - 1] as unknown;
-      return identifier(last);
-    }
-    return identifier(name);
-  }
-  return undefined;
+function calledFunction(raw: unknown): { name?: string; qualifier?: string } {
+  if (typeof raw === 'string') return { name: raw };
+  if (!raw || typeof raw !== 'object') return {};
+  const parts = (raw as { name?: unknown }).name;
+  if (!Array.isArray(parts)) return { name: identifier(raw) };
+  const names = parts.map((part: unknown) => identifier(part));
+  const qualifiers = [identifier((raw as { schema?: unknown }).schema), ...names.slice(0, -1)].filter((q): q is string => Boolean(q));
+  return { name: names.at(-1), qualifier: qualifiers.length > 0 ? qualifiers.join('.') : undefined };
 }
 
-function columnName(column: unknown): string | undefined {
-  return identifier(column);
+function checkBareFunction(node: Record<string, unknown>): void {
+  const column = node['column'] as { expr?: { type?: unknown; value?: unknown } } | string;
+  // Quoted, "user" is a column; bare, it is the function.
+  const bare = typeof column === 'string' ? column : column.expr?.type === 'default' ? column.expr.value : undefined;
+  if (typeof bare === 'string' && POSTGRES_BARE_FUNCTIONS.has(bare.toLowerCase())) {
+    throw new StatementRejectedError(`${bare} is not allowed: it shows server or session state.`);
+  }
 }
 
-/** Columns selected bare at the top level (`SELECT email` or `SELECT c.email`, without an alias that renames them). */
-function projected(root: Record<string, unknown>): string[] {
-  const list = root['columns'];
-  if (!Array.isArray(list)) return [];
-  const names: string[] = [];
-  for (const item of list as Array<Record<string, unknown>>) {
-    const expr = item['expr'] as Record<string, unknown> | undefined;
-    if (expr?.['type'] !== 'column_ref') continue;
-    const name = columnName(expr['column'])?.toLowerCase();
-    const alias = identifier(item['as'])?.toLowerCase();
-    if (name && name !== '*' && (!alias || alias === name)) names.push(name);
+function checkCast(node: Record<string, unknown>): void {
+  for (const target of Array.isArray(node['target']) ? node['target'] : [node['target']]) {
+    const dataType = String((target as { dataType?: unknown } | undefined)?.dataType ?? '');
+    if (CATALOG_LOOKUP_TYPE.test(dataType)) throw new StatementRejectedError(`Casts to ${dataType.toLowerCase()} look up system catalogs and are not allowed.`);
   }
-  return names;
 }
 
 function safeTableList(text: string, engine: EngineKind): string[] {

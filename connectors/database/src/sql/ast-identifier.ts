@@ -1,0 +1,13 @@
+/**
+ * The name an identifier node of node-sql-parser's AST spells: a plain string, `{ value }`
+ * (default, quoted or backticked) or `{ expr: … }`. Undefined when the node is no identifier.
+ */
+export function identifier(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record['value'] === 'string') return record['value'];
+    if (record['expr']) return identifier(record['expr']);
+  }
+  return undefined;
+}
