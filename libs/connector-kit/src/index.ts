@@ -15,5 +15,6 @@ export type { RunConnectorOptions } from './connector-service';
 export { UriTemplate } from '@mcp-hub/connector-contract';
 export { defineConnectorModule } from './connector-module';
 export type { ConnectorModule, BuiltConnector } from './connector-module';
+export { Redactor } from './redactor';
 export { cleanUntrustedText, untrusted } from './untrusted-text';
 export type { UntrustedMark } from './untrusted-text';
