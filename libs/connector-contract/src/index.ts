@@ -46,6 +46,7 @@ export {
   PromptGetRequestSchema,
   CompletionRequestSchema,
   ToolResultSchema,
+  REPLAYED_META_KEY,
   ResourceReadResultSchema,
   PromptGetResultSchema,
   CompletionResultSchema,

@@ -52,10 +52,15 @@ export const CompletionRequestSchema = RequestEnvelope.extend({
 export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
 
 /** What a tool returns. `isError` marks a tool-level failure the model can act on. */
+/** `_meta` key of a tool result that is the stored result of an earlier call with the same idempotency key. */
+export const REPLAYED_META_KEY = 'mcphub/replayed';
+
 export const ToolResultSchema = z.object({
   content: z.array(ContentBlockSchema).max(1000),
   structuredContent: z.record(z.string(), z.unknown()).optional(),
   isError: z.boolean().optional(),
+  /** MCP result metadata; the kit sets only {@link REPLAYED_META_KEY}. */
+  _meta: z.strictObject({ [REPLAYED_META_KEY]: z.literal(true).optional() }).optional(),
 });
 export type ToolResult = z.infer<typeof ToolResultSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ContentBlock, ToolAnnotations, ToolDescriptor, ToolResult } from '@mcp-hub/connector-contract';
-import { ToolDescriptorSchema } from '@mcp-hub/connector-contract';
+import { REPLAYED_META_KEY, ToolDescriptorSchema } from '@mcp-hub/connector-contract';
 import type { HandlerContext } from './handler-context';
 import { ToolError } from './tool-error';
 import { firstIssue } from './zod-issue';
@@ -11,6 +11,8 @@ export interface ToolOutput<O> {
   text: string;
   /** Resource links (large content is linked, not inlined). */
   links?: Array<{ uri: string; name: string; title?: string; mimeType?: string; description?: string }>;
+  /** Set by `runIdempotent` when this is the stored result of an earlier call with the same key. */
+  replayed?: true;
 }
 
 export interface ToolSpec<D, I extends z.ZodObject, O extends z.ZodObject> {
@@ -61,7 +63,11 @@ export function defineTool<D, I extends z.ZodObject, O extends z.ZodObject>(spec
       }
       const content: ContentBlock[] = [{ type: 'text', text: output.text }];
       for (const link of output.links ?? []) content.push({ type: 'resource_link', ...link });
-      return { content, structuredContent: structured.data as Record<string, unknown> };
+      return {
+        content,
+        structuredContent: structured.data as Record<string, unknown>,
+        ...(output.replayed && { _meta: { [REPLAYED_META_KEY]: true as const } }),
+      };
     },
   };
 }

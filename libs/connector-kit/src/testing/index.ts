@@ -2,3 +2,4 @@ export { ConnectorHarness, ConnectorReplyError } from './connector-harness';
 export type { HarnessCallOptions } from './connector-harness';
 export { createEchoConnector, sleep } from './echo-connector';
 export type { EchoDeps } from './echo-connector';
+export { describeIdempotencyStoreBehaviour } from './idempotency-store-behaviour';
