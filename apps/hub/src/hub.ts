@@ -51,6 +51,8 @@ export interface HubOptions {
   callTimeoutMs?: number;
   /** How often the hub looks for dead replicas, in ms. Default 1000. */
   sweepMs?: number;
+  /** Where the bus connects, without credentials (`nats://10.0.0.5:4222`): named in {@link Hub.notReadyReason}. */
+  busUrl?: string;
 }
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
@@ -72,10 +74,16 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   private listedTools: ListedTool[] = [];
   private updatesSubscription?: Subscription;
   private cancellationsSubscription?: Subscription;
+  private busWasConnected: boolean;
+  private readonly stopStatusWatch: () => void;
 
   constructor(private readonly options: HubOptions) {
     super();
     this.logger = options.logger;
+    this.busWasConnected = options.bus.status === 'connected';
+    this.stopStatusWatch = options.bus.onStatus((status) => {
+      if (status === 'connected') this.busWasConnected = true;
+    });
     this.validator = new ArgumentValidator((tool, reason) => this.logger.warn({ tool, reason }, 'tool input schema does not compile'));
     this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, sweepMs: options.sweepMs });
     this.invoker = new BusInvoker({
@@ -129,15 +137,20 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   }
 
   stop(): void {
+    this.stopStatusWatch();
     this.registry.stop();
     this.invoker.stop();
     this.updatesSubscription?.unsubscribe();
     this.cancellationsSubscription?.unsubscribe();
   }
 
-  /** True when the bus is connected (readiness). */
-  get ready(): boolean {
-    return this.options.bus.status === 'connected';
+  /** Why the hub is not ready (readiness is the bus being connected), for operators (`bus: connecting to nats://…`); undefined when ready. */
+  get notReadyReason(): string | undefined {
+    const status = this.options.bus.status;
+    if (status === 'connected') return undefined;
+    if (status === 'closed') return 'bus: closed';
+    const where = this.options.busUrl ? ` to ${this.options.busUrl}` : '';
+    return this.busWasConnected ? `bus: reconnecting${where}` : `bus: connecting${where}`;
   }
 
   listTools(principal: Principal): ListedTool[] {

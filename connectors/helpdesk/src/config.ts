@@ -30,7 +30,10 @@ const StoreConfigSchema = z.preprocess(
     const other = KEYS_OF_OTHER_KIND[String((value as { kind?: unknown }).kind)] ?? [];
     return Object.fromEntries(Object.entries(value).filter(([key]) => !other.includes(key)));
   },
-  z.discriminatedUnion('kind', [SqliteStoreSchema, PostgresStoreSchema]),
+  z.discriminatedUnion('kind', [SqliteStoreSchema, PostgresStoreSchema], {
+    error: (issue) =>
+      issue.input === undefined ? 'missing: set HELPDESK_DATABASE_URL (PostgreSQL) or HELPDESK_SQLITE_PATH, or connectors.helpdesk.store in the --config file' : undefined,
+  }),
 );
 
 /** Configuration of the helpdesk connector. Unknown keys are errors, named by their path. */
