@@ -38,11 +38,13 @@ export class ConfigError extends Error {
  * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, LOG_LEVEL,
  * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_WAIT_FOR_BUS, REDIS_URL:
  * shared sessions in Redis), then flags. Without a data directory from any of them, the
- * per-user one of {@link defaultDataDir}.
+ * per-user one of {@link defaultDataDir}. An empty variable counts as unset.
  * @throws ConfigError naming the bad key and the flag or variable that sets it
  *   (`http.port (--port or PORT): ...`), or the unreadable or malformed file.
  */
-export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): HubConfig {
+export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = process.env): HubConfig {
+  // An empty variable (`PORT=`) means unset, as shells and compose files write it.
+  const env = Object.fromEntries(Object.entries(processEnv).filter(([, value]) => value !== '')) as NodeJS.ProcessEnv;
   const file = flags.config ?? env.MCP_HUB_CONFIG;
   const raw = file ? readConfigFile(file) : {};
   const overlay = {
