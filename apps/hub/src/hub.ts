@@ -10,6 +10,7 @@ import {
   SessionCancellationSchema,
   ToolResultSchema,
   encode,
+  qualifiedResourceName,
   subjects,
   tryDecode,
   type CompletionResult,
@@ -188,12 +189,14 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     }
   }
 
+  /** Resources as clients see them: names prefixed with their connector's id, as tool names are. */
   listResources(): Array<Record<string, unknown>> {
-    return [...this.inventory.resources()].map(({ descriptor }) => ({ ...descriptor }));
+    return [...this.inventory.resources()].map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
   }
 
+  /** Resource templates as clients see them: names prefixed with their connector's id, as tool names are. */
   listResourceTemplates(): Array<Record<string, unknown>> {
-    return this.inventory.resourceTemplates().map(({ descriptor }) => ({ ...descriptor }));
+    return this.inventory.resourceTemplates().map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
   }
 
   /** @throws ClientRequestError (`resource_not_found`) or HubLocalError */

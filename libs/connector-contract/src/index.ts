@@ -5,6 +5,7 @@ export {
   MAX_QUALIFIED_NAME_LENGTH,
   InvalidNameError,
   qualifiedToolName,
+  qualifiedResourceName,
   parseQualifiedName,
 } from './names';
 export type { ConnectorId, ToolName } from './names';
