@@ -18,6 +18,6 @@ export function createLogger(level: string | undefined, name: string, options: L
   const pretty = !options.stdio && (options.terminal ?? process.stderr.isTTY === true);
   const effective = level ?? (pretty || options.stdio ? 'warn' : 'info');
   const settings = { level: effective, name, base: { pid: process.pid } };
-  if (pretty) return pino(settings, pinoPretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }));
+  if (pretty) return pino(settings, pinoPretty({ destination: 2, colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }));
   return pino(settings, pino.destination({ fd: 2, sync: false }));
 }
