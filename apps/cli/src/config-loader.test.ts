@@ -43,11 +43,47 @@ describe('loadConfig', () => {
     expect(loadConfig({ config: file('{"namespace":"staging"}') }, {}).namespace).toBe('staging');
     expect(loadConfig({}, { MCP_HUB_NAMESPACE: 'team-a' }).namespace).toBe('team-a');
     expect(loadConfig({ namespace: 'team-b' }, { MCP_HUB_NAMESPACE: 'team-a' }).namespace).toBe('team-b');
-    for (const bad of ['a.b', 'team*', 'Team', 'a >']) expect(() => loadConfig({ namespace: bad }, {})).toThrow(/namespace: namespace must match/);
+    for (const bad of ['a.b', 'team*', 'Team', 'a >']) expect(() => loadConfig({ namespace: bad }, {})).toThrow(/namespace \(--namespace or MCP_HUB_NAMESPACE\): namespace must match/);
   });
 
-  it('explains an unreadable or non-JSON file', () => {
+  it('explains an unreadable file, invalid JSON with its position, and JSON that is not an object', () => {
     expect(() => loadConfig({ config: '/no/such/file.json' }, {})).toThrow(ConfigError);
-    expect(() => loadConfig({ config: file('port: 3') }, {})).toThrow(/not a JSON object/);
+    expect(() => loadConfig({ config: file('port: 3') }, {})).toThrow(/is not valid JSON: Unexpected token/);
+    expect(() => loadConfig({ config: file('{\n  "http": { "port": 3 },\n}') }, {})).toThrow(/is not valid JSON: .*position 27 \(line 3, column 1\)/);
+    expect(() => loadConfig({ config: file('[1]') }, {})).toThrow(/must hold a JSON object .*not an array/);
+  });
+
+  it('names the flag and the variable that set a bad value', () => {
+    expect(() => loadConfig({ port: 'abc' }, {})).toThrow(/http\.port \(--port or PORT\): .*expected number/);
+    expect(() => loadConfig({}, { PORT: '70000' })).toThrow(/http\.port \(--port or PORT\)/);
+    expect(() => loadConfig({ waitForBus: 'soon' }, {})).toThrow(/nats\.waitSeconds \(--wait-for-bus or MCP_HUB_WAIT_FOR_BUS\)/);
+  });
+
+  it('refuses a NATS URL that is not host:port, naming --nats and the expected form', () => {
+    for (const url of ['localhost:abc', 'nats://localhost:abc', 'http://localhost:4222', 'nats://a:4222,:x']) {
+      expect(() => loadConfig({ nats: url }, {})).toThrow(/nats\.url \(--nats or NATS_URL\): expected nats:\/\/host:port/);
+    }
+    for (const url of ['localhost:4222', 'nats://10.0.0.1:4222, nats://10.0.0.2:4222', 'tls://user:pass@nats.example:4443']) {
+      expect(loadConfig({ nats: url }, {}).nats.url).toBe(url);
+    }
+  });
+
+  it('refuses an embedded connector listed twice', () => {
+    expect(() => loadConfig({ config: file('{"embedded":{"connectors":["helpdesk","database","helpdesk"]}}') }, {})).toThrow(
+      /embedded\.connectors: lists helpdesk more than once/,
+    );
+  });
+
+  it('waits for NATS for ever unless told otherwise', () => {
+    expect(loadConfig({}, {}).nats.waitSeconds).toBe(0);
+    expect(loadConfig({ waitForBus: '30' }, {}).nats.waitSeconds).toBe(30);
+    expect(loadConfig({}, { MCP_HUB_WAIT_FOR_BUS: '5' }).nats.waitSeconds).toBe(5);
+  });
+
+  it('keeps data in a per-user directory unless a flag, variable or file names one', () => {
+    expect(loadConfig({}, { HOME: '/home/ann' }).dataDir).toBe('/home/ann/.local/share/mcp-hub');
+    expect(loadConfig({}, { HOME: '/home/ann', MCP_HUB_DATA_DIR: '/srv/hub' }).dataDir).toBe('/srv/hub');
+    expect(loadConfig({ dataDir: '/d' }, { MCP_HUB_DATA_DIR: '/srv/hub' }).dataDir).toBe('/d');
+    expect(loadConfig({ config: file('{"dataDir":"/from/file"}') }, { HOME: '/home/ann' }).dataDir).toBe('/from/file');
   });
 });

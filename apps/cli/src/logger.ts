@@ -1,6 +1,23 @@
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
-/** JSON logs on stderr, always: stdout belongs to the MCP stdio stream and to the start banner. */
-export function createLogger(level: string, name: string): Logger {
-  return pino({ level, name, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
+export interface LoggerOptions {
+  /** MCP on stdout: logs stay JSON on stderr, `warn` and above unless a level is set. */
+  stdio?: boolean;
+  /** Whether stderr is a terminal. Default: `process.stderr.isTTY`. */
+  terminal?: boolean;
+}
+
+/**
+ * Logs on stderr, always: stdout belongs to the MCP stdio stream and to the start banner. In a
+ * terminal (and not in stdio mode) they are human-readable and, unless `level` is set, `warn`
+ * and above, so that the banner is not lost among them; elsewhere they are JSON lines for log
+ * collectors, `info` and above unless `level` is set.
+ */
+export function createLogger(level: string | undefined, name: string, options: LoggerOptions = {}): Logger {
+  const pretty = !options.stdio && (options.terminal ?? process.stderr.isTTY === true);
+  const effective = level ?? (pretty || options.stdio ? 'warn' : 'info');
+  const settings = { level: effective, name, base: { pid: process.pid } };
+  if (pretty) return pino(settings, pinoPretty({ destination: 2, colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }));
+  return pino(settings, pino.destination({ fd: 2, sync: false }));
 }

@@ -11,18 +11,19 @@ function withCommonFlags(command: Command): Command {
     .option('--host <host>', 'HTTP host (env HOST, default 127.0.0.1)')
     .option('--nats <url>', 'NATS server URL (env NATS_URL, default nats://127.0.0.1:4222)')
     .option('--namespace <name>', 'deployment namespace, the first token of every NATS subject (env MCP_HUB_NAMESPACE, default mcphub)')
-    .option('--data-dir <dir>', 'embedded state and demo data (env MCP_HUB_DATA_DIR, default .mcp-hub)')
+    .option('--wait-for-bus <seconds>', 'give up and exit 1 when NATS is not reachable after this long (env MCP_HUB_WAIT_FOR_BUS, default 0: wait for ever)')
+    .option('--data-dir <dir>', 'embedded state and demo data (env MCP_HUB_DATA_DIR, default: per user, e.g. ~/.local/share/mcp-hub)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)')
     .option('--max-concurrency <n>', 'most calls one connector replica runs at once (env MCP_HUB_MAX_CONCURRENCY)')
     .option('--max-queued <n>', 'calls that may wait for a slot on a full replica; more are refused as busy (env MCP_HUB_MAX_QUEUED, default 0)');
 }
 
-/** The `mcp-hub` command. */
+/** The `mcp-hub` command. Without a command (`mcp-hub`, `mcp-hub --port 3999`) it runs `start`. */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('mcp-hub').description('One governed MCP endpoint in front of your systems.').showHelpAfterError();
 
-  withCommonFlags(program.command('start', { isDefault: true }))
-    .description('embedded hub with the built-in connectors, Streamable HTTP on /mcp')
+  withCommonFlags(program.command('start'))
+    .description('embedded hub with the built-in connectors, Streamable HTTP on /mcp (the default)')
     .action((flags: ConfigFlags) => runEmbedded(loadConfig(flags), 'http'));
 
   withCommonFlags(program.command('stdio'))
@@ -37,5 +38,17 @@ export async function main(argv: string[]): Promise<void> {
     .description('one connector service replica over NATS')
     .action((id: string, flags: ConfigFlags) => runConnectorService(id, loadConfig(flags)));
 
-  await program.parseAsync(argv);
+  await program.parseAsync(withDefaultCommand(argv));
+}
+
+/**
+ * Inserts `start` when no command is given. Commander's own default command would also swallow
+ * a misspelt command as an argument of `start` ("too many arguments"); without one it reports
+ * "unknown command 'strat' (Did you mean start?)".
+ */
+function withDefaultCommand(argv: string[]): string[] {
+  const [node, script, first, ...rest] = argv;
+  if (first === undefined) return [node!, script!, 'start'];
+  if (first.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(first)) return [node!, script!, 'start', first, ...rest];
+  return argv;
 }

@@ -1,23 +1,87 @@
 import type { Logger } from 'pino';
-import { NatsBus } from '@mcp-hub/bus';
+import { DeferredBus, NatsBus } from '@mcp-hub/bus';
 import type { HubConfig } from '@mcp-hub/hub';
 
-/** Connects to NATS as configured, waiting for the server if it is not up yet, and logs status changes. */
-export async function connectNats(config: HubConfig, name: string, logger: Logger): Promise<NatsBus> {
-  const bus = await NatsBus.connect({
-    servers: config.nats.url,
-    name,
-    user: config.nats.user,
-    pass: config.nats.pass,
-    token: config.nats.token,
-    waitOnFirstConnect: true,
-    onSubscriptionError: (subject, error) => logger.error({ subject, err: error }, 'NATS refused a subscription (check this user\'s permissions)'),
+/** First wait between connection attempts, ms; doubled after each failure up to {@link MAX_RETRY_MS}. */
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 5_000;
+
+/** The bus of a distributed-mode process: usable at once, connected when `connected` resolves. */
+export interface NatsConnection {
+  bus: DeferredBus;
+  /** The configured server URL(s), credentials included: redact before showing. */
+  url: string;
+  /**
+   * Resolves when NATS was reached (the bus is attached). Rejects with {@link BusUnreachableError}
+   * when `nats.waitSeconds` passed first; never rejects while that is 0 (wait for ever).
+   */
+  connected: Promise<void>;
+}
+
+export class BusUnreachableError extends Error {
+  override readonly name = 'BusUnreachableError';
+}
+
+/**
+ * Connects to NATS as configured without blocking the caller: the returned bus reports
+ * `disconnected` until the server answers. Logs at once that it is connecting, then every failed
+ * attempt with the wait before the next (backoff from 250 ms to 5 s), and later every status
+ * change of the established connection (nats.js then reconnects by itself, for ever).
+ */
+export function connectNats(config: HubConfig, name: string, logger: Logger): NatsConnection {
+  const bus = new DeferredBus();
+  const url = redactUrl(config.nats.url);
+  const waitMs = config.nats.waitSeconds * 1000;
+  const deadline = waitMs > 0 ? Date.now() + waitMs : Infinity;
+  logger.info({ nats: url }, `connecting to NATS at ${url}`);
+
+  const connected = (async () => {
+    let delay = FIRST_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      if (bus.status === 'closed') return;
+      try {
+        const nats = await NatsBus.connect({
+          servers: config.nats.url,
+          name,
+          user: config.nats.user,
+          pass: config.nats.pass,
+          token: config.nats.token,
+          onSubscriptionError: (subject, error) => logger.error({ subject, err: error }, 'NATS refused a subscription (check this user\'s permissions)'),
+        });
+        nats.onStatus((status) => logger.warn({ status, nats: url }, 'NATS connection status changed'));
+        bus.attach(nats);
+        logger.info({ nats: url, attempts: attempt }, `connected to NATS at ${url}`);
+        return;
+      } catch (error) {
+        const reason = redactUrl((error as Error).message ?? String(error));
+        if (Date.now() >= deadline) {
+          throw new BusUnreachableError(
+            `cannot reach NATS at ${url} after ${config.nats.waitSeconds} s (${reason}); check --nats / NATS_URL, or wait longer with --wait-for-bus / MCP_HUB_WAIT_FOR_BUS (0 waits for ever)`,
+          );
+        }
+        const wait = Math.min(delay, deadline - Date.now());
+        logger.warn({ nats: url, attempt, retryInMs: wait, reason }, `NATS at ${url} not reachable (${reason}); retrying in ${wait} ms`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      }
+    }
+  })();
+  return { bus, url: config.nats.url, connected };
+}
+
+/**
+ * Runs `onGiveUp` (with the message) when the bus could not be reached in time: the process
+ * then exits 1, after writing the message to stderr where an operator or a supervisor sees it.
+ */
+export function exitWhenUnreachable(connection: NatsConnection, logger: Logger): void {
+  connection.connected.catch((error: Error) => {
+    logger.error({ nats: redactUrl(connection.url) }, error.message);
+    process.stderr.write(`mcp-hub: ${error.message}\n`);
+    process.exit(1);
   });
-  bus.onStatus((status) => logger.warn({ status }, 'NATS connection status changed'));
-  return bus;
 }
 
 /** Drops credentials from a URL before it is logged. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/g, '//***@');
+  return url.replace(/\/\/[^@/\s]*@/g, '//***@');
 }

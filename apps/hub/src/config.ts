@@ -3,6 +3,21 @@ import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/co
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
+/** One or more NATS server URLs, comma separated, each `nats://host:port` (or `host:port`). */
+const NatsUrlsSchema = z.string().min(1).refine(
+  (value) => value.split(',').every((part) => isNatsServerUrl(part.trim())),
+  { message: 'expected nats://host:port, several separated by commas (e.g. nats://127.0.0.1:4222)' },
+);
+
+function isNatsServerUrl(value: string): boolean {
+  try {
+    const url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `nats://${value}`);
+    return ['nats:', 'tls:', 'ws:', 'wss:'].includes(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The hub's configuration. Every key has a default, so an empty file is a valid embedded setup. */
 export const HubConfigSchema = z.strictObject({
   http: z
@@ -23,7 +38,12 @@ export const HubConfigSchema = z.strictObject({
     .prefault({}),
   nats: z
     .strictObject({
-      url: z.string().min(1).default('nats://127.0.0.1:4222'),
+      url: NatsUrlsSchema.default('nats://127.0.0.1:4222'),
+      /**
+       * How long a distributed-mode process waits for NATS at start-up before it exits 1, in
+       * seconds. 0 (default) waits for ever, logging every attempt; the hub's /readyz says 503 meanwhile.
+       */
+      waitSeconds: z.number().min(0).max(86_400).default(0),
       /** Prefer NATS_USER / NATS_PASS / NATS_TOKEN in the environment to keeping secrets in the file. */
       user: z.string().optional(),
       pass: z.string().optional(),
@@ -69,16 +89,24 @@ export const HubConfigSchema = z.strictObject({
     .prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode). */
   principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
-  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
-  /** Where embedded state and demo data live. */
+  /** `level` unset: the CLI picks `info`, or `warn` in a terminal and in stdio mode. */
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional() }).prefault({}),
+  /** Where embedded state and demo data live. The CLI fills in a per-user directory when none is given. */
   dataDir: z.string().min(1).default('.mcp-hub'),
   /** Per-connector configuration, validated by each connector's own schema. */
   connectors: z.record(z.string(), z.unknown()).default({}),
   embedded: z
     .strictObject({
       /** Built-in connectors the embedded mode runs. */
-      connectors: z.array(z.string()).optional(),
+      connectors: z
+        .array(z.string())
+        .refine((ids) => new Set(ids).size === ids.length, { error: (issue) => `lists ${duplicates(issue.input as string[]).join(', ')} more than once` })
+        .optional(),
     })
     .prefault({}),
 });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
+
+function duplicates(ids: string[]): string[] {
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}

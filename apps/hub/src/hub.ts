@@ -11,6 +11,7 @@ import {
   ToolResultSchema,
   Subjects,
   encode,
+  qualifiedResourceName,
   tryDecode,
   type CompletionResult,
   type ErrorReply,
@@ -53,6 +54,8 @@ export interface HubOptions {
   callTimeoutMs?: number;
   /** How often the hub looks for dead replicas, in ms. Default 1000. */
   sweepMs?: number;
+  /** Where the bus connects, without credentials (`nats://10.0.0.5:4222`): named in {@link Hub.notReadyReason}. */
+  busUrl?: string;
 }
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
@@ -75,12 +78,18 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   private listedTools: ListedTool[] = [];
   private updatesSubscription?: Subscription;
   private cancellationsSubscription?: Subscription;
+  private busWasConnected: boolean;
+  private readonly stopStatusWatch: () => void;
 
   constructor(private readonly options: HubOptions) {
     super();
     this.logger = options.logger;
     this.subjects = new Subjects(options.namespace);
     this.inventory = new Inventory(this.subjects);
+    this.busWasConnected = options.bus.status === 'connected';
+    this.stopStatusWatch = options.bus.onStatus((status) => {
+      if (status === 'connected') this.busWasConnected = true;
+    });
     this.validator = new ArgumentValidator((tool, reason) => this.logger.warn({ tool, reason }, 'tool input schema does not compile'));
     this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, subjects: this.subjects, sweepMs: options.sweepMs });
     this.invoker = new BusInvoker({
@@ -135,6 +144,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   }
 
   stop(): void {
+    this.stopStatusWatch();
     this.registry.stop();
     this.invoker.stop();
     this.updatesSubscription?.unsubscribe();
@@ -146,9 +156,13 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     return this.invoker.pendingCount;
   }
 
-  /** True when the bus is connected (readiness). */
-  get ready(): boolean {
-    return this.options.bus.status === 'connected';
+  /** Why the hub is not ready (readiness is the bus being connected), for operators (`bus: connecting to nats://…`); undefined when ready. */
+  get notReadyReason(): string | undefined {
+    const status = this.options.bus.status;
+    if (status === 'connected') return undefined;
+    if (status === 'closed') return 'bus: closed';
+    const where = this.options.busUrl ? ` to ${this.options.busUrl}` : '';
+    return this.busWasConnected ? `bus: reconnecting${where}` : `bus: connecting${where}`;
   }
 
   listTools(principal: Principal): ListedTool[] {
@@ -180,12 +194,14 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     }
   }
 
+  /** Resources as clients see them: names prefixed with their connector's id, as tool names are. */
   listResources(): Array<Record<string, unknown>> {
-    return [...this.inventory.resources()].map(({ descriptor }) => ({ ...descriptor }));
+    return [...this.inventory.resources()].map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
   }
 
+  /** Resource templates as clients see them: names prefixed with their connector's id, as tool names are. */
   listResourceTemplates(): Array<Record<string, unknown>> {
-    return this.inventory.resourceTemplates().map(({ descriptor }) => ({ ...descriptor }));
+    return this.inventory.resourceTemplates().map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
   }
 
   /** @throws ClientRequestError (`resource_not_found`) or HubLocalError */

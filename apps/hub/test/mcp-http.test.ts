@@ -75,8 +75,9 @@ describe('hub over Streamable HTTP, 2025-11-25 sessions', () => {
 
   it('reads resources and templates, and refuses unknown ones', async () => {
     const client = await fixture.client();
-    expect((await client.listResources()).resources).toEqual([expect.objectContaining({ uri: 'echo://status', name: 'status' })]);
-    expect((await client.listResourceTemplates()).resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'echo://items/{name}' })]);
+    // Names carry the connector's prefix, as tool and prompt names do; URIs are the connector's own.
+    expect((await client.listResources()).resources).toEqual([expect.objectContaining({ uri: 'echo://status', name: 'echo_status' })]);
+    expect((await client.listResourceTemplates()).resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'echo://items/{name}', name: 'echo_item' })]);
     expect((await client.readResource({ uri: 'echo://items/x' })).contents).toEqual([{ uri: 'echo://items/x', mimeType: 'text/plain', text: 'item x' }]);
     await expect(client.readResource({ uri: 'nothing://here' })).rejects.toThrow(/Resource not found/);
   });

@@ -101,7 +101,11 @@ export type CustomToolConfig = z.infer<typeof CustomToolSchema>;
 
 export const DatabaseConfigSchema = z
   .strictObject({
-    sources: z.array(SourceConfigSchema).min(1, 'configure at least one source'),
+    sources: z
+      .array(SourceConfigSchema, {
+        error: (issue) => (issue.input === undefined ? 'missing: set DATABASE_SOURCES_JSON or connectors.database.sources in the --config file' : undefined),
+      })
+      .min(1, 'configure at least one source'),
     customTools: z.array(CustomToolSchema).default([]),
   })
   .superRefine((config, ctx) => {

@@ -10,8 +10,10 @@ import { searchObjectsTool } from './tools/search-objects';
 import { schemaResource } from './resources/schema-resource';
 import { tableResource } from './resources/table-resource';
 import { exploreDatabasePrompt } from './prompts/explore-database';
+import { DATABASE_CONNECTOR_ID } from './client-name';
 
-export const DATABASE_CONNECTOR_ID = 'database';
+export { DATABASE_CONNECTOR_ID };
+
 export const DATABASE_CONNECTOR_VERSION = '0.1.0';
 
 export interface DatabaseConnectorOptions {

@@ -4,6 +4,7 @@ import type { CallLimits, Catalog, CatalogTable, ColumnInfo, Engine, SqlValue, W
 import { SYSTEM_SCHEMAS } from './engines/engine';
 import { classifyStatement, type ClassifiedStatement, type StatementPurpose } from './sql/statement-classifier';
 import { collectRows, REDACTED, toCell, type Cell, type CollectedRows } from './query-result';
+import { clientName } from './client-name';
 
 /** A statement touches something the source's policy hides (system catalogs, tables outside the allowlist, redacted columns). */
 export class PolicyError extends Error {
@@ -194,7 +195,7 @@ export class DatabaseSource {
       SYSTEM_SCHEMAS[engine].has(lowerSchema) ||
       (engine === 'postgres' && schema === null && lowerName.startsWith('pg_')) ||
       (engine === 'sqlite' && SQLITE_INTERNAL_TABLE.test(lowerName));
-    if (system) throw new PolicyError(`System catalog ${schema ? `${schema}.` : ''}${name} cannot be queried; use search_objects or the db:// schema resources.`);
+    if (system) throw new PolicyError(`System catalog ${schema ? `${schema}.` : ''}${name} cannot be queried; use ${clientName('search_objects')} or the db:// schema resources.`);
     if (!this.tableVisible(resolved, name)) throw new PolicyError(`The table ${schema ? `${schema}.` : ''}${name} is not allowed on source ${this.name}.`);
   }
 

@@ -5,6 +5,7 @@ import type { CallLimits } from './engines/engine';
 import { PolicyError, type DatabaseSource } from './database-source';
 import { StatementRejectedError } from './sql/statement-classifier';
 import type { DatabaseDeps } from './database-deps';
+import { clientName } from './client-name';
 
 const KIND = {
   timeout: 'timeout',
@@ -47,6 +48,6 @@ export function callLimits(ctx: HandlerContext): CallLimits {
 
 export function requireSource(deps: DatabaseDeps, name: string): DatabaseSource {
   const source = deps.sources.get(name);
-  if (!source) throw new ToolError('not_found', `No source named ${name}. Call list_sources to see the configured sources.`);
+  if (!source) throw new ToolError('not_found', `No source named ${name}. Call ${clientName('list_sources')} to see the configured sources.`);
   return source;
 }

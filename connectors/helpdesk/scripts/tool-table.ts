@@ -5,15 +5,16 @@
  *   npx tsx connectors/helpdesk/scripts/tool-table.ts
  */
 import type { Manifest } from '@mcp-hub/connector-contract';
+import { clientName } from '../src/client-name';
 import { HELPDESK_TOOLSETS, createHelpdeskConnector } from '../src/connector';
 
-/** The markdown table of `manifest`'s tools: name, toolset, the four hints, description. */
+/** The markdown table of `manifest`'s tools: the name clients see, toolset, the four hints, description. */
 export function toolTable(manifest: Manifest): string {
   const toolsetOf = new Map(Object.entries(HELPDESK_TOOLSETS).flatMap(([toolset, tools]) => tools.map((t) => [t.descriptor.name, toolset] as const)));
   const yes = (flag: boolean) => (flag ? 'yes' : 'no');
   const rows = manifest.tools.map((tool) => {
     const a = tool.annotations;
-    const cells = [`\`${tool.name}\``, toolsetOf.get(tool.name) ?? '', yes(a.readOnlyHint), yes(a.destructiveHint), yes(a.idempotentHint), yes(a.openWorldHint), tool.description.replace(/\|/g, '\\|')];
+    const cells = [`\`${clientName(tool.name)}\``, toolsetOf.get(tool.name) ?? '', yes(a.readOnlyHint), yes(a.destructiveHint), yes(a.idempotentHint), yes(a.openWorldHint), tool.description.replace(/\|/g, '\\|')];
     return `| ${cells.join(' | ')} |`;
   });
   return [

@@ -57,6 +57,10 @@ describe('helpdesk configuration', () => {
       writeMode: true,
     });
     expect(helpdeskConfigFromEnv({ HELPDESK_SQLITE_PATH: '/x', HELPDESK_WRITE_MODE: 'FALSE' })).toEqual({ store: { kind: 'sqlite', path: '/x' }, writeMode: false });
+    expect(helpdeskConfigFromEnv({ HELPDESK_DATABASE_URL: 'postgres://h/db', HELPDESK_DATABASE_SCHEMA: 'desk2', HELPDESK_SEED_DEMO_DATA: 'true' })).toEqual({
+      store: { kind: 'postgres', url: 'postgres://h/db', schema: 'desk2' },
+      seedDemoData: true,
+    });
     const bad = helpdeskConfigFromEnv({ HELPDESK_WRITE_MODE: 'yes' });
     expect(problems({ store: sqlite, ...bad })[0]).toMatch(/^writeMode: /);
   });

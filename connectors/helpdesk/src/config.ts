@@ -30,7 +30,10 @@ const StoreConfigSchema = z.preprocess(
     const other = KEYS_OF_OTHER_KIND[String((value as { kind?: unknown }).kind)] ?? [];
     return Object.fromEntries(Object.entries(value).filter(([key]) => !other.includes(key)));
   },
-  z.discriminatedUnion('kind', [SqliteStoreSchema, PostgresStoreSchema]),
+  z.discriminatedUnion('kind', [SqliteStoreSchema, PostgresStoreSchema], {
+    error: (issue) =>
+      issue.input === undefined ? 'missing: set HELPDESK_DATABASE_URL (PostgreSQL) or HELPDESK_SQLITE_PATH, or connectors.helpdesk.store in the --config file' : undefined,
+  }),
 );
 
 /** Configuration of the helpdesk connector. Unknown keys are errors, named by their path. */
@@ -58,16 +61,26 @@ export type HelpdeskConfig = z.output<typeof HelpdeskConfigSchema>;
 
 /**
  * Configuration from the environment: HELPDESK_DATABASE_URL (a PostgreSQL store; wins over
- * HELPDESK_SQLITE_PATH), HELPDESK_SQLITE_PATH (a SQLite store) and HELPDESK_WRITE_MODE
+ * HELPDESK_SQLITE_PATH) with HELPDESK_DATABASE_SCHEMA (its schema, default `helpdesk`),
+ * HELPDESK_SQLITE_PATH (a SQLite store), HELPDESK_WRITE_MODE and HELPDESK_SEED_DEMO_DATA
  * (`true`/`false`; anything else is passed on so that the schema refuses it).
  */
 export function helpdeskConfigFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const config: Record<string, unknown> = {};
-  if (env.HELPDESK_DATABASE_URL) config.store = { kind: 'postgres', url: env.HELPDESK_DATABASE_URL };
-  else if (env.HELPDESK_SQLITE_PATH) config.store = { kind: 'sqlite', path: env.HELPDESK_SQLITE_PATH };
-  const writeMode = env.HELPDESK_WRITE_MODE?.trim().toLowerCase();
-  if (writeMode !== undefined && writeMode !== '') config.writeMode = writeMode === 'true' ? true : writeMode === 'false' ? false : env.HELPDESK_WRITE_MODE;
+  if (env.HELPDESK_DATABASE_URL) {
+    config.store = { kind: 'postgres', url: env.HELPDESK_DATABASE_URL, ...(env.HELPDESK_DATABASE_SCHEMA && { schema: env.HELPDESK_DATABASE_SCHEMA }) };
+  } else if (env.HELPDESK_SQLITE_PATH) config.store = { kind: 'sqlite', path: env.HELPDESK_SQLITE_PATH };
+  const writeMode = booleanFromEnv(env.HELPDESK_WRITE_MODE);
+  if (writeMode !== undefined) config.writeMode = writeMode;
+  const seed = booleanFromEnv(env.HELPDESK_SEED_DEMO_DATA);
+  if (seed !== undefined) config.seedDemoData = seed;
   return config;
+}
+
+function booleanFromEnv(value: string | undefined): boolean | string | undefined {
+  const normalized = value?.trim().toLowerCase();
+  if (normalized === undefined || normalized === '') return undefined;
+  return normalized === 'true' ? true : normalized === 'false' ? false : value;
 }
 
 /** The embedded mode's defaults: a SQLite file under `dataDir`, demo tickets, write tools on. */

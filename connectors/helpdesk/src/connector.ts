@@ -11,6 +11,7 @@ import { getTicketTool } from './tools/get-ticket';
 import { searchTicketsTool } from './tools/search-tickets';
 import { transitionTicketTool } from './tools/transition-ticket';
 import { updateTicketTool } from './tools/update-ticket';
+import { HELPDESK_ID } from './client-name';
 
 /** The helpdesk's tools by toolset, read tools first. Write tools exist only in write mode. */
 export const HELPDESK_TOOLSETS = {
@@ -47,7 +48,7 @@ export function createHelpdeskConnector(options: HelpdeskConnectorOptions): Conn
     .filter((tool) => !options.deny?.includes(tool.descriptor.name))
     .sort((a, b) => Number(b.descriptor.annotations.readOnlyHint) - Number(a.descriptor.annotations.readOnlyHint));
   return defineConnector<HelpdeskDeps>({
-    id: 'helpdesk',
+    id: HELPDESK_ID,
     version: '0.1.0',
     title: 'Helpdesk',
     description: 'Support tickets: search and read tickets and comments; in write mode, create, update, comment, assign and move them through the workflow.',

@@ -1,5 +1,6 @@
 import { defineConnectorModule } from '@mcp-hub/connector-kit';
 import { HelpdeskConfigSchema, helpdeskConfigFromEnv, helpdeskEmbeddedConfig, type HelpdeskConfig } from './config';
+import { HELPDESK_ID } from './client-name';
 import { createHelpdeskConnector } from './connector';
 import { demoTickets } from './demo-data';
 import type { HelpdeskDeps } from './helpdesk-deps';
@@ -13,7 +14,7 @@ import type { TicketStore } from './ticket-store';
  * empty store when asked, and builds the connector for the configured write mode and filters.
  */
 export const helpdeskModule = defineConnectorModule<HelpdeskConfig, HelpdeskDeps>({
-  id: 'helpdesk',
+  id: HELPDESK_ID,
   configSchema: HelpdeskConfigSchema,
   fromEnv: helpdeskConfigFromEnv,
   embeddedConfig: helpdeskEmbeddedConfig,

@@ -6,6 +6,7 @@ export {
   InvalidNameError,
   RESERVED_CONNECTOR_IDS,
   qualifiedToolName,
+  qualifiedResourceName,
   parseQualifiedName,
 } from './names';
 export type { ConnectorId, ToolName } from './names';

@@ -45,6 +45,16 @@ export function qualifiedToolName(connector: string, tool: string): string {
 }
 
 /**
+ * The name an MCP client sees for a resource or resource template: `<connector>_<name>`, as for
+ * tools, so that a model reading a list of resources knows whose each one is. Resources are
+ * addressed by URI, so the name is never parsed back. The only place that builds it.
+ */
+export function qualifiedResourceName(connector: string, name: string): string {
+  assertValid(ConnectorIdSchema, connector, 'connector id');
+  return `${connector}_${name}`;
+}
+
+/**
  * Splits a client-visible name back into connector id and tool name. Connector ids contain no
  * underscore, so the first `_` separates them. Returns undefined for anything that could not
  * have been built by {@link qualifiedToolName}.

@@ -1,24 +1,28 @@
 import type { HubConfig } from '@mcp-hub/hub';
-import { httpFront, openSessionStore, startHub } from '../hub-runtime';
+import { httpFront, listenOrExplain, openSessionStore, startHub } from '../hub-runtime';
 import { createLogger } from '../logger';
 import { onShutdownSignal } from '../shutdown';
-import { connectNats, redactUrl } from '../nats-connection';
+import { connectNats, exitWhenUnreachable, redactUrl } from '../nats-connection';
 
-/** The hub front alone, over NATS: connectors run as their own services (`mcp-hub connector <id>`). */
+/**
+ * The hub front alone, over NATS: connectors run as their own services (`mcp-hub connector <id>`).
+ * The HTTP front comes up before NATS is reached: `/healthz` answers at once and `/readyz` says
+ * 503 with the reason until the bus is connected.
+ */
 export async function runHub(config: HubConfig): Promise<void> {
   const logger = createLogger(config.log.level, 'mcp-hub');
-  const bus = await connectNats(config, 'mcp-hub', logger);
-  const hub = await startHub(config, bus, logger);
+  const nats = connectNats(config, 'mcp-hub', logger);
+  const hub = await startHub(config, nats.bus, logger, redactUrl(config.nats.url));
   const sessionStore = await openSessionStore(config, logger);
   const front = httpFront(hub, config, logger, sessionStore);
-  const url = await front.listen();
+  const url = await listenOrExplain(front, config);
   logger.info({ url, nats: redactUrl(config.nats.url), sessions: config.sessions.store }, 'hub serving');
   process.stdout.write(`MCP hub serving ${url} (NATS ${redactUrl(config.nats.url)})\n`);
+  exitWhenUnreachable(nats, logger);
   onShutdownSignal(logger, async () => {
     await front.close();
     await sessionStore.close();
     hub.stop();
-    await bus.close();
+    await nats.bus.close();
   });
 }
-

@@ -18,9 +18,9 @@ export class CliProcess {
     this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Runs `bin/mcp-hub <args>`. */
-  static mcpHub(args: string[], env: Record<string, string> = {}, label = args.join(' ')): CliProcess {
-    const child = spawn(process.execPath, [MCP_HUB_BIN, ...args], { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Runs `bin/mcp-hub <args>` (in the repository root unless `cwd` says otherwise). */
+  static mcpHub(args: string[], env: Record<string, string> = {}, label = args.join(' '), cwd = repoRoot): CliProcess {
+    const child = spawn(process.execPath, [MCP_HUB_BIN, ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     return new CliProcess(child, label);
   }
 

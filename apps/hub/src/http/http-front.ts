@@ -137,8 +137,9 @@ export class HttpFront {
     try {
       if (path === '/healthz') return json(res, 200, { status: 'ok' });
       if (path === '/readyz') {
-        const ready = this.options.hub.ready && !this.closing;
-        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', connectors: this.options.hub.inventory.connectorIds() });
+        const reason = this.closing ? 'shutting down' : this.options.hub.notReadyReason;
+        const body = { status: reason ? 'not ready' : 'ready', ...(reason && { reason }), connectors: this.options.hub.inventory.connectorIds() };
+        return json(res, reason ? 503 : 200, body);
       }
       if (path !== '/mcp') return json(res, 404, { error: 'not found' });
       if (!this.validateHost(req, res) || !this.validateOrigin(req, res)) return;

@@ -2,6 +2,7 @@ import { ToolError, defineResourceTemplate, untrusted } from '@mcp-hub/connector
 import type { DatabaseDeps } from '../database-deps';
 import { toCell } from '../query-result';
 import { guarded, requireSource } from '../tool-errors';
+import { clientName } from '../client-name';
 
 const TIMEOUT_MS = 15_000;
 const never = new AbortController().signal;
@@ -16,7 +17,7 @@ export const tableResource = defineResourceTemplate<DatabaseDeps>({
   read: async ({ source: sourceName, table }, uri, ctx, deps) => {
     const source = requireSource(deps, sourceName!);
     const found = await guarded(() => source.findTable(table!, { signal: ctx.signal, timeoutMs: TIMEOUT_MS }));
-    if (!found) throw new ToolError('not_found', `No table ${table} in source ${sourceName}. Use search_objects to find it.`);
+    if (!found) throw new ToolError('not_found', `No table ${table} in source ${sourceName}. Use ${clientName('search_objects')} to find it.`);
     return [{ uri, mimeType: 'application/json', text: JSON.stringify(toCell({ ...untrusted(`database:${sourceName}`), ...found })) }];
   },
   complete: {

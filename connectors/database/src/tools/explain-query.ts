@@ -4,6 +4,7 @@ import type { DatabaseDeps } from '../database-deps';
 import { toCell } from '../query-result';
 import { callLimits, guarded, requireSource } from '../tool-errors';
 import { ParamsSchema, UntrustedShape, readOnlyAnnotations, sourceArgument } from './tool-schemas';
+import { clientName } from '../client-name';
 
 const TEXT_PLAN_CHARS = 4000;
 
@@ -12,7 +13,7 @@ export function explainQueryTool(sourceNames: readonly string[]) {
     name: 'explain_query',
     title: 'Explain a query plan',
     description:
-      "Shows the engine's plan for one read-only SELECT without running it (PostgreSQL EXPLAIN FORMAT JSON, MySQL EXPLAIN FORMAT=JSON, SQLite EXPLAIN QUERY PLAN). Same rules as run_query.",
+      `Shows the engine's plan for one read-only SELECT without running it (PostgreSQL EXPLAIN FORMAT JSON, MySQL EXPLAIN FORMAT=JSON, SQLite EXPLAIN QUERY PLAN). Same rules as ${clientName('run_query')}.`,
     input: z.object({ source: sourceArgument(sourceNames), sql: z.string().min(1).max(100_000), params: ParamsSchema }),
     output: z.object({ ...UntrustedShape, statementType: z.string(), plan: z.unknown() }),
     annotations: readOnlyAnnotations,

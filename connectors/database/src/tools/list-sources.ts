@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { defineTool } from '@mcp-hub/connector-kit';
 import type { DatabaseDeps } from '../database-deps';
 import { readOnlyAnnotations } from './tool-schemas';
+import { clientName } from '../client-name';
 
 export const listSourcesTool = defineTool({
   name: 'list_sources',
   title: 'List database sources',
-  description: 'Lists the configured databases: name, engine, mode (read-only or read-write), row and byte caps, statement timeout and redacted column patterns. Start here, then search_objects.',
+  description: `Lists the configured databases: name, engine, mode (read-only or read-write), row and byte caps, statement timeout and redacted column patterns. Start here, then ${clientName('search_objects')}.`,
   input: z.object({}),
   output: z.object({
     sources: z.array(

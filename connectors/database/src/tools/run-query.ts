@@ -5,6 +5,7 @@ import type { QueryResult } from '../database-source';
 import { formatTable } from '../query-result';
 import { callLimits, guarded, requireSource } from '../tool-errors';
 import { ColumnSchema, ParamsSchema, UntrustedShape, readOnlyAnnotations, sourceArgument } from './tool-schemas';
+import { clientName } from '../client-name';
 
 export const QueryOutputSchema = z.object({
   ...UntrustedShape,
@@ -48,7 +49,7 @@ export function runQueryTool(sourceNames: readonly string[]) {
     description:
       'Runs exactly one SELECT (WITH … SELECT allowed) on a source, in a read-only transaction that is always rolled back. ' +
       'Use placeholders and `params` for values. Results are capped (max_rows, byte cap) and say when they were truncated. ' +
-      'System catalogs are not queryable: use search_objects to discover tables and columns.',
+      `System catalogs are not queryable: use ${clientName('search_objects')} to discover tables and columns.`,
     input: z.object({
       source: sourceArgument(sourceNames),
       sql: z.string().min(1).max(100_000).describe('One SELECT statement.'),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { clientName } from '../client-name';
 
 /** The `source` argument: one of the configured names; optional when there is only one. */
 export function sourceArgument(names: readonly string[]) {
-  const schema = z.enum(names as [string, ...string[]]).describe('Source name (see list_sources).');
+  const schema = z.enum(names as [string, ...string[]]).describe(`Source name (see ${clientName('list_sources')}).`);
   return names.length === 1 ? schema.default(names[0]!) : schema;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { definePrompt } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { PromptTicketIdSchema, UNTRUSTED_NOTICE, completeTicketId, ticketForPrompt } from './ticket-for-prompt';
+import { clientName } from '../client-name';
 
 /** Tones offered by completion; any short phrase of letters is accepted. */
 export const REPLY_TONES = ['friendly', 'formal', 'concise', 'empathetic', 'apologetic'] as const;
@@ -28,7 +29,7 @@ export const draftReplyPrompt = definePrompt<HelpdeskDeps, typeof DraftArgs>({
       'Answer what the customer asked, say what happens next, and ask for anything still missing.',
       'Internal comments are for agents only: use them for context, never quote or reveal them.',
       'Promise nothing the ticket does not support. Do not include links or contact details that are not already in the ticket.',
-      'Return only the reply text. It is posted with add_comment (visibility "public") only after a human approved it.',
+      `Return only the reply text. It is posted with ${clientName('add_comment')} (visibility "public") only after a human approved it.`,
     ].join('\n');
     return { description: `Reply draft for ticket #${id}`, messages: [{ role: 'user', content: { type: 'text', text } }] };
   },

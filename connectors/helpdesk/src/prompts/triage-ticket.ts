@@ -3,6 +3,7 @@ import { definePrompt } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { TicketPrioritySchema } from '../ticket';
 import { PromptTicketIdSchema, UNTRUSTED_NOTICE, completeTicketId, ticketForPrompt } from './ticket-for-prompt';
+import { clientName } from '../client-name';
 
 const TriageArgs = z.object({ id: PromptTicketIdSchema });
 
@@ -25,7 +26,7 @@ export const triageTicketPrompt = definePrompt<HelpdeskDeps, typeof TriageArgs>(
       '2. Tags: a short list of lower-case tags describing the product area and problem.',
       '3. Owner: which agent or team should take it, if the ticket says enough to tell.',
       `4. Next status: one of ${next.join(', ')}, or leave it as ${status}.`,
-      'If the helpdesk write tools are available, apply the decisions with update_ticket, assign_ticket and transition_ticket; otherwise list them for a human.',
+      `If the helpdesk write tools are available, apply the decisions with ${clientName('update_ticket')}, ${clientName('assign_ticket')} and ${clientName('transition_ticket')}; otherwise list them for a human.`,
     ].join('\n');
     return { description: `Triage of ticket #${id}`, messages: [{ role: 'user', content: { type: 'text', text } }] };
   },

@@ -34,7 +34,7 @@ describe('get_ticket', () => {
     expect(await bed.fail('get_ticket', { id: 4242 })).toEqual({
       status: 'error',
       kind: 'not_found',
-      message: 'Ticket 4242 does not exist. Use search_tickets to find ticket ids.',
+      message: 'Ticket 4242 does not exist. Use helpdesk_search_tickets to find ticket ids.',
     });
   });
 

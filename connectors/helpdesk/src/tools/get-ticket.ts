@@ -7,6 +7,7 @@ import { TicketIdSchema, TicketStatusSchema } from '../ticket';
 import { requireTicket } from '../ticket-lookup';
 import { CommentViewSchema, TicketDetailSchema, ticketTranscript, toCommentView, toTicketDetail } from '../ticket-view';
 import { nextStatuses } from '../ticket-workflow';
+import { clientName } from '../client-name';
 
 /** Comments returned inline; the ticket resource is linked for the rest. */
 export const MAX_INLINE_COMMENTS = 50;
@@ -24,7 +25,7 @@ export const getTicketTool = defineTool({
     comments: z.array(CommentViewSchema),
     commentCount: z.number().int().describe('All comments on the ticket.'),
     commentsTruncated: z.boolean().describe(`True when not every comment is here (at most ${MAX_INLINE_COMMENTS}, and 128 KiB of text); read the linked resource for more.`),
-    nextStatuses: z.array(TicketStatusSchema).describe('Statuses transition_ticket accepts for this ticket now.'),
+    nextStatuses: z.array(TicketStatusSchema).describe(`Statuses ${clientName('transition_ticket')} accepts for this ticket now.`),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async ({ id }, ctx, deps: HelpdeskDeps) => {
