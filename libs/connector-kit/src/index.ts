@@ -14,4 +14,6 @@ export { UriTemplate } from '@mcp-hub/connector-contract';
 export { defineConnectorModule } from './connector-module';
 export type { ConnectorModule, BuiltConnector } from './connector-module';
 export { cleanUntrustedText, untrusted } from './untrusted-text';
-export type { UntrustedMark } from './untrusted-text';
+export type { CleanOptions, UntrustedMark } from './untrusted-text';
+export { fenceUntrusted, UNTRUSTED_FENCE_NOTICE } from './untrusted-fence';
+export { findInvisibleCharacter, VISIBLE_LINE } from './strip-invisible';

@@ -2,3 +2,6 @@ export { ConnectorHarness, ConnectorReplyError } from './connector-harness';
 export type { HarnessCallOptions } from './connector-harness';
 export { createEchoConnector, sleep } from './echo-connector';
 export type { EchoDeps } from './echo-connector';
+export { HOSTILE_FRAGMENTS, hostileText } from './hostile-text';
+export { fenceAt, parseFences } from './parse-fences';
+export type { ParsedFence } from './parse-fences';
