@@ -2,6 +2,7 @@
 // connectors never import the hub or each other, the hub never imports a connector or a vendor
 // SDK, the contract depends on nothing but zod. CI runs this before the tests.
 import nx from '@nx/eslint-plugin';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 const VENDOR_SDKS = ['pg', 'mysql2', 'mysql2/*', 'better-sqlite3', 'node-sql-parser', 'kysely', '@slack/*', '@octokit/*', 'nodemailer', 'imapflow', 'mqtt'];
@@ -31,6 +32,17 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Regexes run on untrusted text (tickets, database cells, request bodies): one that backtracks
+    // super-linearly lets a single string stall the hub's event loop (issue 9, H3).
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+      'regexp/no-misleading-capturing-group': 'error',
     },
   },
   {

@@ -76,8 +76,9 @@ function readDockerfile(file: string): Dockerfile {
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
-      const [, instruction, args] = /^(\S+)\s*(.*)$/.exec(line)!;
-      return { instruction: instruction!.toUpperCase(), args: args! };
+      const space = line.search(/\s/);
+      const instruction = space < 0 ? line : line.slice(0, space);
+      return { instruction: instruction.toUpperCase(), args: space < 0 ? '' : line.slice(space).trimStart() };
     });
   const lastFrom = instructions.map((i) => i.instruction).lastIndexOf('FROM');
   return { file, finalStage: instructions.slice(lastFrom) };
@@ -317,11 +318,11 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of services) {
       for (const [key, value] of Object.entries(env(service))) {
         if (/PASS|PASSWORD|TOKEN|SECRET|AUTH/.test(key)) expect({ service: name, key, value }).toEqual({ service: name, key, value: expect.stringMatching(/^\$\{[A-Z_][A-Z0-9_]*:\?[^}]*\}$/) });
-        if (/:\/\/[^/@\s]+:[^/@\s]+@/.test(value)) expect({ service: name, key, value }).toEqual({ service: name, key, value: expect.stringMatching(/:\/\/[^/:@]+:\$\{[A-Z_][A-Z0-9_]*:\?[^}]*\}@/) });
+        if (/:\/\/[^/:@\s]+:[^/@\s]+@/.test(value)) expect({ service: name, key, value }).toEqual({ service: name, key, value: expect.stringMatching(/:\/\/[^/:@]+:\$\{[A-Z_][A-Z0-9_]*:\?[^}]*\}@/) });
       }
     }
     // Every variable the file needs without a default is documented in deploy/.env.example.
-    for (const match of [...strings(compose)].flatMap((text) => [...text.matchAll(/(?<!\$)\$\{([A-Z_][A-Z0-9_]*)(:?[-?+])?[^}]*\}/g)])) {
+    for (const match of [...strings(compose)].flatMap((text) => [...text.matchAll(/(?<!\$)\$\{([A-Z_][A-Z0-9_]*)(?:(:?[-?+])[^}]*)?\}/g)])) {
       if (match[2]?.endsWith('-')) continue;
       expect({ variable: match[1], documented: defined.has(match[1]!) }).toEqual({ variable: match[1], documented: true });
     }
@@ -341,8 +342,8 @@ describe('docker-compose.yml', () => {
     const cfg = read('deploy/lb/haproxy.cfg');
     const [hubName, hub] = hubServices[0]!;
     expect(cfg).toMatch(new RegExp(`\\s${hubName}:${env(hub).PORT}\\b`));
-    expect(cfg).toMatch(/^\s*balance roundrobin/m);
-    expect(cfg).not.toMatch(/^\s*stick/m);
+    expect(cfg).toMatch(/^[ \t]*balance roundrobin/m);
+    expect(cfg).not.toMatch(/^[ \t]*stick/m);
     expect(cfg).toMatch(/http-check send meth GET uri \/readyz/);
   });
 

@@ -32,8 +32,8 @@ export function toCell(value: unknown): Cell {
 }
 
 function cleanString(text: string): string {
-  const cleaned = cleanUntrustedText(text);
-  return cleaned.length > MAX_CELL_CHARS ? `${cleaned.slice(0, MAX_CELL_CHARS)}…[cut]` : cleaned;
+  const cleaned = cleanUntrustedText(text, { maxChars: MAX_CELL_CHARS });
+  return text.length > MAX_CELL_CHARS || cleaned.length > MAX_CELL_CHARS ? `${cleaned.slice(0, MAX_CELL_CHARS)}…[cut]` : cleaned;
 }
 
 export interface CollectedRows {

@@ -1,19 +1,26 @@
 import { z } from 'zod';
-import { cleanUntrustedText, untrusted } from '@mcp-hub/connector-kit';
+import { cleanUntrustedText, fenceUntrusted, untrusted } from '@mcp-hub/connector-kit';
 import { CommentVisibilitySchema, TicketPrioritySchema, TicketStatusSchema, type Ticket, type TicketComment } from './ticket';
 import { ticketUri } from './resource-uris';
 import { truncateToBytes } from './text-bytes';
-import { fenceUntrusted } from './untrusted-fence';
 
 /**
  * How tickets leave the connector. Everything in a ticket was written by people outside the
- * model's principal (customers above all), so every text field is cleaned with
- * `cleanUntrustedText` and every object carries the untrusted mark with its source.
+ * model's principal (customers above all), so every text field is cut to its size and then
+ * cleaned with `cleanUntrustedText` (cutting first bounds the work), and every object carries
+ * the untrusted mark with its source.
  */
 const UntrustedMarkShape = { untrusted: z.literal(true), source: z.string() };
 
-const SUBJECT_MAX_CHARS = 200;
+/** Longest stored text read per field, in UTF-16 code units: the input schemas' limits. */
+const SUBJECT_MAX_CHARS = 500;
+const PERSON_MAX_CHARS = 200;
+const TAG_MAX_CHARS = 40;
+/** What search results show. */
+const SUMMARY_SUBJECT_MAX_CHARS = 200;
 const SNIPPET_MAX_CHARS = 160;
+/** Body text read for a snippet: enough to fill one once markup and runs of whitespace are gone. */
+const SNIPPET_SOURCE_CHARS = 4_096;
 
 export const TicketSummarySchema = z.object({
   id: z.number().int(),
@@ -55,24 +62,35 @@ export function ticketSource(id: number): string {
 
 export function toTicketSummary(ticket: Ticket): TicketSummary {
   const fields = ticketFields(ticket);
-  const snippet = cleanUntrustedText(ticket.body).replace(/\s+/g, ' ').trim();
-  return { ...fields, subject: shorten(fields.subject, SUBJECT_MAX_CHARS), snippet: shorten(snippet, SNIPPET_MAX_CHARS) };
+  const snippet = cleanUntrustedText(ticket.body, { maxChars: SNIPPET_SOURCE_CHARS }).replace(/\s+/g, ' ').trim();
+  return { ...fields, subject: shorten(fields.subject, SUMMARY_SUBJECT_MAX_CHARS), snippet: shorten(snippet, SNIPPET_MAX_CHARS) };
 }
 
 export function toTicketDetail(ticket: Ticket, maxTextBytes: number): TicketDetail {
-  const body = truncateToBytes(cleanUntrustedText(ticket.body), maxTextBytes);
+  const body = cleanBody(ticket.body, maxTextBytes);
   return { ...ticketFields(ticket), body: body.text, bodyTruncated: body.truncated };
+}
+
+/** A requester, assignee or author as it may be shown. */
+export function cleanPerson(person: string): string {
+  return cleanUntrustedText(person, { maxChars: PERSON_MAX_CHARS });
+}
+
+/** A character takes at least one UTF-8 byte, so a text within `maxTextBytes` is never cut before cleaning. */
+function cleanBody(body: string, maxTextBytes: number): { text: string; truncated: boolean } {
+  const cleaned = truncateToBytes(cleanUntrustedText(body, { maxChars: maxTextBytes }), maxTextBytes);
+  return { text: cleaned.text, truncated: cleaned.truncated || body.length > maxTextBytes };
 }
 
 function ticketFields(ticket: Ticket) {
   return {
     id: ticket.id,
-    subject: cleanUntrustedText(ticket.subject),
+    subject: cleanUntrustedText(ticket.subject, { maxChars: SUBJECT_MAX_CHARS }),
     status: ticket.status,
     priority: ticket.priority,
-    requester: cleanUntrustedText(ticket.requester),
-    assignee: ticket.assignee === null ? null : cleanUntrustedText(ticket.assignee),
-    tags: ticket.tags.map(cleanUntrustedText),
+    requester: cleanPerson(ticket.requester),
+    assignee: ticket.assignee === null ? null : cleanPerson(ticket.assignee),
+    tags: ticket.tags.map((tag) => cleanUntrustedText(tag, { maxChars: TAG_MAX_CHARS })),
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     uri: ticketUri(ticket.id),
@@ -81,11 +99,11 @@ function ticketFields(ticket: Ticket) {
 }
 
 export function toCommentView(comment: TicketComment, maxTextBytes: number): CommentView {
-  const body = truncateToBytes(cleanUntrustedText(comment.body), maxTextBytes);
+  const body = cleanBody(comment.body, maxTextBytes);
   return {
     id: comment.id,
     ticketId: comment.ticketId,
-    author: cleanUntrustedText(comment.author),
+    author: cleanPerson(comment.author),
     body: body.text,
     bodyTruncated: body.truncated,
     visibility: comment.visibility,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VISIBLE_LINE, findInvisibleCharacter } from '@mcp-hub/connector-kit';
 
 /** Where a ticket is in its life; the legal moves between them are in `ticket-workflow.ts`. */
 export const TicketStatusSchema = z.enum(['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed']);
@@ -45,10 +46,24 @@ export const TicketIdSchema = z.number().int().min(1).max(2_147_483_647).describ
 /** A tag: short, lower-case, no spaces. */
 export const TagSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a tag is 1–40 lower-case letters, digits, - or _');
 
-/** A requester or agent: an email address or a name, without control characters. */
-export const PersonSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'no control or invisible characters');
+/**
+ * One line of visible text, trimmed, of 1 to `maxChars` characters. Control and invisible
+ * characters (tab, newline, NUL, ESC, zero-width, bidi, fillers…) are refused: in a short field
+ * they only hide or disguise text from the human who reads it.
+ */
+export function visibleLine(maxChars: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxChars)
+    .regex(VISIBLE_LINE, {
+      error: (issue) => `contains the control or invisible character ${typeof issue.input === 'string' ? findInvisibleCharacter(issue.input) : ''}; use one line of visible text`,
+    });
+}
+
+/** A requester or agent: an email address or a name. */
+export const PersonSchema = visibleLine(200);
+
+/** A ticket subject. */
+export const SubjectSchema = visibleLine(500);

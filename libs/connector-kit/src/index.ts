@@ -22,4 +22,6 @@ export { InMemoryIdempotencyStore } from './in-memory-idempotency-store';
 export { RedisIdempotencyStore } from './redis-idempotency-store';
 export type { RedisIdempotencyStoreOptions } from './redis-idempotency-store';
 export { cleanUntrustedText, untrusted } from './untrusted-text';
-export type { UntrustedMark } from './untrusted-text';
+export type { CleanOptions, UntrustedMark } from './untrusted-text';
+export { fenceUntrusted, UNTRUSTED_FENCE_NOTICE } from './untrusted-fence';
+export { findInvisibleCharacter, VISIBLE_LINE } from './strip-invisible';

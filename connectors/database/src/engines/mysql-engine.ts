@@ -218,7 +218,7 @@ export class MysqlEngine implements Engine {
     const warnings = new Set<string>();
     for (const row of rows) {
       const grant = Object.values(row)[0] ?? '';
-      const privileges = /^GRANT\s+(.*?)\s+ON\s/i.exec(grant)?.[1] ?? '';
+      const privileges = /^GRANT (.*?) ON /i.exec(grant)?.[1] ?? '';
       if (/ALL PRIVILEGES/i.test(privileges)) warnings.add('the user has ALL PRIVILEGES');
       if (/\bSUPER\b/i.test(privileges)) warnings.add('the user has SUPER');
       if (/\bFILE\b/i.test(privileges)) warnings.add('the user has FILE (can read and write server files)');

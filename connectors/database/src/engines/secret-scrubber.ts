@@ -1,5 +1,6 @@
 /** Anything shaped like `scheme://user:password@host`: the credential part is masked wherever it shows up. */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]+):([^\s@/]+)@/gi;
+// The lookbehind starts a match only where a scheme can begin, so a long run of letters is scanned once, not once per letter.
+const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]+):([^\s@/]+)@/gi;
 const PASSWORD_PAIR = /(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi;
 
 /**

@@ -140,7 +140,7 @@ function relationNames(root: AstNode): Set<string> {
     for (const from of asArray(record['from'])) {
       if (typeof from['table'] === 'string') names.add(from['table'].toLowerCase());
       const alias = typeof from['as'] === 'string' ? from['as'] : identifier(from['as']);
-      if (alias) names.add(alias.replace(/\(.*$/s, '').trim().toLowerCase());
+      if (alias) names.add(beforeParenthesis(alias).trim().toLowerCase());
     }
     for (const cte of asArray(record['with'])) {
       const name = identifier(cte['name']);
@@ -150,4 +150,10 @@ function relationNames(root: AstNode): Set<string> {
   };
   visit(root);
   return names;
+}
+
+/** An alias without its column list (`c(a, b)` → `c`); indexOf rather than a regex, which would backtrack on `((((`. */
+function beforeParenthesis(alias: string): string {
+  const cut = alias.indexOf('(');
+  return cut < 0 ? alias : alias.slice(0, cut);
 }

@@ -155,9 +155,16 @@ export function scanSql(sql: string, dialect: EngineKind): ScannedSql {
   }
   parseOut += out.slice(at);
   const lead = out.length - out.trimStart().length;
-  const text = out.replace(/[\s;]+$/, '').trim();
+  const text = trimTrailingSeparators(out).trim();
   const parseText = parseOut.slice(lead, lead + text.length);
   return { text, parseText, words, statements, executableComment, placeholders: placeholders.map((p) => ({ ...p, start: p.start - lead, end: p.end - lead })) };
+}
+
+/** `text` without trailing whitespace and semicolons; a loop, because `/[\s;]+$/` rescans the run from each of its characters. */
+function trimTrailingSeparators(text: string): string {
+  let end = text.length;
+  while (end > 0 && /[\s;]/.test(text[end - 1]!)) end--;
+  return text.slice(0, end);
 }
 
 function skipBlockComment(sql: string, start: number, nested: boolean): number {

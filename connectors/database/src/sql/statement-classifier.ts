@@ -145,7 +145,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
     }
     if (parentKey === 'from' && node['as']) {
       const alias = typeof node['as'] === 'string' ? node['as'] : identifier(node['as']);
-      if (alias) declaredNames.add(alias.replace(/\(.*$/s, '').trim().toLowerCase());
+      if (alias) declaredNames.add(beforeParenthesis(alias).trim().toLowerCase());
     }
   });
   if (purpose === 'read') {
@@ -234,4 +234,10 @@ function safeTableList(text: string, engine: EngineKind): string[] {
   } catch {
     throw new StatementRejectedError('The statement could not be parsed, so it is refused.');
   }
+}
+
+/** An alias without its column list (`c(a, b)` → `c`); indexOf rather than a regex, which would backtrack on `((((`. */
+function beforeParenthesis(alias: string): string {
+  const cut = alias.indexOf('(');
+  return cut < 0 ? alias : alias.slice(0, cut);
 }

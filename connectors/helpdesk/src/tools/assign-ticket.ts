@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { cleanUntrustedText, defineTool } from '@mcp-hub/connector-kit';
+import { defineTool } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
 import { PersonSchema, TicketIdSchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
-import { TicketDetailSchema, ticketLine, toTicketDetail } from '../ticket-view';
+import { TicketDetailSchema, cleanPerson, ticketLine, toTicketDetail } from '../ticket-view';
 
 const name = 'assign_ticket';
 
@@ -31,7 +31,7 @@ export const assignTicketTool = defineTool({
       announceTicketChanged(ctx, args.id);
       const detail = toTicketDetail(after, deps.maxTextBytes);
       return {
-        structured: { ticket: detail, previousAssignee: before.assignee === null ? null : cleanUntrustedText(before.assignee) },
+        structured: { ticket: detail, previousAssignee: before.assignee === null ? null : cleanPerson(before.assignee) },
         text: `${args.assignee === null ? 'Unassigned' : 'Assigned'} ${ticketLine(detail)}.`,
         links: [ticketLink(args.id)],
       };

@@ -3,7 +3,7 @@ import { defineTool } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
-import { PersonSchema, TagSchema, TicketPrioritySchema } from '../ticket';
+import { PersonSchema, SubjectSchema, TagSchema, TicketPrioritySchema } from '../ticket';
 import { TicketDetailSchema, ticketLine, toTicketDetail } from '../ticket-view';
 import { assertWithinBytes } from '../text-bytes';
 
@@ -14,7 +14,7 @@ export const createTicketTool = defineTool({
   title: 'Create ticket',
   description: 'Opens a new ticket (status open) for a customer.',
   input: z.strictObject({
-    subject: z.string().trim().min(1).max(500),
+    subject: SubjectSchema,
     body: z.string().min(1).max(1_000_000).describe('What the customer needs. Limited to the configured byte cap.'),
     requester: PersonSchema.describe('Customer email address.'),
     priority: TicketPrioritySchema.default('normal'),

@@ -1,3 +1,4 @@
+import { parseFences } from '@mcp-hub/connector-kit/testing';
 import { startHelpdesk, type HelpdeskTestbed } from '../testing/helpdesk-testbed';
 import type { CommentView, TicketDetail } from '../ticket-view';
 
@@ -26,7 +27,10 @@ describe('get_ticket', () => {
     expect(structured.nextStatuses).toEqual(['waiting_on_customer', 'resolved']);
     expect(result.content).toContainEqual(expect.objectContaining({ type: 'resource_link', uri: `helpdesk://tickets/${found!.id}`, mimeType: 'application/json' }));
     const text = (result.content[0] as { text: string }).text;
-    expect(text).toContain(`<untrusted-content source="helpdesk:ticket:${found!.id}">`);
+    expect(parseFences(text).map((fence) => fence.source)).toEqual([
+      `helpdesk:ticket:${found!.id}`,
+      ...structured.comments.map((comment) => comment.source),
+    ]);
   });
 
   it('answers not_found with a message that says what to do', async () => {

@@ -3,7 +3,7 @@ import { defineTool } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
-import { TagSchema, TicketIdSchema, TicketPrioritySchema } from '../ticket';
+import { SubjectSchema, TagSchema, TicketIdSchema, TicketPrioritySchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
 import { TicketDetailSchema, ticketLine, toTicketDetail } from '../ticket-view';
 import { assertWithinBytes } from '../text-bytes';
@@ -18,7 +18,7 @@ export const updateTicketTool = defineTool({
   input: z
     .strictObject({
       id: TicketIdSchema,
-      subject: z.string().trim().min(1).max(500).optional(),
+      subject: SubjectSchema.optional(),
       body: z.string().min(1).max(1_000_000).optional(),
       priority: TicketPrioritySchema.optional(),
       tags: z.array(TagSchema).max(20).optional().describe('The complete new list of tags.'),

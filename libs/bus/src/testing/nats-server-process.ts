@@ -28,7 +28,8 @@ export class NatsServerProcess extends ServerProcess {
   static async withConfig(text: string, env: Record<string, string>): Promise<NatsServerProcess> {
     const server = new NatsServerProcess(await freePort());
     const file = path.join(server.storeDir, 'nats.conf');
-    writeFileSync(file, text.replace(/^(\s*store_dir\s*:).*$/m, `$1 "${path.join(server.storeDir, 'jetstream')}"`));
+    const storeDir = `store_dir: "${path.join(server.storeDir, 'jetstream')}"`;
+    writeFileSync(file, text.split('\n').map((line) => (line.trim().startsWith('store_dir') ? storeDir : line)).join('\n'));
     server.config = { file, monitorPort: await freePort(), env };
     await server.restart();
     return server;
