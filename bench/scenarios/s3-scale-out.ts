@@ -15,7 +15,7 @@ const REPLICA_CAPACITY = (SLOTS * 1000) / STEP_MS;
 const OVERLOAD = 1.5;
 /** MCP sessions the hub arm's calls are spread over; the bus arm has one NATS connection, as the hub does. */
 const HUB_SESSIONS = 6;
-const SLOW_ARGS = { steps: 1, stepMs: STEP_MS };
+const SLOW_ARGS = { steps: 1, step_ms: STEP_MS };
 /** `efficiency` is the issue's target for successful throughput / (N × one replica's capacity). */
 const GROUPS = [
   { n: 1, id: 'scale1', efficiency: null },

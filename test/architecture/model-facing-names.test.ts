@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
-import { createHelpdeskConnector } from '@mcp-hub/connector-helpdesk';
+import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
 import type { Manifest } from '@mcp-hub/connector-contract';
 
 const root = path.resolve(__dirname, '../..');
 
 /** Every built-in connector with every tool it can offer (write mode on, a writable source). */
 const connectors: Array<{ dir: string; manifest: Manifest }> = [
-  { dir: 'connectors/helpdesk', manifest: createHelpdeskConnector({ writeMode: true }).manifest },
+  { dir: 'connectors/helpdesk', manifest: helpdeskConnector.manifest },
   { dir: 'connectors/database', manifest: createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest },
 ];
 

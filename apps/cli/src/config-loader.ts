@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { deepMerge } from '@mcp-hub/connector-kit';
 import { HubConfigSchema, type HubConfig } from '@mcp-hub/hub';
 import { defaultDataDir } from './default-data-dir';
 
@@ -114,23 +115,4 @@ function withLineAndColumn(message: string, text: string): string {
 function numberOrText(value: string | undefined): number | string | undefined {
   if (value === undefined || value === '') return undefined;
   return /^\d+$/.test(value) ? Number(value) : value;
-}
-
-/** Merges plain objects; `undefined` in the overlay leaves the base alone; arrays are replaced. */
-export function deepMerge(base: Record<string, unknown>, overlay: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overlay)) {
-    if (value === undefined) continue;
-    const current = result[key];
-    if (isPlainObject(value) && isPlainObject(current)) result[key] = deepMerge(current, value);
-    else if (isPlainObject(value)) {
-      const merged = deepMerge({}, value);
-      if (Object.keys(merged).length > 0) result[key] = merged;
-    } else result[key] = value;
-  }
-  return result;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,9 +1,17 @@
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
-import { runConnector, type ConnectorModule, type ConnectorService } from '@mcp-hub/connector-kit';
+import {
+  ConnectorConfigError,
+  buildConnector,
+  resolveConnectorConfig,
+  runConnector,
+  type ConnectorConfigSources,
+  type ConnectorModule,
+  type ConnectorService,
+} from '@mcp-hub/connector-kit';
 import type { HubConfig } from '@mcp-hub/hub';
 import { builtInConnectors } from './built-in-connectors';
-import { ConfigError, deepMerge, parseOrExplain } from './config-loader';
+import { ConfigError } from './config-loader';
 
 export interface RunningConnector {
   id: string;
@@ -24,9 +32,7 @@ export async function startConnector(
   logger: Logger,
   options: { embedded: boolean; env?: NodeJS.ProcessEnv },
 ): Promise<RunningConnector> {
-  const module = builtInModule(id);
-  const settings = connectorConfig(id, config, options);
-  const built = await module.create(settings, logger.child({ connector: id }));
+  const built = await asConfigError(() => buildConnector(builtInModule(id), sources(id, config, options), logger.child({ connector: id })));
   const service = await runConnector(built.connector, { bus, deps: built.deps, logger, namespace: config.namespace, ...config.replica });
   return {
     id,
@@ -46,15 +52,30 @@ export function builtInModule(id: string): ConnectorModule<unknown, unknown> {
 }
 
 /**
- * The configuration of connector `id`: its embedded demo defaults (embedded mode only), then the
- * file's `connectors.<id>` section, then the connector's environment variables.
+ * Checks the configuration of connector `id` (the kit layers its embedded defaults, the file's
+ * `connectors.<id>` section and its environment variables), before anything waits or starts.
  * @throws ConfigError naming the bad key, and the environment variables the connector reads
  *   when a setting is missing.
  */
-export function connectorConfig(id: string, config: HubConfig, options: { embedded: boolean; env?: NodeJS.ProcessEnv }): unknown {
+export function connectorConfig(id: string, config: HubConfig, options: { embedded: boolean; env?: NodeJS.ProcessEnv }): void {
   const module = builtInModule(id);
-  const base = options.embedded ? module.embeddedConfig(config.dataDir) : {};
-  const fromFile = (config.connectors[id] ?? {}) as Record<string, unknown>;
-  const merged = deepMerge(deepMerge(base, fromFile), module.fromEnv(options.env ?? process.env));
-  return parseOrExplain(module.configSchema, merged, `configuration of connector ${id}`, `connectors.${id}`);
+  try {
+    resolveConnectorConfig(module, sources(id, config, options));
+  } catch (error) {
+    if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function sources(id: string, config: HubConfig, options: { embedded: boolean; env?: NodeJS.ProcessEnv }): ConnectorConfigSources {
+  return { embedded: options.embedded, dataDir: config.dataDir, fromFile: config.connectors[id] as Record<string, unknown> | undefined, env: options.env ?? process.env };
+}
+
+async function asConfigError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

@@ -99,10 +99,10 @@ describe('distributed: hub and connectors as separate processes over NATS', () =
     const client = await connect();
     await waitFor(async () => (await toolNames(client)).includes('remote_slow'), 3000, 'remote listed');
     const seen: number[] = [];
-    await client.callTool({ name: 'remote_slow', arguments: { steps: 3, stepMs: 10 } }, { onprogress: (p) => seen.push(p.progress) });
+    await client.callTool({ name: 'remote_slow', arguments: { steps: 3, step_ms: 10 } }, { onprogress: (p) => seen.push(p.progress) });
     await waitFor(() => seen.length === 3, 2000, 'progress');
     const controller = new AbortController();
-    const pending = client.callTool({ name: 'remote_slow', arguments: { steps: 500, stepMs: 10 } }, { signal: controller.signal });
+    const pending = client.callTool({ name: 'remote_slow', arguments: { steps: 500, step_ms: 10 } }, { signal: controller.signal });
     setTimeout(() => controller.abort('stop'), 300);
     await expect(pending).rejects.toThrow();
     await replica.waitForOutput(/"kind":"cancelled".*call failed|call failed.*"kind":"cancelled"/, 3000);
@@ -112,7 +112,7 @@ describe('distributed: hub and connectors as separate processes over NATS', () =
     const replica = await echo('draining');
     const client = await connect();
     await waitFor(async () => (await toolNames(client)).includes('draining_slow'), 3000, 'listed');
-    const pending = client.callTool({ name: 'draining_slow', arguments: { steps: 10, stepMs: 50 } });
+    const pending = client.callTool({ name: 'draining_slow', arguments: { steps: 10, step_ms: 50 } });
     await new Promise((r) => setTimeout(r, 150));
     replica.kill('SIGTERM');
     expect((await pending).structuredContent).toEqual({ completed: 10 });
@@ -123,7 +123,7 @@ describe('distributed: hub and connectors as separate processes over NATS', () =
     const first = await echo('failover', 500);
     const client = await connect();
     await waitFor(async () => (await toolNames(client)).includes('failover_slow'), 3000, 'listed');
-    const pending = client.callTool({ name: 'failover_slow', arguments: { steps: 20, stepMs: 50 } });
+    const pending = client.callTool({ name: 'failover_slow', arguments: { steps: 20, step_ms: 50 } });
     await first.waitForOutput(/"msg":"call served"|started/, 3000).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 200)); // the call is running on the first replica
     await echo('failover', 500);
@@ -139,7 +139,7 @@ describe('distributed: hub and connectors as separate processes over NATS', () =
     const first = await echo('single', 500);
     const client = await connect();
     await waitFor(async () => (await toolNames(client)).includes('single_slow_once'), 3000, 'listed');
-    const pending = client.callTool({ name: 'single_slow_once', arguments: { steps: 200, stepMs: 50 } });
+    const pending = client.callTool({ name: 'single_slow_once', arguments: { steps: 200, step_ms: 50 } });
     await new Promise((r) => setTimeout(r, 300));
     const second = await echo('single', 500);
     first.kill('SIGKILL');
@@ -179,7 +179,7 @@ describe('distributed: hub and connectors as separate processes over NATS', () =
     await client.connect(new StreamableHTTPClientTransport(new URL(secondUrl)));
     clients.push(client);
     await waitFor(async () => (await toolNames(client)).includes('longcall_slow'), 3000, 'listed');
-    const pending = client.callTool({ name: 'longcall_slow', arguments: { steps: 10, stepMs: 50 } });
+    const pending = client.callTool({ name: 'longcall_slow', arguments: { steps: 10, step_ms: 50 } });
     await new Promise((r) => setTimeout(r, 150));
     second.kill('SIGTERM');
     expect((await pending).structuredContent).toEqual({ completed: 10 });

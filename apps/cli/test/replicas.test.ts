@@ -104,7 +104,7 @@ describe('hub replicas sharing sessions in Redis behind a round-robin balancer',
     const session = sessionOf(client);
     await waitFor(async () => (await toolNames(client)).includes('echo_slow'), 5000, 'echo listed');
     const controller = new AbortController();
-    const pending = client.callTool({ name: 'echo_slow', arguments: { steps: 500, stepMs: 10 } }, { signal: controller.signal });
+    const pending = client.callTool({ name: 'echo_slow', arguments: { steps: 500, step_ms: 10 } }, { signal: controller.signal });
     const callOf = () => proxy.log.find((r) => r.session === session && r.rpc.includes('tools/call'));
     await waitFor(() => callOf() !== undefined, 3000, 'the call sent');
     await new Promise((r) => setTimeout(r, 200)); // running on the connector by now

@@ -18,7 +18,7 @@ describe('replicas at capacity', () => {
   });
   afterEach(() => fixture.stop());
 
-  const slow = (stepMs: number) => ({ name: 'echo_slow', arguments: { steps: 1, stepMs } });
+  const slow = (stepMs: number) => ({ name: 'echo_slow', arguments: { steps: 1, step_ms: stepMs } });
   const refused = () => replicas.map((r) => r.refusedBusy);
 
   it('sends a call refused by a busy replica to the free one', async () => {

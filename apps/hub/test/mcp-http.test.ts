@@ -58,7 +58,7 @@ describe('hub over Streamable HTTP, 2025-11-25 sessions', () => {
   it('relays progress notifications with the client token', async () => {
     const client = await fixture.client();
     const seen: number[] = [];
-    const result = await client.callTool({ name: 'echo_slow', arguments: { steps: 3, stepMs: 5 } }, { onprogress: (p) => seen.push(p.progress) });
+    const result = await client.callTool({ name: 'echo_slow', arguments: { steps: 3, step_ms: 5 } }, { onprogress: (p) => seen.push(p.progress) });
     expect(result.structuredContent).toEqual({ completed: 3 });
     await waitFor(() => seen.length === 3, 2000, 'three progress notifications');
     expect(seen).toEqual([1, 2, 3]);
@@ -67,7 +67,7 @@ describe('hub over Streamable HTTP, 2025-11-25 sessions', () => {
   it('carries a client cancellation to the handler signal in the connector', async () => {
     const client = await fixture.client();
     const controller = new AbortController();
-    const pending = client.callTool({ name: 'echo_slow', arguments: { steps: 200, stepMs: 10 } }, { signal: controller.signal });
+    const pending = client.callTool({ name: 'echo_slow', arguments: { steps: 200, step_ms: 10 } }, { signal: controller.signal });
     setTimeout(() => controller.abort('user clicked stop'), 100);
     await expect(pending).rejects.toThrow();
     await waitFor(() => fixture.deps.aborted.length === 1, 3000, 'the handler to see the abort');
@@ -165,7 +165,7 @@ describe('hub over Streamable HTTP, 2026-07-28 sessionless', () => {
   it('relays progress and reports tool errors the same way', async () => {
     const client = await fixture.client('2026');
     const seen: number[] = [];
-    await client.callTool({ name: 'echo_slow', arguments: { steps: 2, stepMs: 5 } }, { onprogress: (p) => seen.push(p.progress) });
+    await client.callTool({ name: 'echo_slow', arguments: { steps: 2, step_ms: 5 } }, { onprogress: (p) => seen.push(p.progress) });
     await waitFor(() => seen.length === 2, 2000, 'progress');
     expect((await client.callTool({ name: 'echo_echo', arguments: {} })).isError).toBe(true);
   });

@@ -58,7 +58,7 @@ describe('two deployments with their own namespaces on one NATS', () => {
       [a, b],
       [b, a],
     ] as const) {
-      const call = mine.hub.callTool('echo_slow', { steps: 2, stepMs: 150 }, { principal });
+      const call = mine.hub.callTool('echo_slow', { steps: 2, step_ms: 150 }, { principal });
       await waitFor(() => mine.replica.inFlight === 1, 2000, 'the call to reach the own replica');
       expect(theirs.replica.inFlight).toBe(0);
       expect(await call).toMatchObject({ structuredContent: { completed: 2 } });

@@ -2,6 +2,12 @@ import { HelpdeskConfigSchema, helpdeskConfigFromEnv, helpdeskEmbeddedConfig } f
 
 const sqlite = { kind: 'sqlite', path: ':memory:' };
 
+/** The embedded defaults without `writeMode`, which the kit takes (resolveConnectorConfig). */
+function withoutToolSettings(config: Record<string, unknown>): Record<string, unknown> {
+  const { writeMode: _kits, ...own } = config;
+  return own;
+}
+
 /** Each issue as `path: message`, the way the CLI reports a bad configuration. */
 function problems(value: unknown): string[] {
   const parsed = HelpdeskConfigSchema.safeParse(value);
@@ -10,14 +16,12 @@ function problems(value: unknown): string[] {
 }
 
 describe('helpdesk configuration', () => {
-  it('applies the defaults: read-only, no demo data, pages of 20, 64 KiB texts', () => {
+  it('applies the defaults: no demo data, pages of 20, 64 KiB texts', () => {
     expect(HelpdeskConfigSchema.parse({ store: sqlite })).toEqual({
       store: sqlite,
-      writeMode: false,
       seedDemoData: false,
       pageSize: 20,
       maxTextBytes: 65_536,
-      tools: {},
     });
     expect(HelpdeskConfigSchema.parse({ store: { kind: 'postgres', url: 'postgres://h/db' } }).store).toEqual({ kind: 'postgres', url: 'postgres://h/db', schema: 'helpdesk' });
   });
@@ -30,12 +34,9 @@ describe('helpdesk configuration', () => {
 
   it('names the bad key of a wrong value', () => {
     expect(problems({ store: sqlite, pageSize: 500 })[0]).toMatch(/^pageSize: /);
-    expect(problems({ store: sqlite, writeMode: 'yes' })[0]).toMatch(/^writeMode: /);
     expect(problems({ store: { kind: 'mysql' } })[0]).toMatch(/^store\.kind: /);
     expect(problems({})[0]).toMatch(/^store: /);
     expect(problems({ store: { kind: 'postgres', url: 'postgres://h/db', schema: 'Bad-Name' } })[0]).toMatch(/^store\.schema: /);
-    expect(problems({ store: sqlite, tools: { deny: ['drop_everything'] } })[0]).toMatch(/^tools\.deny\.0: /);
-    expect(problems({ store: sqlite, toolsets: ['admin'] })[0]).toMatch(/^toolsets\.0: /);
   });
 
   it('never echoes the connection string in an error', () => {
@@ -46,29 +47,29 @@ describe('helpdesk configuration', () => {
   });
 
   it('lets a PostgreSQL store replace the embedded SQLite one although layers are deep-merged', () => {
-    const merged = { ...helpdeskEmbeddedConfig('/data'), store: { kind: 'postgres', path: '/data/helpdesk.sqlite', url: 'postgres://h/db' } };
+    const merged = { ...withoutToolSettings(helpdeskEmbeddedConfig('/data')), store: { kind: 'postgres', path: '/data/helpdesk.sqlite', url: 'postgres://h/db' } };
     expect(HelpdeskConfigSchema.parse(merged).store).toEqual({ kind: 'postgres', url: 'postgres://h/db', schema: 'helpdesk' });
   });
 
   it('reads the environment', () => {
     expect(helpdeskConfigFromEnv({})).toEqual({});
+    // HELPDESK_WRITE_MODE is the kit's (exposureFromEnv), not the helpdesk's.
     expect(helpdeskConfigFromEnv({ HELPDESK_DATABASE_URL: 'postgres://h/db', HELPDESK_SQLITE_PATH: '/x', HELPDESK_WRITE_MODE: 'true' })).toEqual({
       store: { kind: 'postgres', url: 'postgres://h/db' },
-      writeMode: true,
     });
-    expect(helpdeskConfigFromEnv({ HELPDESK_SQLITE_PATH: '/x', HELPDESK_WRITE_MODE: 'FALSE' })).toEqual({ store: { kind: 'sqlite', path: '/x' }, writeMode: false });
     expect(helpdeskConfigFromEnv({ HELPDESK_DATABASE_URL: 'postgres://h/db', HELPDESK_DATABASE_SCHEMA: 'desk2', HELPDESK_SEED_DEMO_DATA: 'true' })).toEqual({
       store: { kind: 'postgres', url: 'postgres://h/db', schema: 'desk2' },
       seedDemoData: true,
     });
-    const bad = helpdeskConfigFromEnv({ HELPDESK_WRITE_MODE: 'yes' });
-    expect(problems({ store: sqlite, ...bad })[0]).toMatch(/^writeMode: /);
+    const bad = helpdeskConfigFromEnv({ HELPDESK_SEED_DEMO_DATA: 'yes' });
+    expect(problems({ store: sqlite, ...bad })[0]).toMatch(/^seedDemoData: /);
   });
 
   it('puts the embedded store under the data directory, with write mode and demo data', () => {
-    expect(HelpdeskConfigSchema.parse(helpdeskEmbeddedConfig('/var/lib/hub'))).toMatchObject({
+    const embedded = helpdeskEmbeddedConfig('/var/lib/hub');
+    expect(embedded).toMatchObject({ writeMode: true });
+    expect(HelpdeskConfigSchema.parse(withoutToolSettings(embedded))).toMatchObject({
       store: { kind: 'sqlite', path: '/var/lib/hub/helpdesk.sqlite' },
-      writeMode: true,
       seedDemoData: true,
     });
   });

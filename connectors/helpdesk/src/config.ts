@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { HELPDESK_TOOLSET_NAMES, HELPDESK_TOOL_NAMES } from './connector';
+import { booleanFromEnv } from '@mcp-hub/connector-kit';
 import { MAX_PAGE_SIZE } from './helpdesk-deps';
 import { POSTGRES_SCHEMA_NAME } from './postgres-ticket-store';
 
@@ -39,48 +39,30 @@ const StoreConfigSchema = z.preprocess(
 /** Configuration of the helpdesk connector. Unknown keys are errors, named by their path. */
 export const HelpdeskConfigSchema = z.strictObject({
   store: StoreConfigSchema,
-  /** Registers the write tools. Default false. */
-  writeMode: z.boolean().default(false),
   /** Fills an empty store with demo tickets at startup. Default false. */
   seedDemoData: z.boolean().default(false),
   /** Default page of search_tickets. Default 20, at most 100. */
   pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
   /** Cap in UTF-8 bytes on a body or comment, written or returned. Default 64 KiB, at most 256 KiB (results must fit a bus message). */
   maxTextBytes: z.number().int().min(1024).max(262_144).default(65_536),
-  /** Toolsets to offer; all when omitted. */
-  toolsets: z.array(z.enum(HELPDESK_TOOLSET_NAMES)).min(1).optional(),
-  /** Tool filter: `allow` keeps only the listed tools, `deny` removes tools and wins; write mode off beats both. */
-  tools: z
-    .strictObject({
-      allow: z.array(z.enum(HELPDESK_TOOL_NAMES as [string, ...string[]])).optional(),
-      deny: z.array(z.enum(HELPDESK_TOOL_NAMES as [string, ...string[]])).optional(),
-    })
-    .default({}),
 });
 export type HelpdeskConfig = z.output<typeof HelpdeskConfigSchema>;
 
 /**
  * Configuration from the environment: HELPDESK_DATABASE_URL (a PostgreSQL store; wins over
  * HELPDESK_SQLITE_PATH) with HELPDESK_DATABASE_SCHEMA (its schema, default `helpdesk`),
- * HELPDESK_SQLITE_PATH (a SQLite store), HELPDESK_WRITE_MODE and HELPDESK_SEED_DEMO_DATA
- * (`true`/`false`; anything else is passed on so that the schema refuses it).
+ * HELPDESK_SQLITE_PATH (a SQLite store) and HELPDESK_SEED_DEMO_DATA (`true`/`false`; anything
+ * else is passed on so that the schema refuses it). HELPDESK_WRITE_MODE and the other tool
+ * settings are read by the kit (`exposureFromEnv`).
  */
 export function helpdeskConfigFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   if (env.HELPDESK_DATABASE_URL) {
     config.store = { kind: 'postgres', url: env.HELPDESK_DATABASE_URL, ...(env.HELPDESK_DATABASE_SCHEMA && { schema: env.HELPDESK_DATABASE_SCHEMA }) };
   } else if (env.HELPDESK_SQLITE_PATH) config.store = { kind: 'sqlite', path: env.HELPDESK_SQLITE_PATH };
-  const writeMode = booleanFromEnv(env.HELPDESK_WRITE_MODE);
-  if (writeMode !== undefined) config.writeMode = writeMode;
   const seed = booleanFromEnv(env.HELPDESK_SEED_DEMO_DATA);
   if (seed !== undefined) config.seedDemoData = seed;
   return config;
-}
-
-function booleanFromEnv(value: string | undefined): boolean | string | undefined {
-  const normalized = value?.trim().toLowerCase();
-  if (normalized === undefined || normalized === '') return undefined;
-  return normalized === 'true' ? true : normalized === 'false' ? false : value;
 }
 
 /** The embedded mode's defaults: a SQLite file under `dataDir`, demo tickets, write tools on. */

@@ -1,7 +1,7 @@
 import { defineConnectorModule } from '@mcp-hub/connector-kit';
 import { HelpdeskConfigSchema, helpdeskConfigFromEnv, helpdeskEmbeddedConfig, type HelpdeskConfig } from './config';
 import { HELPDESK_ID } from './client-name';
-import { createHelpdeskConnector } from './connector';
+import { helpdeskConnector } from './connector';
 import { demoTickets } from './demo-data';
 import type { HelpdeskDeps } from './helpdesk-deps';
 import { PostgresTicketStore } from './postgres-ticket-store';
@@ -11,7 +11,7 @@ import type { TicketStore } from './ticket-store';
 /**
  * The helpdesk connector as the CLI runs it: `mcp-hub connector helpdesk` or inside the
  * embedded hub. `create` opens the store (creating its tables), seeds demo tickets into an
- * empty store when asked, and builds the connector for the configured write mode and filters.
+ * empty store when asked. The kit keeps the tools the configuration exposes.
  */
 export const helpdeskModule = defineConnectorModule<HelpdeskConfig, HelpdeskDeps>({
   id: HELPDESK_ID,
@@ -25,14 +25,8 @@ export const helpdeskModule = defineConnectorModule<HelpdeskConfig, HelpdeskDeps
         : await PostgresTicketStore.open({ url: config.store.url, schema: config.store.schema, logger });
     try {
       if (config.seedDemoData && (await store.seedIfEmpty(demoTickets()))) logger.info('seeded the empty ticket store with demo tickets');
-      const connector = createHelpdeskConnector({
-        writeMode: config.writeMode,
-        toolsets: config.toolsets,
-        allow: config.tools.allow,
-        deny: config.tools.deny,
-      });
-      logger.info({ store: config.store.kind, writeMode: config.writeMode, tools: [...connector.tools.keys()] }, 'helpdesk connector ready');
-      return { connector, deps: { store, pageSize: config.pageSize, maxTextBytes: config.maxTextBytes }, close: () => store.close() };
+      logger.info({ store: config.store.kind }, 'helpdesk connector ready');
+      return { connector: helpdeskConnector, deps: { store, pageSize: config.pageSize, maxTextBytes: config.maxTextBytes }, close: () => store.close() };
     } catch (error) {
       await store.close();
       throw error;

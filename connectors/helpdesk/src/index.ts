@@ -1,8 +1,7 @@
 export { helpdeskModule } from './helpdesk-module';
 export { HelpdeskConfigSchema } from './config';
 export type { HelpdeskConfig } from './config';
-export { createHelpdeskConnector, HELPDESK_TOOLSETS, HELPDESK_TOOL_NAMES } from './connector';
-export type { HelpdeskConnectorOptions, HelpdeskToolset } from './connector';
+export { helpdeskConnector } from './connector';
 export type { HelpdeskDeps } from './helpdesk-deps';
 export type { TicketStore } from './ticket-store';
 export { SqliteTicketStore } from './sqlite-ticket-store';

@@ -3,11 +3,8 @@ import type { Logger } from 'pino';
 import type { Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket';
 import { TicketPrioritySchema, TicketStatusSchema } from './ticket';
 import {
-  IDEMPOTENCY_LEASE_MS,
   likePattern,
   zeroCounts,
-  type IdempotencyClaim,
-  type IdempotencyState,
   type NewComment,
   type NewTicket,
   type QueueOverview,
@@ -17,6 +14,7 @@ import {
   type TicketPatch,
   type TicketStore,
 } from './ticket-store';
+import { IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
 import { ACTIVE_STATUSES } from './ticket-workflow';
 
 /** A PostgreSQL schema name the store may own: lower-case identifier, quoted nowhere but here. */

@@ -2,11 +2,8 @@ import Database from 'better-sqlite3';
 import type { Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket';
 import { TicketPrioritySchema, TicketStatusSchema } from './ticket';
 import {
-  IDEMPOTENCY_LEASE_MS,
   likePattern,
   zeroCounts,
-  type IdempotencyClaim,
-  type IdempotencyState,
   type NewComment,
   type NewTicket,
   type QueueOverview,
@@ -16,6 +13,7 @@ import {
   type TicketPatch,
   type TicketStore,
 } from './ticket-store';
+import { IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
 import { ACTIVE_STATUSES } from './ticket-workflow';
 
 const SCHEMA = `

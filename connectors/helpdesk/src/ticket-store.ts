@@ -1,3 +1,4 @@
+import type { IdempotencyStore } from '@mcp-hub/connector-kit';
 import type { CommentVisibility, Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket';
 
 /** Filters of a ticket search; every field narrows the result. */
@@ -60,35 +61,15 @@ export interface QueueOverview {
   oldestActive: Ticket[];
 }
 
-/** One write request identified by its caller's idempotency key. */
-export interface IdempotencyClaim {
-  principal: string;
-  tool: string;
-  key: string;
-  /** Hash of the arguments, so a key reused for a different request is refused. */
-  requestHash: string;
-}
-
-export type IdempotencyState =
-  /** This call owns the key: act, then complete or release it. */
-  | { state: 'acquired' }
-  /** The request was done before; `result` is what it returned. */
-  | { state: 'completed'; result: string }
-  /** Another call with this key is running now. */
-  | { state: 'in_progress' }
-  /** The key was used for different arguments. */
-  | { state: 'mismatch' };
-
-/** How long a claimed but unfinished key blocks a retry before the retry may take it over, in ms. */
-export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 /**
  * Where tickets live. Every method is one atomic step. `signal` aborts the wait for a running
  * read; a write checks it before starting and then completes, so that its outcome is known (an
  * idempotency key must not be freed while its write may still land). Text is stored and
- * returned raw: cleaning third-party text is the tools' job.
+ * returned raw: cleaning third-party text is the tools' job. It keeps the idempotency keys of
+ * the write tools too (the kit's `IdempotencyStore`), in the same database as the tickets.
  */
-export interface TicketStore {
+export interface TicketStore extends IdempotencyStore {
   searchTickets(filter: TicketFilter, page: { afterId?: number; limit: number }, signal?: AbortSignal): Promise<TicketPage>;
   getTicket(id: number, signal?: AbortSignal): Promise<Ticket | undefined>;
   /** The first `limit` comments, oldest first, and how many there are. */
@@ -105,11 +86,6 @@ export interface TicketStore {
   /** Ids of the most recently updated tickets whose decimal form starts with `prefix`. */
   recentTicketIds(prefix: string, limit: number, signal?: AbortSignal): Promise<number[]>;
   queueOverview(oldestLimit: number, signal?: AbortSignal): Promise<QueueOverview>;
-  claimIdempotencyKey(claim: IdempotencyClaim, signal?: AbortSignal): Promise<IdempotencyState>;
-  /** Records what the claimed request returned. */
-  completeIdempotencyKey(claim: IdempotencyClaim, result: string): Promise<void>;
-  /** Frees a claimed key whose request failed, so that a retry acts. */
-  releaseIdempotencyKey(claim: IdempotencyClaim): Promise<void>;
   /** Inserts `tickets` when the store holds none, atomically; true when it did. */
   seedIfEmpty(tickets: SeedTicket[]): Promise<boolean>;
   close(): Promise<void>;

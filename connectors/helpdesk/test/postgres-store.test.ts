@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { ConnectorHarness } from '@mcp-hub/connector-kit/testing';
-import { HelpdeskConfigSchema, helpdeskModule } from '../src/index';
+import { ConnectorHarness, describeIdempotencyStoreBehaviour } from '@mcp-hub/connector-kit/testing';
+import { buildConnector } from '@mcp-hub/connector-kit';
+import { helpdeskModule } from '../src/index';
 import { PostgresTicketStore } from '../src/postgres-ticket-store';
 import { describeTicketStoreBehaviour } from './store-behaviour';
 
@@ -22,6 +23,22 @@ describeTicketStoreBehaviour('PostgreSQL', async () => {
     store,
     dispose: async () => {
       await store.close();
+      await dropSchema(schema);
+    },
+  };
+});
+
+// Two replicas' stores on one schema: a key claimed through one is seen through the other.
+describeIdempotencyStoreBehaviour('PostgreSQL ticket store', async () => {
+  const schema = uniqueSchema();
+  const first = await PostgresTicketStore.open({ url: DATABASE_URL, schema, poolSize: 4 });
+  const second = await PostgresTicketStore.open({ url: DATABASE_URL, schema, poolSize: 4 });
+  return {
+    first,
+    second,
+    close: async () => {
+      await first.close();
+      await second.close();
       await dropSchema(schema);
     },
   };
@@ -63,18 +80,17 @@ describe('PostgreSQL ticket store', () => {
     const schema = uniqueSchema();
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
-    const config = HelpdeskConfigSchema.parse({
-      ...helpdeskModule.embeddedConfig('/nonexistent'),
-      ...helpdeskModule.fromEnv({ HELPDESK_DATABASE_URL: DATABASE_URL }),
-      store: { kind: 'postgres', url: DATABASE_URL, schema },
-    });
-    const built = await helpdeskModule.create(config, logger);
+    const built = await buildConnector(
+      helpdeskModule,
+      { embedded: true, dataDir: '/nonexistent', fromFile: { store: { kind: 'postgres', url: DATABASE_URL, schema } }, env: { HELPDESK_DATABASE_URL: DATABASE_URL } },
+      logger,
+    );
     const harness = await ConnectorHarness.start(built.connector, built.deps);
     try {
       const search = await harness.callTool('search_tickets', { status: 'open', limit: 3 });
       expect(search.structuredContent).toMatchObject({ hasMore: true, truncated: true });
-      const created = await harness.callTool('create_ticket', { subject: 'From pg', body: 'Body', requester: 'pg@example.com', idempotencyKey: 'pg-1' });
-      const again = await harness.callTool('create_ticket', { subject: 'From pg', body: 'Body', requester: 'pg@example.com', idempotencyKey: 'pg-1' });
+      const created = await harness.callTool('create_ticket', { subject: 'From pg', body: 'Body', requester: 'pg@example.com', idempotency_key: 'pg-1' });
+      const again = await harness.callTool('create_ticket', { subject: 'From pg', body: 'Body', requester: 'pg@example.com', idempotency_key: 'pg-1' });
       expect(again.structuredContent).toEqual(created.structuredContent);
       const id = (created.structuredContent as { ticket: { id: number } }).ticket.id;
       const moved = await harness.callTool('transition_ticket', { id, status: 'in_progress' });

@@ -1,5 +1,5 @@
 import { demoTickets } from '../src/demo-data';
-import type { IdempotencyClaim, NewTicket, TicketStore } from '../src/ticket-store';
+import type { NewTicket, TicketStore } from '../src/ticket-store';
 
 /** A store for one test, and how to throw it away. */
 export interface OpenedStore {
@@ -17,11 +17,10 @@ const ticket = (overrides: Partial<NewTicket> = {}): NewTicket => ({
   ...overrides,
 });
 
-const claim = (overrides: Partial<IdempotencyClaim> = {}): IdempotencyClaim => ({ principal: 'alice', tool: 'create_ticket', key: 'k-1', requestHash: 'h-1', ...overrides });
-
 /**
  * The behaviour every TicketStore must have. Run against SQLite and PostgreSQL so that the
- * embedded mode behaves like the distributed one.
+ * embedded mode behaves like the distributed one. (Their idempotency keys are checked by the
+ * kit's `describeIdempotencyStoreBehaviour`, beside this suite.)
  */
 export function describeTicketStoreBehaviour(name: string, open: () => Promise<OpenedStore>): void {
   describe(`${name} ticket store`, () => {
@@ -140,28 +139,6 @@ export function describeTicketStoreBehaviour(name: string, open: () => Promise<O
       expect(overview.byStatus).toEqual({ open: 1, in_progress: 1, waiting_on_customer: 0, resolved: 0, closed: 1 });
       expect(overview.byPriority).toEqual({ low: 0, normal: 2, high: 0, urgent: 1 });
       expect(overview.oldestActive.map((t) => t.id)).toEqual([old.id, newer.id]);
-    });
-
-    it('claims an idempotency key once, replays the result, refuses other arguments, frees a released key', async () => {
-      expect(await store.claimIdempotencyKey(claim())).toEqual({ state: 'acquired' });
-      expect(await store.claimIdempotencyKey(claim())).toEqual({ state: 'in_progress' });
-      expect(await store.claimIdempotencyKey(claim({ requestHash: 'other' }))).toEqual({ state: 'mismatch' });
-      await store.completeIdempotencyKey(claim(), '{"done":true}');
-      expect(await store.claimIdempotencyKey(claim())).toEqual({ state: 'completed', result: '{"done":true}' });
-      // Keys are per principal and tool.
-      expect(await store.claimIdempotencyKey(claim({ principal: 'bob' }))).toEqual({ state: 'acquired' });
-      expect(await store.claimIdempotencyKey(claim({ tool: 'add_comment' }))).toEqual({ state: 'acquired' });
-      await store.releaseIdempotencyKey(claim({ principal: 'bob' }));
-      expect(await store.claimIdempotencyKey(claim({ principal: 'bob' }))).toEqual({ state: 'acquired' });
-      // A completed key is never released.
-      await store.releaseIdempotencyKey(claim());
-      expect(await store.claimIdempotencyKey(claim())).toMatchObject({ state: 'completed' });
-    });
-
-    it('gives a key to exactly one of several concurrent claims', async () => {
-      const states = await Promise.all(Array.from({ length: 8 }, () => store.claimIdempotencyKey(claim({ key: 'race' }))));
-      expect(states.filter((s) => s.state === 'acquired')).toHaveLength(1);
-      expect(states.filter((s) => s.state === 'in_progress')).toHaveLength(7);
     });
 
     it('seeds the demo queue only into an empty store, once even when asked concurrently', async () => {

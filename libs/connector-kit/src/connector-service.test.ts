@@ -42,14 +42,14 @@ describe('connector service', () => {
 
   it('aborts the handler signal when the hub cancels', async () => {
     const controller = new AbortController();
-    const pending = harness.callTool('slow', { steps: 100, stepMs: 20 }, { signal: controller.signal });
+    const pending = harness.callTool('slow', { steps: 100, step_ms: 20 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toMatchObject({ reply: { kind: 'cancelled' } });
     expect(deps.aborted).toHaveLength(1);
   });
 
   it('aborts the handler when the deadline passes', async () => {
-    await expect(harness.callTool('slow', { steps: 100, stepMs: 20 }, { timeoutMs: 150 })).rejects.toBeDefined();
+    await expect(harness.callTool('slow', { steps: 100, step_ms: 20 }, { timeoutMs: 150 })).rejects.toBeDefined();
     await new Promise((r) => setTimeout(r, 100));
     expect(deps.aborted).toHaveLength(1);
   });
@@ -62,7 +62,7 @@ describe('connector service', () => {
       if (event.type === 'progress') progress.push(event.progress);
       else started.push(event.replicaId);
     });
-    const body = { invocationId: 'inv-progress-1', deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 3, stepMs: 15 } };
+    const body = { invocationId: 'inv-progress-1', deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 3, step_ms: 15 } };
     await harness.bus.request(subjects.invoke('echo', 'slow'), encode({ ...body, eventsSubject: subjects.hubEvents('hub1'), wantsProgress: true }), { timeoutMs: 5000 });
     await harness.bus.flush();
     expect(progress).toEqual([1, 2, 3]);
@@ -85,7 +85,7 @@ describe('connector service', () => {
     await request('inv-fast-00001', 'echo', { text: 'quick' });
     await new Promise((r) => setTimeout(r, 40));
     expect(events).toEqual([]);
-    await request('inv-slow-00001', 'slow', { steps: 1, stepMs: 60 });
+    await request('inv-slow-00001', 'slow', { steps: 1, step_ms: 60 });
     await harness.bus.flush();
     expect(events).toEqual(['started']);
   });
@@ -130,7 +130,7 @@ describe('connector lifecycle', () => {
     const seen: string[] = [];
     harness.bus.subscribe(subjects.registry('echo', 'announce'), () => seen.push('announce'));
     harness.bus.subscribe(subjects.registry('echo', 'goodbye'), () => seen.push('goodbye'));
-    const inFlight = harness.callTool('slow', { steps: 5, stepMs: 20 });
+    const inFlight = harness.callTool('slow', { steps: 5, step_ms: 20 });
     await new Promise((r) => setTimeout(r, 10));
     const stopped = harness.service.stop();
     harness.bus.publish(subjects.discover(), encode({ hubId: 'h' }));
@@ -142,7 +142,7 @@ describe('connector lifecycle', () => {
 
   it('lets in-flight calls finish on stop and takes no new ones', async () => {
     const harness = await ConnectorHarness.start(createEchoConnector(), { aborted: [] });
-    const inFlight = harness.callTool('slow', { steps: 5, stepMs: 20 });
+    const inFlight = harness.callTool('slow', { steps: 5, step_ms: 20 });
     await new Promise((r) => setTimeout(r, 20));
     const stopped = harness.service.stop();
     await expect(inFlight).resolves.toMatchObject({ structuredContent: { completed: 5 } });
@@ -156,7 +156,7 @@ describe('connector concurrency cap', () => {
   const slowCall = (bus: InProcessBus, i: number) =>
     bus.request(
       subjects.invoke('echo', 'slow'),
-      encode({ invocationId: `inv-cap-${i}-000`, deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 1, stepMs: 30 } }),
+      encode({ invocationId: `inv-cap-${i}-000`, deadline: Date.now() + 5000, principal: { id: 'u' }, tool: 'slow', arguments: { steps: 1, step_ms: 30 } }),
       { timeoutMs: 5000 },
     );
 

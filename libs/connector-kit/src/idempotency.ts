@@ -9,7 +9,7 @@ export const IdempotencyKeySchema = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only')
   .describe('Optional. A repeat of the call with the same key returns the first result instead of acting twice.')
   .optional();
 

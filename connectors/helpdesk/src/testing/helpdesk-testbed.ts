@@ -1,6 +1,7 @@
 import { ResourceUpdatedSchema, decode, Subjects } from '@mcp-hub/connector-contract';
 import { ConnectorHarness, ConnectorReplyError } from '@mcp-hub/connector-kit/testing';
-import { createHelpdeskConnector, type HelpdeskConnectorOptions } from '../connector';
+import { ToolExposureSchema, exposeTools } from '@mcp-hub/connector-kit';
+import { helpdeskConnector } from '../connector';
 import { demoTickets } from '../demo-data';
 import type { HelpdeskDeps } from '../helpdesk-deps';
 import { SqliteTicketStore } from '../sqlite-ticket-store';
@@ -30,11 +31,11 @@ export interface HelpdeskTestbed {
  * test of a tool, resource or prompt starts from.
  */
 export async function startHelpdesk(
-  options: Partial<HelpdeskConnectorOptions> & { seed?: boolean; pageSize?: number; maxTextBytes?: number } = {},
+  options: { writeMode?: boolean; seed?: boolean; pageSize?: number; maxTextBytes?: number } = {},
 ): Promise<HelpdeskTestbed> {
   const store = SqliteTicketStore.open(':memory:');
   if (options.seed) await store.seedIfEmpty(demoTickets());
-  const connector = createHelpdeskConnector({ writeMode: true, ...options });
+  const connector = exposeTools(helpdeskConnector, ToolExposureSchema.parse({ writeMode: options.writeMode ?? true }));
   const harness = await ConnectorHarness.start<HelpdeskDeps>(connector, { store, pageSize: options.pageSize ?? 20, maxTextBytes: options.maxTextBytes ?? 65_536 });
   const updates: string[] = [];
   harness.bus.subscribe(subjects.resourceUpdated('helpdesk'), (message) => updates.push(decode(ResourceUpdatedSchema, message.data).uri));

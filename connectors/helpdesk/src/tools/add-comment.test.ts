@@ -24,8 +24,8 @@ describe('add_comment', () => {
   });
 
   it('adds a comment once per idempotency key', async () => {
-    const first = await bed.call('add_comment', { id, body: 'Once', idempotencyKey: 'c-1' });
-    const repeat = await bed.call('add_comment', { id, body: 'Once', idempotencyKey: 'c-1' });
+    const first = await bed.call('add_comment', { id, body: 'Once', idempotency_key: 'c-1' });
+    const repeat = await bed.call('add_comment', { id, body: 'Once', idempotency_key: 'c-1' });
     expect(repeat).toEqual(first);
     expect((await bed.store.listComments(id, 10)).total).toBe(1);
   });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { defineTool } from '@mcp-hub/connector-kit';
+import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
 import { CommentVisibilitySchema, TicketIdSchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
@@ -19,7 +18,7 @@ export const addCommentTool = defineTool({
     id: TicketIdSchema,
     body: z.string().min(1).max(1_000_000).describe('Comment text. Limited to the configured byte cap.'),
     visibility: CommentVisibilitySchema.default('internal').describe('"internal" (agents only, default) or "public" (the customer sees it).'),
-    idempotencyKey: IdempotencyKeySchema,
+    idempotency_key: IdempotencyKeySchema,
   }),
   output: z.object({ comment: CommentViewSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

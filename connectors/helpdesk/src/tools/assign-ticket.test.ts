@@ -27,7 +27,7 @@ describe('assign_ticket', () => {
   });
 
   it('returns the first result to a repeat with the same idempotency key', async () => {
-    const first = await bed.call('assign_ticket', { id, assignee: 'ann', idempotencyKey: 'a-1' });
-    expect(await bed.call('assign_ticket', { id, assignee: 'ann', idempotencyKey: 'a-1' })).toEqual(first);
+    const first = await bed.call('assign_ticket', { id, assignee: 'ann', idempotency_key: 'a-1' });
+    expect(await bed.call('assign_ticket', { id, assignee: 'ann', idempotency_key: 'a-1' })).toEqual(first);
   });
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { defineTool } from '@mcp-hub/connector-kit';
+import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
 import { PersonSchema, TicketIdSchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
@@ -16,7 +15,7 @@ export const assignTicketTool = defineTool({
   input: z.strictObject({
     id: TicketIdSchema,
     assignee: PersonSchema.nullable().describe('Agent email address, or null to unassign.'),
-    idempotencyKey: IdempotencyKeySchema,
+    idempotency_key: IdempotencyKeySchema,
   }),
   output: z.object({
     ticket: TicketDetailSchema,

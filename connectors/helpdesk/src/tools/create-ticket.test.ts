@@ -21,20 +21,21 @@ describe('create_ticket', () => {
   });
 
   it('acts once per idempotency key and returns the first result to a repeat', async () => {
-    const first = await bed.harness.callTool('create_ticket', { ...args, idempotencyKey: 'req-1' });
-    const repeat = await bed.harness.callTool('create_ticket', { ...args, idempotencyKey: 'req-1' });
-    expect(repeat).toEqual(first);
+    const first = await bed.harness.callTool('create_ticket', { ...args, idempotency_key: 'req-1' });
+    const repeat = await bed.harness.callTool('create_ticket', { ...args, idempotency_key: 'req-1' });
+    // The first result, marked as a replay the same way by every connector.
+    expect(repeat).toEqual({ ...first, _meta: { 'mcphub/replayed': true } });
     expect((await bed.store.queueOverview(1)).total).toBe(1);
     expect(bed.updates).toHaveLength(2); // the repeat changed nothing, so announced nothing
   });
 
   it('refuses a key reused with other arguments, and keeps keys apart per principal', async () => {
-    await bed.call('create_ticket', { ...args, idempotencyKey: 'req-2' });
-    expect(await bed.fail('create_ticket', { ...args, subject: 'Other', idempotencyKey: 'req-2' })).toMatchObject({
+    await bed.call('create_ticket', { ...args, idempotency_key: 'req-2' });
+    expect(await bed.fail('create_ticket', { ...args, subject: 'Other', idempotency_key: 'req-2' })).toMatchObject({
       kind: 'conflict',
       message: expect.stringMatching(/already used with different arguments/),
     });
-    await bed.call('create_ticket', { ...args, idempotencyKey: 'req-2' }, 'another-agent');
+    await bed.call('create_ticket', { ...args, idempotency_key: 'req-2' }, 'another-agent');
     expect((await bed.store.queueOverview(1)).total).toBe(2);
   });
 
@@ -52,7 +53,7 @@ describe('create_ticket', () => {
     expect(await bed.fail('create_ticket', { ...args, tags: ['Has Space'] })).toMatchObject({ message: expect.stringMatching(/tags\.0/) });
     expect(await bed.fail('create_ticket', { ...args, priority: 'critical' })).toMatchObject({ message: expect.stringMatching(/priority/) });
     expect(await bed.fail('create_ticket', { ...args, requester: 'a\u202eb' })).toMatchObject({ message: expect.stringMatching(/requester/) });
-    expect(await bed.fail('create_ticket', { ...args, idempotencyKey: 'has space' })).toMatchObject({ message: expect.stringMatching(/idempotencyKey/) });
+    expect(await bed.fail('create_ticket', { ...args, idempotency_key: 'has space' })).toMatchObject({ message: expect.stringMatching(/idempotency_key/) });
     expect(await bed.fail('create_ticket', { ...args, status: 'closed' })).toMatchObject({ message: expect.stringMatching(/status/) });
   });
 });

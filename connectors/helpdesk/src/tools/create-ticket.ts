@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { defineTool } from '@mcp-hub/connector-kit';
+import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
 import { PersonSchema, SubjectSchema, TagSchema, TicketPrioritySchema } from '../ticket';
 import { TicketDetailSchema, ticketLine, toTicketDetail } from '../ticket-view';
@@ -20,7 +19,7 @@ export const createTicketTool = defineTool({
     priority: TicketPrioritySchema.default('normal'),
     tags: z.array(TagSchema).max(20).default([]),
     assignee: PersonSchema.optional().describe('Agent to assign; unassigned when omitted.'),
-    idempotencyKey: IdempotencyKeySchema,
+    idempotency_key: IdempotencyKeySchema,
   }),
   output: z.object({ ticket: TicketDetailSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -43,10 +43,10 @@ describe('transition_ticket', () => {
   });
 
   it('replays a repeat with the same key, and frees the key of a refused move so a later retry acts', async () => {
-    expect(await bed.fail('transition_ticket', { id, status: 'resolved', idempotencyKey: 't-1' })).toMatchObject({ kind: 'conflict' });
+    expect(await bed.fail('transition_ticket', { id, status: 'resolved', idempotency_key: 't-1' })).toMatchObject({ kind: 'conflict' });
     await bed.call('transition_ticket', { id, status: 'in_progress' });
-    const resolved = await bed.call('transition_ticket', { id, status: 'resolved', idempotencyKey: 't-1' });
+    const resolved = await bed.call('transition_ticket', { id, status: 'resolved', idempotency_key: 't-1' });
     expect(resolved).toMatchObject({ from: 'in_progress', to: 'resolved' });
-    expect(await bed.call('transition_ticket', { id, status: 'resolved', idempotencyKey: 't-1' })).toEqual(resolved);
+    expect(await bed.call('transition_ticket', { id, status: 'resolved', idempotency_key: 't-1' })).toEqual(resolved);
   });
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { ToolError, defineTool } from '@mcp-hub/connector-kit';
+import { ToolError, defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
 import { TicketIdSchema, TicketStatusSchema, type TicketStatus } from '../ticket';
 import { requireTicket } from '../ticket-lookup';
@@ -18,7 +17,7 @@ export const transitionTicketTool = defineTool({
   input: z.strictObject({
     id: TicketIdSchema,
     status: TicketStatusSchema.describe('The status to move to.'),
-    idempotencyKey: IdempotencyKeySchema,
+    idempotency_key: IdempotencyKeySchema,
   }),
   output: z.object({
     ticket: TicketDetailSchema,

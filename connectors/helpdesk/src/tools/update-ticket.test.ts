@@ -31,9 +31,9 @@ describe('update_ticket', () => {
   });
 
   it('returns the first result to a repeat with the same idempotency key', async () => {
-    const first = await bed.call('update_ticket', { id, body: 'Second body', idempotencyKey: 'u-1' });
+    const first = await bed.call('update_ticket', { id, body: 'Second body', idempotency_key: 'u-1' });
     await bed.store.updateTicket(id, { body: 'Changed meanwhile' });
-    const repeat = await bed.call('update_ticket', { id, body: 'Second body', idempotencyKey: 'u-1' });
+    const repeat = await bed.call('update_ticket', { id, body: 'Second body', idempotency_key: 'u-1' });
     expect(repeat).toEqual(first);
     expect((await bed.store.getTicket(id))!.body).toBe('Changed meanwhile');
   });

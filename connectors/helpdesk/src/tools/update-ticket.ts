@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { defineTool } from '@mcp-hub/connector-kit';
+import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { IdempotencyKeySchema, runIdempotent } from '../idempotency';
 import { announceTicketChanged, ticketLink } from '../resource-uris';
 import { SubjectSchema, TagSchema, TicketIdSchema, TicketPrioritySchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
@@ -22,7 +21,7 @@ export const updateTicketTool = defineTool({
       body: z.string().min(1).max(1_000_000).optional(),
       priority: TicketPrioritySchema.optional(),
       tags: z.array(TagSchema).max(20).optional().describe('The complete new list of tags.'),
-      idempotencyKey: IdempotencyKeySchema,
+      idempotency_key: IdempotencyKeySchema,
     })
     .refine((args) => FIELDS.some((field) => args[field] !== undefined), { message: 'give at least one of subject, body, priority, tags' }),
   output: z.object({

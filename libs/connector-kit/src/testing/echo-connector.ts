@@ -27,10 +27,10 @@ function slowTool(name: string, description: string, annotations: typeof readOnl
   return defineTool({
     name,
     description,
-    input: z.object({ steps: z.number().int().min(1).max(1000), stepMs: z.number().int().min(1).max(60_000) }),
+    input: z.object({ steps: z.number().int().min(1).max(1000), step_ms: z.number().int().min(1).max(60_000) }),
     output: z.object({ completed: z.number() }),
     annotations,
-    handler: async ({ steps, stepMs }, ctx, deps: EchoDeps) => {
+    handler: async ({ steps, step_ms: stepMs }, ctx, deps: EchoDeps) => {
       try {
         for (let i = 1; i <= steps; i++) {
           await sleep(stepMs, ctx.signal);
@@ -69,7 +69,7 @@ export function createEchoConnector(id = 'echo') {
         annotations: readOnly,
         handler: async ({ text }) => ({ structured: { text }, text }),
       }),
-      slowTool('slow', 'Counts to `steps`, one step every `stepMs`, reporting progress; honours cancellation.', readOnly),
+      slowTool('slow', 'Counts to `steps`, one step every `step_ms`, reporting progress; honours cancellation.', readOnly),
       slowTool('slow_once', 'Like slow, but declared not idempotent: the hub must never send it twice.', {
         readOnlyHint: false,
         destructiveHint: false,

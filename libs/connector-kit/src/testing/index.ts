@@ -6,3 +6,4 @@ export { describeIdempotencyStoreBehaviour } from './idempotency-store-behaviour
 export { HOSTILE_FRAGMENTS, hostileText } from './hostile-text';
 export { fenceAt, parseFences } from './parse-fences';
 export type { ParsedFence } from './parse-fences';
+export { toolTable, toolTableInReadme, withToolTable } from './tool-table';
