@@ -46,6 +46,10 @@ export class MysqlEngine implements Engine {
       infileStreamFactory: undefined,
     });
     this.pool.on('connection', (connection) => {
+      // A killed or dropped connection emits 'error' (mysql2 always does for pooled ones); the pool's
+      // own listener is a `once`, and a second error with no listener would crash the process.
+      // The failure reaches the running command or cursor through its own path.
+      connection.on('error', () => undefined);
       connection.query(
         "SET SESSION sql_mode = REPLACE(REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', ''), 'ANSI_QUOTES', '')",
       );
@@ -82,11 +86,16 @@ export class MysqlEngine implements Engine {
       if (buffer.length >= HIGH_WATER) session.connection.pause();
       notify();
     });
-    command.on('error', (error: unknown) => {
-      failure = error;
+    const fail = (error: unknown) => {
+      failure ??= error;
       ended = true;
       notify();
-    });
+    };
+    command.on('error', fail);
+    // A command without a callback is not told when the connection dies (mysql2 tells the
+    // connection only): without these the reader would wait for rows forever.
+    session.connection.once('error', fail);
+    session.connection.once('end', () => fail(Object.assign(new Error('Connection lost: the server closed the connection.'), { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' })));
     command.on('end', () => {
       ended = true;
       notify();
@@ -279,7 +288,10 @@ export class MysqlEngine implements Engine {
     }
     if (e.errno === 1792) return new DatabaseError('read_only', `MySQL refused a write in a read-only transaction: ${message}`, code);
     if (e.errno === 1142 || e.errno === 1143 || e.errno === 1044 || e.errno === 1227 || e.errno === 1370) return new DatabaseError('permission', `MySQL: ${message}`, code);
-    if (e.fatal || !e.errno || e.errno === 1045 || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|PROTOCOL_CONNECTION_LOST/.test(String(code))) {
+    if (code === 'PROTOCOL_CONNECTION_LOST' || e.errno === 1927 || e.errno === 2013) {
+      return new DatabaseError('connection', `The connection to the MySQL server was lost (${code ?? e.errno}).`, code);
+    }
+    if (e.fatal || !e.errno || e.errno === 1045 || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND/.test(String(code))) {
       return new DatabaseError('connection', `Could not reach the MySQL server (${code ?? 'connection error'}).`, code);
     }
     return new DatabaseError('invalid_statement', `MySQL error ${code ?? e.errno}: ${message}`, code);

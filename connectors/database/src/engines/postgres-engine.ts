@@ -42,8 +42,12 @@ export class PostgresEngine implements Engine {
       idleTimeoutMillis: 30_000,
       types,
     } as pg.PoolConfig);
-    // An idle client's error (server restart) must not crash the process; the next checkout reconnects.
+    // A dropped connection (server restart, failover, pg_terminate_backend) emits 'error' on its
+    // client. pg-pool listens only while the client is idle; a checked-out client with no listener
+    // would crash the process. The failure already reaches the running query (or the next
+    // checkout), and pg-pool drops a client that is not queryable, so nothing more is needed here.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async connect(): Promise<void> {
@@ -271,7 +275,10 @@ export class PostgresEngine implements Engine {
     if (code === '25006') return new DatabaseError('read_only', `PostgreSQL refused a write in a read-only transaction: ${message}`, code);
     if (code === '42501') return new DatabaseError('permission', `PostgreSQL: ${message}`, code);
     if (code && /^(42|22|2B|0A|3F|21|23|44)/.test(code)) return new DatabaseError('invalid_statement', `PostgreSQL error ${code}: ${message}`, code);
-    if (!code || /^(08|28|53|57P|3D)/.test(code) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|timeout exceeded when trying to connect/i.test(message)) {
+    if ((code && /^(08|57P0[1-3])/.test(code)) || /Connection terminated|not queryable/i.test(message)) {
+      return new DatabaseError('connection', `The connection to the PostgreSQL server was lost (${code ?? 'connection closed'}).`, code);
+    }
+    if (!code || /^(28|53|57P|3D)/.test(code) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|timeout exceeded when trying to connect/i.test(message)) {
       return new DatabaseError('connection', `Could not reach the PostgreSQL server (${code ?? 'connection error'}).`, code);
     }
     return new DatabaseError('failed', `PostgreSQL error ${code}: ${message}`, code);
