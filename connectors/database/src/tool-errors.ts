@@ -13,6 +13,7 @@ const KIND = {
   permission: 'forbidden',
   invalid_statement: 'invalid_arguments',
   connection: 'upstream',
+  busy: 'busy',
   failed: 'upstream',
 } as const;
 

@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
-import type { Catalog, CallLimits, CatalogTable, ColumnInfo, Engine, RowCursor, SqlValue, WriteResult } from './engine';
-import { SYSTEM_SCHEMAS } from './engine';
+import { DEFAULT_READ_BOUNDS, SYSTEM_SCHEMAS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
+import { RowBudget } from './row-budget';
 import { DatabaseError } from './database-error';
 import type { SecretScrubber } from './secret-scrubber';
 
@@ -66,24 +66,34 @@ export class MysqlEngine implements Engine {
     return false;
   }
 
-  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
+  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits, bounds: ReadBounds = DEFAULT_READ_BOUNDS): Promise<RowCursor> {
     const session = await this.begin(limits, true);
-    const buffer: unknown[][] = [];
+    const buffer: RowBatch = { rows: [], cut: [], end: 'more' };
+    const budget = new RowBudget(bounds);
     let columns: ColumnInfo[] = [];
     let ended = false;
+    /** A row arrived after the budget was spent: the result was cut by bytes. */
+    let overflow = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
     const notify = () => {
       wake?.();
       wake = undefined;
     };
-    const command = session.connection.execute({ sql, values: params as unknown[], rowsAsArray: true });
+    const connection = session.connection;
+    const command = connection.execute({ sql, values: params as unknown[], rowsAsArray: true });
     command.on('fields', (fields: Array<{ name: string; columnType: number }>) => {
       columns = fields.map((f) => ({ name: f.name, type: TYPE_NAMES.get(f.columnType) ?? 'unknown' }));
     });
     command.on('result', (row: unknown) => {
-      buffer.push(row as unknown[]);
-      if (buffer.length >= HIGH_WATER) session.connection.pause();
+      if (budget.spent) {
+        overflow = true;
+        connection.pause();
+      } else {
+        // Cut as the row arrives; mysql2 has already parsed it whole (one row at a time).
+        RowBudget.append(buffer, budget.take(row as unknown[]));
+        if (buffer.rows.length >= HIGH_WATER || budget.spent) connection.pause();
+      }
       notify();
     });
     const fail = (error: unknown) => {
@@ -91,11 +101,16 @@ export class MysqlEngine implements Engine {
       ended = true;
       notify();
     };
-    command.on('error', fail);
     // A command without a callback is not told when the connection dies (mysql2 tells the
     // connection only): without these the reader would wait for rows forever.
-    session.connection.once('error', fail);
-    session.connection.once('end', () => fail(Object.assign(new Error('Connection lost: the server closed the connection.'), { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' })));
+    const lost = () => fail(Object.assign(new Error('Connection lost: the server closed the connection.'), { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' }));
+    const unlisten = () => {
+      connection.off('error', fail);
+      connection.off('end', lost);
+    };
+    command.on('error', fail);
+    connection.once('error', fail);
+    connection.once('end', lost);
     command.on('end', () => {
       ended = true;
       notify();
@@ -106,20 +121,28 @@ export class MysqlEngine implements Engine {
         return columns;
       },
       async read(count) {
-        while (buffer.length < count && !ended) {
-          session.connection.resume();
+        while (buffer.rows.length < count && !ended && !overflow) {
+          connection.resume();
           await new Promise<void>((resolve) => (wake = resolve));
         }
         if (failure) {
           const error = engine.toDatabaseError(failure, limits);
+          unlisten();
           await session.end(false, true);
           throw error;
         }
-        return buffer.splice(0, count);
+        const rows = buffer.rows.splice(0, count);
+        const cut = buffer.cut.filter(([row]) => row < rows.length);
+        buffer.cut = buffer.cut.filter(([row]) => row >= rows.length).map(([row, column]) => [row - rows.length, column]);
+        const end = buffer.rows.length > 0 ? 'more' : overflow ? 'max_bytes' : ended ? 'done' : 'more';
+        return { rows, cut, end };
       },
       // Stopping early: destroying the connection ends the query and its transaction at once,
       // instead of draining rows the caller does not want.
-      close: () => session.end(false, !ended),
+      close: async () => {
+        unlisten();
+        await session.end(false, !ended);
+      },
     };
   }
 
