@@ -45,6 +45,10 @@ export const SourceConfigSchema = z
     maxRows: z.number().int().min(1).max(100_000).default(1000),
     /** Hard cap on the JSON size of a result's rows, in bytes. Default 256 KiB. */
     maxBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    /** SQLite only: child processes running statements side by side (a runaway holds one until its timeout). Default 2. */
+    workers: z.number().int().min(1).max(16).optional(),
+    /** SQLite only: calls that may wait for a free worker; further calls are refused as `busy`. Default 4. */
+    maxWaiting: z.number().int().min(0).max(1000).optional(),
     /** Server-side statement timeout in milliseconds. Default 10 000. */
     statementTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
     /** Schemas (PostgreSQL schemas, MySQL databases, SQLite `main`/attached names) the tools may see and query. */
@@ -57,6 +61,11 @@ export const SourceConfigSchema = z
   .superRefine((source, ctx) => {
     const sqlite = source.engine === 'sqlite';
     const hasPath = 'path' in source.connection;
+    for (const key of ['workers', 'maxWaiting'] as const) {
+      if (!sqlite && source[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies to sqlite sources only (use the role's connection limit for ${source.engine})` });
+      }
+    }
     if (sqlite !== hasPath) {
       ctx.addIssue({
         code: 'custom',

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { SourceConfig } from './config';
 import type { CallLimits, Catalog, CatalogTable, ColumnInfo, Engine, SqlValue, WriteResult } from './engines/engine';
-import { SYSTEM_SCHEMAS } from './engines/engine';
+import { MAX_CELL_BYTES, SYSTEM_SCHEMAS } from './engines/engine';
 import { classifyStatement, type ClassifiedStatement, type StatementPurpose } from './sql/statement-classifier';
-import { collectRows, REDACTED, toCell, type Cell, type CollectedRows } from './query-result';
+import { collectRows, REDACTED, toCell, type CellBatch, type CollectedRows } from './query-result';
 import { clientName } from './client-name';
 
 /** A statement touches something the source's policy hides (system catalogs, tables outside the allowlist, redacted columns). */
@@ -16,7 +16,7 @@ export interface QueryStream {
   readonly statement: ClassifiedStatement;
   /** Result columns, with the redaction applied; filled in by the first {@link read}. */
   readonly columns: ColumnInfo[];
-  read(count: number): Promise<Cell[][]>;
+  read(count: number): Promise<CellBatch>;
   close(): Promise<void>;
 }
 
@@ -112,7 +112,7 @@ export class DatabaseSource {
   }
 
   async streamClassified(statement: ClassifiedStatement, params: readonly SqlValue[], limits: CallLimits): Promise<QueryStream> {
-    const cursor = await this.engine.openReadCursor(statement.text, params, this.bound(limits));
+    const cursor = await this.engine.openReadCursor(statement.text, params, this.bound(limits), { maxCellBytes: MAX_CELL_BYTES, maxBytes: this.config.maxBytes });
     let mask: boolean[] | undefined;
     const source = this;
     return {
@@ -121,9 +121,9 @@ export class DatabaseSource {
         return cursor.columns;
       },
       async read(count) {
-        const rows = await cursor.read(count);
+        const batch = await cursor.read(count);
         mask ??= cursor.columns.map((c) => source.isRedacted(c.name));
-        return rows.map((row) => row.map((value, i) => (mask![i] && value !== null ? REDACTED : toCell(value))));
+        return { ...batch, rows: batch.rows.map((row) => row.map((value, i) => (mask![i] && value !== null ? REDACTED : toCell(value)))) };
       },
       close: () => cursor.close(),
     };

@@ -9,7 +9,7 @@ function rowsOf(count: number, width = 1): RowSource & { asked: number[] } {
       asked.push(n);
       const rows: Cell[][] = [];
       while (rows.length < n && next < count) rows.push(Array.from({ length: width }, () => next++));
-      return rows;
+      return { rows, cut: [], end: next < count ? 'more' : 'done' };
     },
   };
 }

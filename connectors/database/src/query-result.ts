@@ -1,5 +1,5 @@
 import { cleanUntrustedText } from '@mcp-hub/connector-kit';
-import type { ColumnInfo } from './engines/engine';
+import type { ColumnInfo, RowBatch } from './engines/engine';
 
 /** A JSON-safe cell: scalars, or JSON documents/arrays from the database. */
 export type Cell = string | number | boolean | null | Cell[] | { [key: string]: Cell };
@@ -38,38 +38,60 @@ function cleanString(text: string): string {
 
 export interface CollectedRows {
   rows: Cell[][];
-  /** True when more rows existed than were returned. Exact: the cursor was asked for one row beyond the cap. */
+  /**
+   * True when the result is incomplete: more rows existed than were returned (exact: the cursor
+   * was asked for one row beyond the cap), or some cells were cut (`cutCells`).
+   */
   truncated: boolean;
   truncatedBy?: 'max_rows' | 'max_bytes';
+  /** Cells of the returned rows cut to the per-cell byte cap where they were read. */
+  cutCells: number;
   /** JSON size of the returned rows, bytes. */
   bytes: number;
 }
 
+/** Rows of one batch, as cells, with the engine's record of which cells it cut and why it stopped. */
+export interface CellBatch extends Omit<RowBatch, 'rows'> {
+  rows: Cell[][];
+}
+
 /** A source of rows in batches (an engine cursor after redaction and cleaning). */
 export interface RowSource {
-  read(count: number): Promise<Cell[][]>;
+  read(count: number): Promise<CellBatch>;
 }
 
 const BATCH = 500;
 
 /**
  * Reads at most `maxRows` rows and `maxBytes` of JSON from `source`. It asks for `maxRows + 1`
- * rows so that `truncated` is exact: true only when a further row really exists.
+ * rows so that `truncated` is exact: true only when a further row really exists. The engine
+ * enforces the same byte cap (and a per-cell cap) where rows are produced, so a batch never
+ * brings much more than `maxBytes` into this process.
  */
 export async function collectRows(source: RowSource, maxRows: number, maxBytes: number): Promise<CollectedRows> {
   const rows: Cell[][] = [];
   let bytes = 2;
+  let cutCells = 0;
+  const result = (truncatedBy?: 'max_rows' | 'max_bytes'): CollectedRows => ({
+    rows,
+    truncated: truncatedBy !== undefined || cutCells > 0,
+    ...(truncatedBy && { truncatedBy }),
+    cutCells,
+    bytes,
+  });
   for (;;) {
     const want = Math.min(BATCH, maxRows + 1 - rows.length);
     const batch = await source.read(want);
-    for (const row of batch) {
-      if (rows.length === maxRows) return { rows, truncated: true, truncatedBy: 'max_rows', bytes };
+    for (const [index, row] of batch.rows.entries()) {
+      if (rows.length === maxRows) return result('max_rows');
       const size = Buffer.byteLength(JSON.stringify(row)) + 1;
-      if (bytes + size > maxBytes) return { rows, truncated: true, truncatedBy: 'max_bytes', bytes };
+      if (bytes + size > maxBytes) return result('max_bytes');
       rows.push(row);
       bytes += size;
+      cutCells += batch.cut.filter(([cutRow]) => cutRow === index).length;
     }
-    if (batch.length < want) return { rows, truncated: false, bytes };
+    if (batch.end === 'done') return result();
+    if (batch.end === 'max_bytes') return result('max_bytes');
   }
 }
 

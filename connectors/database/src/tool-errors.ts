@@ -14,8 +14,14 @@ const KIND = {
   permission: 'forbidden',
   invalid_statement: 'invalid_arguments',
   connection: 'upstream',
+  busy: 'busy',
   failed: 'upstream',
 } as const;
+
+const HINT: Partial<Record<DatabaseError['reason'], string>> = {
+  timeout: ' Narrow the query (filters, LIMIT) or ask for less.',
+  connection: ' Retry the call: the next one opens a new connection. A write that was running may or may not have been committed.',
+};
 
 /**
  * Maps what a database call threw to the tool error the model sees. Refusals and server errors
@@ -26,7 +32,7 @@ export function toToolError(error: unknown): unknown {
   if (error instanceof ToolError) return error;
   if (error instanceof StatementRejectedError || error instanceof PolicyError) return new ToolError('forbidden', error.message);
   if (error instanceof DatabaseError) {
-    const hint = error.reason === 'timeout' ? ' Narrow the query (filters, LIMIT) or ask for less.' : '';
+    const hint = HINT[error.reason] ?? '';
     return new ToolError(KIND[error.reason], `${error.message}${hint}`);
   }
   return error;

@@ -1,5 +1,6 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
+import { ToolError } from '@mcp-hub/connector-kit';
 import type { Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket';
 import { TicketPrioritySchema, TicketStatusSchema } from './ticket';
 import {
@@ -86,6 +87,10 @@ export class PostgresTicketStore implements TicketStore {
       throw new Error(`could not open the PostgreSQL ticket store: ${redact(error)}`);
     }
     pool.on('error', (error) => options.logger?.warn({ reason: redact(error) }, 'idle PostgreSQL connection failed'));
+    // pg-pool listens for a client's 'error' only while it is idle; a checked-out client (inside a
+    // transaction) whose connection drops would otherwise crash the process. The running query
+    // fails on its own and pg-pool discards the dead client on release.
+    pool.on('connect', (client) => client.on('error', (error) => options.logger?.warn({ reason: redact(error) }, 'PostgreSQL connection lost during a call')));
     const store = new PostgresTicketStore(pool, options.schema);
     try {
       await store.migrate();
@@ -332,25 +337,47 @@ export class PostgresTicketStore implements TicketStore {
 
   private async query<R extends QueryResultRow>(db: Queryable, sql: string, params: unknown[], signal?: AbortSignal): Promise<R[]> {
     signal?.throwIfAborted();
-    const running = db.query<R>(sql, params);
+    const running = db.query<R>(sql, params).catch(rethrowConnectionLoss);
     if (!signal) return (await running).rows;
     return (await abortable(running, signal)).rows;
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(rethrowConnectionLoss);
+    let failure: unknown;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      failure = error;
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      return rethrowConnectionLoss(error);
     } finally {
-      client.release();
+      // A client whose connection failed is destroyed rather than handed to the next call.
+      client.release(isConnectionLoss(failure) ? (failure as Error) : undefined);
     }
   }
+}
+
+/** SQLSTATE classes and driver messages that mean the connection itself is gone (restart, failover, terminated backend). */
+function isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && /^(08|57P0[1-3])/.test(code)) || /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED/i.test(error.message);
+}
+
+/** Turns a lost connection into a tool error the model can act on; rethrows anything else unchanged. */
+function rethrowConnectionLoss(error: unknown): never {
+  if (isConnectionLoss(error)) {
+    throw new ToolError(
+      'upstream',
+      'The ticket store lost its connection to PostgreSQL. Retry the call: the next one opens a new connection. ' +
+        'A change that was running may not have been saved; an idempotency_key makes the retry safe.',
+    );
+  }
+  throw error;
 }
 
 /** Rejects with the signal's reason as soon as it aborts; the query runs on and its result is dropped. */

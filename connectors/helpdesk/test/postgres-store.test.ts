@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { ConnectorHarness, describeIdempotencyStoreBehaviour } from '@mcp-hub/connector-kit/testing';
 import { buildConnector } from '@mcp-hub/connector-kit';
+import { ConnectorHarness, ConnectorReplyError, describeIdempotencyStoreBehaviour } from '@mcp-hub/connector-kit/testing';
 import { helpdeskModule } from '../src/index';
 import { PostgresTicketStore } from '../src/postgres-ticket-store';
 import { describeTicketStoreBehaviour } from './store-behaviour';
@@ -101,5 +101,81 @@ describe('PostgreSQL ticket store', () => {
       await built.close();
       await dropSchema(schema);
     }
+  });
+
+  describe('when PostgreSQL drops a connection (restart, failover, pg_terminate_backend)', () => {
+    const schema = uniqueSchema();
+    let harness: ConnectorHarness<unknown>;
+    let close: () => Promise<void>;
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+
+    beforeAll(async () => {
+      const built = await buildConnector(
+        helpdeskModule,
+        { embedded: true, dataDir: '/nonexistent', fromFile: { store: { kind: 'postgres', url: DATABASE_URL, schema } }, env: { HELPDESK_DATABASE_URL: DATABASE_URL } },
+        pino({ level: 'silent' }),
+      );
+      harness = (await ConnectorHarness.start(built.connector, built.deps)) as ConnectorHarness<unknown>;
+      close = async () => {
+        await harness.stop();
+        await built.close();
+      };
+      process.on('uncaughtException', record);
+      process.on('unhandledRejection', record);
+    });
+    afterAll(async () => {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+      await close?.();
+      await dropSchema(schema);
+    });
+
+    /** Backends of this store only: every statement it sends names its own schema. */
+    const ownBackends = `SELECT pid FROM pg_stat_activity WHERE application_name = 'mcp-hub-helpdesk' AND query LIKE '%"${schema}"%'`;
+
+    it('a write whose backend is terminated mid-transaction fails as a tool error, and the next call works', async () => {
+      const open = await harness.callTool('search_tickets', { status: 'open', limit: 1 });
+      const id = (open.structuredContent as { tickets: Array<{ id: number }> }).tickets[0]!.id;
+      const locker = await admin.connect();
+      try {
+        // SHARE lets the tool read the ticket, then blocks its UPDATE inside the comment transaction.
+        await locker.query('BEGIN');
+        await locker.query(`LOCK TABLE "${schema}".tickets IN SHARE MODE`);
+        const writing = harness.callTool('add_comment', { id, body: 'lost in a failover' }).then(
+          () => ({ ok: true as const }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+        let pid: number | undefined;
+        for (let i = 0; i < 200 && pid === undefined; i++) {
+          const { rows } = await admin.query(`${ownBackends} AND wait_event_type = 'Lock'`);
+          pid = (rows[0] as { pid: number } | undefined)?.pid;
+          if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        expect(pid).toBeDefined();
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        const outcome = await writing;
+        expect(outcome.ok).toBe(false);
+        const reply = (outcome as { error: ConnectorReplyError }).error.reply;
+        expect(reply).toMatchObject({ kind: 'upstream', message: expect.stringMatching(/lost its connection[\s\S]*Retry/) });
+      } finally {
+        await locker.query('ROLLBACK');
+        locker.release();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const comment = await harness.callTool('add_comment', { id, body: 'after the failover' });
+      expect(comment.structuredContent).toMatchObject({ comment: { body: expect.stringContaining('after the failover') } });
+      expect(uncaught).toEqual([]);
+    });
+
+    it('survives the termination of its idle pooled connections', async () => {
+      await harness.callTool('search_tickets', { limit: 1 });
+      const { rows } = await admin.query(ownBackends.replace('SELECT pid', 'SELECT pg_terminate_backend(pid)'));
+      expect(rows.length).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const search = await harness.callTool('search_tickets', { limit: 1 });
+      expect(search.structuredContent).toMatchObject({ hasMore: true });
+      expect(uncaught).toEqual([]);
+    });
   });
 });

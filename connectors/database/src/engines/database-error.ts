@@ -1,5 +1,5 @@
 /** Why a database call failed, in terms the tools map to error kinds. */
-export type DatabaseErrorReason = 'timeout' | 'cancelled' | 'read_only' | 'permission' | 'invalid_statement' | 'connection' | 'failed';
+export type DatabaseErrorReason = 'timeout' | 'cancelled' | 'read_only' | 'permission' | 'invalid_statement' | 'connection' | 'busy' | 'failed';
 
 /**
  * A failure raised by an engine. Its message is already scrubbed of connection secrets and is

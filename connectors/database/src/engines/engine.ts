@@ -25,10 +25,39 @@ export interface CallLimits {
 export interface RowCursor {
   /** Result columns; filled in by the first {@link read}. */
   readonly columns: ColumnInfo[];
-  /** Up to `count` rows, each an array in column order; fewer than `count` means the result is exhausted. */
-  read(count: number): Promise<unknown[][]>;
+  /**
+   * Up to `count` rows, each an array in column order, within the cursor's {@link ReadBounds}:
+   * each cell cut to `maxCellBytes`, and no rows after the one that takes the cursor's total past
+   * `maxBytes`. The engine enforces both where rows are produced, so it never holds more than
+   * about `maxBytes` plus one row.
+   */
+  read(count: number): Promise<RowBatch>;
   /** Rolls back and releases the connection. Idempotent; always call it. */
   close(): Promise<void>;
+}
+
+/** What a read cursor may hold and return. */
+export interface ReadBounds {
+  /** Longest cell, bytes (UTF-8 text; binary counts twice, as it is shown in hex). Longer cells are cut. */
+  maxCellBytes: number;
+  /** The cursor stops after the row that takes its returned bytes past this. */
+  maxBytes: number;
+}
+
+/** Cells beyond this are cut where they are read. 64 KiB keeps every character a result shows (10 000) with room to spare. */
+export const MAX_CELL_BYTES = 64 * 1024;
+
+export const DEFAULT_READ_BOUNDS: ReadBounds = { maxCellBytes: MAX_CELL_BYTES, maxBytes: 256 * 1024 };
+
+export interface RowBatch {
+  rows: unknown[][];
+  /** `[row, column]` within this batch of every cell that was cut to `maxCellBytes`. */
+  cut: Array<[number, number]>;
+  /**
+   * `more`: read again (there may be no further row); `done`: no row follows; `max_bytes`: rows
+   * follow, but the cursor reached `maxBytes` and returns no more.
+   */
+  end: 'more' | 'done' | 'max_bytes';
 }
 
 export interface WriteResult {
@@ -93,8 +122,8 @@ export interface Engine {
    * `search_path` in every transaction). Returns false when it cannot (MySQL database, SQLite).
    */
   preferSchema(schema: string): boolean;
-  /** Opens a cursor over an already classified read-only statement. */
-  openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor>;
+  /** Opens a cursor over an already classified read-only statement. `bounds` default to {@link DEFAULT_READ_BOUNDS}. */
+  openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits, bounds?: ReadBounds): Promise<RowCursor>;
   /** The plan of a read-only statement, without running it. */
   explain(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<unknown>;
   /** Runs a classified writing statement and commits it. Only called for read-write sources. */

@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
-import type { Catalog, CallLimits, CatalogTable, ColumnInfo, Engine, RowCursor, SqlValue, WriteResult } from './engine';
-import { SYSTEM_SCHEMAS } from './engine';
+import { DEFAULT_READ_BOUNDS, SYSTEM_SCHEMAS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
+import { RowBudget } from './row-budget';
 import { DatabaseError } from './database-error';
 import type { SecretScrubber } from './secret-scrubber';
 
@@ -46,6 +46,10 @@ export class MysqlEngine implements Engine {
       infileStreamFactory: undefined,
     });
     this.pool.on('connection', (connection) => {
+      // A killed or dropped connection emits 'error' (mysql2 always does for pooled ones); the pool's
+      // own listener is a `once`, and a second error with no listener would crash the process.
+      // The failure reaches the running command or cursor through its own path.
+      connection.on('error', () => undefined);
       connection.query(
         "SET SESSION sql_mode = REPLACE(REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', ''), 'ANSI_QUOTES', '')",
       );
@@ -62,31 +66,51 @@ export class MysqlEngine implements Engine {
     return false;
   }
 
-  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
+  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits, bounds: ReadBounds = DEFAULT_READ_BOUNDS): Promise<RowCursor> {
     const session = await this.begin(limits, true);
-    const buffer: unknown[][] = [];
+    const buffer: RowBatch = { rows: [], cut: [], end: 'more' };
+    const budget = new RowBudget(bounds);
     let columns: ColumnInfo[] = [];
     let ended = false;
+    /** A row arrived after the budget was spent: the result was cut by bytes. */
+    let overflow = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
     const notify = () => {
       wake?.();
       wake = undefined;
     };
-    const command = session.connection.execute({ sql, values: params as unknown[], rowsAsArray: true });
+    const connection = session.connection;
+    const command = connection.execute({ sql, values: params as unknown[], rowsAsArray: true });
     command.on('fields', (fields: Array<{ name: string; columnType: number }>) => {
       columns = fields.map((f) => ({ name: f.name, type: TYPE_NAMES.get(f.columnType) ?? 'unknown' }));
     });
     command.on('result', (row: unknown) => {
-      buffer.push(row as unknown[]);
-      if (buffer.length >= HIGH_WATER) session.connection.pause();
+      if (budget.spent) {
+        overflow = true;
+        connection.pause();
+      } else {
+        // Cut as the row arrives; mysql2 has already parsed it whole (one row at a time).
+        RowBudget.append(buffer, budget.take(row as unknown[]));
+        if (buffer.rows.length >= HIGH_WATER || budget.spent) connection.pause();
+      }
       notify();
     });
-    command.on('error', (error: unknown) => {
-      failure = error;
+    const fail = (error: unknown) => {
+      failure ??= error;
       ended = true;
       notify();
-    });
+    };
+    // A command without a callback is not told when the connection dies (mysql2 tells the
+    // connection only): without these the reader would wait for rows forever.
+    const lost = () => fail(Object.assign(new Error('Connection lost: the server closed the connection.'), { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' }));
+    const unlisten = () => {
+      connection.off('error', fail);
+      connection.off('end', lost);
+    };
+    command.on('error', fail);
+    connection.once('error', fail);
+    connection.once('end', lost);
     command.on('end', () => {
       ended = true;
       notify();
@@ -97,20 +121,28 @@ export class MysqlEngine implements Engine {
         return columns;
       },
       async read(count) {
-        while (buffer.length < count && !ended) {
-          session.connection.resume();
+        while (buffer.rows.length < count && !ended && !overflow) {
+          connection.resume();
           await new Promise<void>((resolve) => (wake = resolve));
         }
         if (failure) {
           const error = engine.toDatabaseError(failure, limits);
+          unlisten();
           await session.end(false, true);
           throw error;
         }
-        return buffer.splice(0, count);
+        const rows = buffer.rows.splice(0, count);
+        const cut = buffer.cut.filter(([row]) => row < rows.length);
+        buffer.cut = buffer.cut.filter(([row]) => row >= rows.length).map(([row, column]) => [row - rows.length, column]);
+        const end = buffer.rows.length > 0 ? 'more' : overflow ? 'max_bytes' : ended ? 'done' : 'more';
+        return { rows, cut, end };
       },
       // Stopping early: destroying the connection ends the query and its transaction at once,
       // instead of draining rows the caller does not want.
-      close: () => session.end(false, !ended),
+      close: async () => {
+        unlisten();
+        await session.end(false, !ended);
+      },
     };
   }
 
@@ -279,7 +311,10 @@ export class MysqlEngine implements Engine {
     }
     if (e.errno === 1792) return new DatabaseError('read_only', `MySQL refused a write in a read-only transaction: ${message}`, code);
     if (e.errno === 1142 || e.errno === 1143 || e.errno === 1044 || e.errno === 1227 || e.errno === 1370) return new DatabaseError('permission', `MySQL: ${message}`, code);
-    if (e.fatal || !e.errno || e.errno === 1045 || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|PROTOCOL_CONNECTION_LOST/.test(String(code))) {
+    if (code === 'PROTOCOL_CONNECTION_LOST' || e.errno === 1927 || e.errno === 2013) {
+      return new DatabaseError('connection', `The connection to the MySQL server was lost (${code ?? e.errno}).`, code);
+    }
+    if (e.fatal || !e.errno || e.errno === 1045 || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND/.test(String(code))) {
       return new DatabaseError('connection', `Could not reach the MySQL server (${code ?? 'connection error'}).`, code);
     }
     return new DatabaseError('invalid_statement', `MySQL error ${code ?? e.errno}: ${message}`, code);

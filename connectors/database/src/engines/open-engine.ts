@@ -18,7 +18,9 @@ export class SourceConfigError extends Error {
 export function openEngine(source: SourceConfig, index: number, env: NodeJS.ProcessEnv): Engine {
   const key = `sources.${index}.connection`;
   const connection = source.connection;
-  if ('path' in connection) return new SqliteEngine({ path: connection.path, readOnly: source.mode === 'read-only' });
+  if ('path' in connection) {
+    return new SqliteEngine({ path: connection.path, readOnly: source.mode === 'read-only', workers: source.workers, maxWaiting: source.maxWaiting });
+  }
   let url: string | undefined;
   if ('urlEnv' in connection) {
     url = env[connection.urlEnv];

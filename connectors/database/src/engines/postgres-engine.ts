@@ -1,10 +1,15 @@
 import pg from 'pg';
-import type { Catalog, CallLimits, CatalogTable, ColumnInfo, Engine, RowCursor, SqlValue, WriteResult } from './engine';
+import { BoundedFetch } from './bounded-fetch';
+import { DEFAULT_READ_BOUNDS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
+import { RowBudget } from './row-budget';
 import { DatabaseError } from './database-error';
 import type { SecretScrubber } from './secret-scrubber';
 
 /** Date and time types stay text: the server's own rendering, with no time-zone conversion in Node. */
 const TEXT_TYPES = [1082, 1083, 1114, 1184, 1266, 1186];
+
+/** Rows asked for before any row size is known. */
+const FIRST_FETCH = 8;
 
 /** Client-side grace after the server-side timeout before the connector cancels the backend itself. */
 const CANCEL_GRACE_MS = 1000;
@@ -42,8 +47,12 @@ export class PostgresEngine implements Engine {
       idleTimeoutMillis: 30_000,
       types,
     } as pg.PoolConfig);
-    // An idle client's error (server restart) must not crash the process; the next checkout reconnects.
+    // A dropped connection (server restart, failover, pg_terminate_backend) emits 'error' on its
+    // client. pg-pool listens only while the client is idle; a checked-out client with no listener
+    // would crash the process. The failure already reaches the running query (or the next
+    // checkout), and pg-pool drops a client that is not queryable, so nothing more is needed here.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async connect(): Promise<void> {
@@ -56,7 +65,7 @@ export class PostgresEngine implements Engine {
     return true;
   }
 
-  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
+  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits, bounds: ReadBounds = DEFAULT_READ_BOUNDS): Promise<RowCursor> {
     const session = await this.begin(limits, true);
     try {
       await session.query(`DECLARE mcp_cursor NO SCROLL CURSOR FOR ${sql}`, params);
@@ -65,18 +74,40 @@ export class PostgresEngine implements Engine {
       throw error;
     }
     let columns: ColumnInfo[] = [];
-    let done = false;
+    let finished: RowBatch['end'] | undefined;
+    let largestRow = 0;
+    const budget = new RowBudget(bounds);
     const engine = this;
     return {
       get columns() {
         return columns;
       },
       async read(count) {
-        if (done) return [];
-        const result = await session.query(`FETCH FORWARD ${Math.max(1, Math.floor(count))} FROM mcp_cursor`, [], 'array');
-        if (columns.length === 0) columns = await engine.describeFields(result.fields);
-        if (result.rows.length < count) done = true;
-        return result.rows as unknown[][];
+        const batch: RowBatch = { rows: [], cut: [], end: finished ?? 'more' };
+        if (finished) return batch;
+        while (batch.rows.length < count && !budget.spent) {
+          const wanted = count - batch.rows.length;
+          // Ask for as many rows as the remaining budget holds at the largest row seen so far:
+          // small rows come in one round trip, huge ones one at a time.
+          const size = largestRow === 0 ? Math.min(wanted, FIRST_FETCH) : Math.max(1, Math.min(wanted, Math.floor(bounds.maxBytes / largestRow)));
+          const fetched = await session.fetch(size, budget);
+          if (columns.length === 0) columns = await engine.describeFields(fetched.fields);
+          largestRow = Math.max(largestRow, fetched.largestRow);
+          for (const [row, column] of fetched.cut) batch.cut.push([batch.rows.length + row, column]);
+          batch.rows.push(...fetched.kept);
+          if (fetched.received < size) {
+            finished = 'done';
+            break;
+          }
+          if (fetched.dropped > 0) finished = 'max_bytes';
+        }
+        if (!finished && budget.spent) {
+          // Exact truncation: is there a row after the budget ran out?
+          const probe = await session.fetch(1, budget);
+          finished = probe.received > 0 ? 'max_bytes' : 'done';
+        }
+        batch.end = finished ?? 'more';
+        return batch;
       },
       close: () => session.end(false),
     };
@@ -271,7 +302,10 @@ export class PostgresEngine implements Engine {
     if (code === '25006') return new DatabaseError('read_only', `PostgreSQL refused a write in a read-only transaction: ${message}`, code);
     if (code === '42501') return new DatabaseError('permission', `PostgreSQL: ${message}`, code);
     if (code && /^(42|22|2B|0A|3F|21|23|44)/.test(code)) return new DatabaseError('invalid_statement', `PostgreSQL error ${code}: ${message}`, code);
-    if (!code || /^(08|28|53|57P|3D)/.test(code) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|timeout exceeded when trying to connect/i.test(message)) {
+    if ((code && /^(08|57P0[1-3])/.test(code)) || /Connection terminated|not queryable/i.test(message)) {
+      return new DatabaseError('connection', `The connection to the PostgreSQL server was lost (${code ?? 'connection closed'}).`, code);
+    }
+    if (!code || /^(28|53|57P|3D)/.test(code) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|timeout exceeded when trying to connect/i.test(message)) {
       return new DatabaseError('connection', `Could not reach the PostgreSQL server (${code ?? 'connection error'}).`, code);
     }
     return new DatabaseError('failed', `PostgreSQL error ${code}: ${message}`, code);
@@ -297,6 +331,20 @@ class PostgresSession {
     limits.signal.addEventListener('abort', cancel, { once: true });
     this.timer = setTimeout(cancel, limits.timeoutMs + CANCEL_GRACE_MS);
     this.timer.unref();
+  }
+
+  /** One `FETCH` of at most `count` rows from `mcp_cursor`, each row cut and charged as it arrives. */
+  async fetch(count: number, budget: RowBudget): Promise<BoundedFetch & { fields: pg.FieldDef[] }> {
+    return this.engine.run(
+      () =>
+        new Promise((resolve, reject) => {
+          const fetch: BoundedFetch = new BoundedFetch(`FETCH FORWARD ${Math.max(1, Math.floor(count))} FROM mcp_cursor`, budget, (error, result) =>
+            error ? reject(error) : resolve(Object.assign(fetch, { fields: (result as unknown as pg.QueryResult).fields })),
+          );
+          this.client.query(fetch);
+        }),
+      this.limits,
+    );
   }
 
   async query(text: string, values: readonly unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {

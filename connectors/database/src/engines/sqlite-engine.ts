@@ -1,109 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Catalog, CallLimits, CatalogTable, ColumnInfo, Engine, RowCursor, SqlValue, WriteResult } from './engine';
+import { ConcurrencyGate } from './concurrency-gate';
 import { DatabaseError } from './database-error';
-
-/**
- * The child process that owns the SQLite handle. better-sqlite3 is synchronous and cannot
- * interrupt a statement, so a runaway query (a recursive CTE, a huge cross join) would freeze
- * the hub. A worker thread is not enough: terminating it does not stop native code inside
- * sqlite3_step. A child process is killed with SIGKILL on timeout and a fresh one takes over.
- */
-const WORKER_SOURCE = `
-const workerData = JSON.parse(process.env.MCP_SQLITE_WORKER);
-const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f) };
-process.on('disconnect', () => process.exit(0));
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { readonly: workerData.readOnly, fileMustExist: true });
-db.pragma('query_only = ON');
-db.pragma('trusted_schema = OFF');
-db.defaultSafeIntegers(true);
-let cursor = null;
-const plain = (v) => typeof v === 'bigint' ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v;
-const row = (r) => r.map(plain);
-const columns = (stmt) => stmt.columns().map((c) => ({ name: c.name, type: c.type || 'unknown' }));
-const closeCursor = () => {
-  if (!cursor) return;
-  try { cursor.iterator.return(); } catch {}
-  cursor = null;
-  try { db.exec('ROLLBACK'); } catch {}
-};
-const handlers = {
-  cursor({ sql, params }) {
-    closeCursor();
-    db.exec('BEGIN');
-    try {
-      const stmt = db.prepare(sql);
-      if (!stmt.reader) throw Object.assign(new Error('not a query'), { code: 'NOT_A_QUERY' });
-      stmt.raw(true);
-      cursor = { iterator: stmt.iterate(...params), columns: columns(stmt) };
-      return { columns: cursor.columns };
-    } catch (e) { closeCursor(); try { db.exec('ROLLBACK'); } catch {} throw e; }
-  },
-  read({ count }) {
-    if (!cursor) return { rows: [] };
-    const rows = [];
-    while (rows.length < count) {
-      const next = cursor.iterator.next();
-      if (next.done) break;
-      rows.push(row(next.value));
-    }
-    return { rows };
-  },
-  close() { closeCursor(); return {}; },
-  all({ sql, params }) {
-    closeCursor();
-    db.exec('BEGIN');
-    try { return { rows: db.prepare(sql).all(...params).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))) }; }
-    finally { db.exec('ROLLBACK'); }
-  },
-  execute({ sql, params }) {
-    closeCursor();
-    db.pragma('query_only = OFF');
-    try {
-      const stmt = db.prepare(sql);
-      if (stmt.reader) { stmt.raw(true); return { rowsAffected: 0, columns: columns(stmt), rows: stmt.all(...params).map(row) }; }
-      const info = stmt.run(...params);
-      return { rowsAffected: info.changes, columns: [], rows: [] };
-    } finally { db.pragma('query_only = ON'); }
-  },
-};
-parentPort.on('message', (message) => {
-  try {
-    parentPort.postMessage({ id: message.id, ok: true, value: handlers[message.type](message) });
-  } catch (e) {
-    parentPort.postMessage({ id: message.id, ok: false, error: { message: String(e && e.message), code: e && e.code } });
-  }
-});
-`;
+import { DEFAULT_READ_BOUNDS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
+import { SqliteWorker } from './sqlite-worker';
 
 export interface SqliteEngineOptions {
   path: string;
   readOnly: boolean;
-}
-
-interface Pending {
-  worker: ChildProcess;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
+  /** Child processes running statements side by side. Default 2. */
+  workers?: number;
+  /** Calls that may wait for a free worker; one more is refused as `busy`. Default 4. */
+  maxWaiting?: number;
 }
 
 /**
- * SQLite through `better-sqlite3`, in a child process. A read-only source opens the file
- * read-only; every read also runs with `PRAGMA query_only = ON` inside a transaction that is
- * rolled back; `trusted_schema` is off and `ATTACH` is refused by the classifier.
+ * SQLite through `better-sqlite3`, in a small pool of child processes ({@link SqliteWorker}): a
+ * runaway statement holds one worker until its timeout kills it, while the others keep serving,
+ * and a bounded wait line refuses calls beyond it instead of queueing them behind runaways. A
+ * read-only source opens the file read-only; every read also runs with `PRAGMA query_only = ON`
+ * inside a transaction that is rolled back; `trusted_schema` is off and `ATTACH` is refused by
+ * the classifier.
  */
 export class SqliteEngine implements Engine {
   readonly kind = 'sqlite' as const;
   readonly defaultSchema = 'main';
-  private worker?: ChildProcess;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private lock: Promise<void> = Promise.resolve();
+  private readonly gate: ConcurrencyGate;
+  private readonly idle: SqliteWorker[] = [];
+  private readonly workers = new Set<SqliteWorker>();
 
-  constructor(private readonly options: SqliteEngineOptions) {}
+  constructor(private readonly options: SqliteEngineOptions) {
+    this.gate = new ConcurrencyGate(options.workers ?? 2, options.maxWaiting ?? 4);
+  }
 
   /** Creates a database file from a script when it does not exist yet (demo data). Returns true when it created it. */
   static createIfMissing(path: string, script: string): boolean {
@@ -130,16 +59,16 @@ export class SqliteEngine implements Engine {
     return false;
   }
 
-  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<RowCursor> {
-    const release = await this.takeWorker();
+  async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits, bounds: ReadBounds = DEFAULT_READ_BOUNDS): Promise<RowCursor> {
+    const { worker, release } = await this.takeWorker(limits.signal);
     const deadline = Date.now() + limits.timeoutMs;
-    const call = (type: string, body: Record<string, unknown>) => this.call(type, body, { ...limits, timeoutMs: Math.max(1, deadline - Date.now()) });
+    const call = (type: string, body: Record<string, unknown>) => worker.call(type, body, { ...limits, timeoutMs: Math.max(1, deadline - Date.now()) });
     let closed = false;
     const close = async () => {
       if (closed) return;
       closed = true;
       try {
-        if (this.worker) await this.call('close', {}, { timeoutMs: 5000, signal: new AbortController().signal });
+        if (worker.running) await worker.call('close', {}, { timeoutMs: 5000, signal: new AbortController().signal });
       } catch {
         // the worker is gone; nothing to roll back
       } finally {
@@ -148,7 +77,7 @@ export class SqliteEngine implements Engine {
     };
     let columns: ColumnInfo[];
     try {
-      columns = ((await call('cursor', { sql, params })) as { columns: ColumnInfo[] }).columns;
+      columns = ((await call('cursor', { sql, params, bounds })) as { columns: ColumnInfo[] }).columns;
     } catch (error) {
       await close();
       throw error;
@@ -158,9 +87,9 @@ export class SqliteEngine implements Engine {
         return columns;
       },
       async read(count) {
-        if (closed) return [];
+        if (closed) return { rows: [], cut: [], end: 'done' };
         try {
-          return ((await call('read', { count })) as { rows: unknown[][] }).rows;
+          return (await call('read', { count })) as RowBatch;
         } catch (error) {
           await close();
           throw error;
@@ -243,105 +172,39 @@ export class SqliteEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    worker?.kill('SIGKILL');
+    for (const worker of this.workers) worker.kill();
   }
 
-  /** Waits until no cursor or statement holds the worker; returns the function that frees it. */
-  private async takeWorker(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const previous = this.lock;
-    this.lock = previous.then(() => held);
-    await previous;
-    return release;
+  /** Waits (within the gate's bounded line) for a worker no cursor or statement holds; `release` hands it back. */
+  private async takeWorker(signal: AbortSignal): Promise<{ worker: SqliteWorker; release: () => void }> {
+    const leave = await this.gate.enter(signal);
+    // The gate admits at most `workers` callers, so at most that many workers are ever created.
+    let worker = this.idle.pop();
+    if (!worker) {
+      worker = new SqliteWorker(this.options.path, this.options.readOnly);
+      this.workers.add(worker);
+    }
+    const taken = worker;
+    let released = false;
+    return {
+      worker: taken,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.idle.push(taken);
+        leave();
+      },
+    };
   }
 
-  /** Runs `body` with the worker to itself (no cursor open meanwhile). */
+  /** Runs `body` with one worker to itself (no cursor open on it meanwhile). */
   private async exclusive<T>(limits: CallLimits, body: (call: (type: string, args: Record<string, unknown>) => Promise<unknown>) => Promise<T>): Promise<T> {
-    const release = await this.takeWorker();
+    const { worker, release } = await this.takeWorker(limits.signal);
     const deadline = Date.now() + limits.timeoutMs;
     try {
-      return await body((type, args) => this.call(type, args, { ...limits, timeoutMs: Math.max(1, deadline - Date.now()) }));
+      return await body((type, args) => worker.call(type, args, { ...limits, timeoutMs: Math.max(1, deadline - Date.now()) }));
     } finally {
       release();
     }
   }
-
-  private call(type: string, body: Record<string, unknown>, limits: CallLimits): Promise<unknown> {
-    if (limits.signal.aborted) return Promise.reject(new DatabaseError('cancelled', 'The call was cancelled.'));
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const kill = (error: DatabaseError) => {
-        cleanup();
-        this.pending.delete(id);
-        reject(error);
-        // The statement cannot be interrupted in place: the thread goes, a new one starts on demand.
-        if (this.worker === worker) this.worker = undefined;
-        worker.kill('SIGKILL');
-      };
-      const onAbort = () => kill(new DatabaseError('cancelled', 'The call was cancelled.'));
-      const timer = setTimeout(() => kill(new DatabaseError('timeout', `The statement ran longer than the allowed time and was stopped.`)), limits.timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        limits.signal.removeEventListener('abort', onAbort);
-      };
-      limits.signal.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
-        worker,
-        resolve: (value) => {
-          cleanup();
-          resolve(value);
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      });
-      worker.send({ id, type, ...body });
-    });
-  }
-
-  private ensureWorker(): ChildProcess {
-    if (this.worker) return this.worker;
-    const workerData = { driver: require.resolve('better-sqlite3'), path: this.options.path, readOnly: this.options.readOnly };
-    const worker = spawn(process.execPath, ['-e', WORKER_SOURCE], {
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      serialization: 'advanced',
-      env: { PATH: process.env['PATH'] ?? '', MCP_SQLITE_WORKER: JSON.stringify(workerData) },
-    });
-    worker.unref();
-    (worker.channel as { unref?: () => void } | undefined)?.unref?.();
-    worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: { message: string; code?: string } }) => {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (message.ok) pending.resolve(message.value);
-      else pending.reject(toDatabaseError(message.error ?? { message: 'unknown error' }));
-    });
-    const failAll = (reason: string) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const [id, pending] of this.pending) {
-        if (pending.worker !== worker) continue;
-        this.pending.delete(id);
-        pending.reject(new DatabaseError('connection', reason));
-      }
-    };
-    worker.on('error', () => failAll('The SQLite worker could not start.'));
-    worker.on('exit', () => failAll('The SQLite database could not be opened or its worker stopped.'));
-    this.worker = worker;
-    return worker;
-  }
-}
-
-function toDatabaseError(error: { message: string; code?: string }): DatabaseError {
-  const code = error.code;
-  if (code === 'SQLITE_READONLY' || /readonly|query_only|attempt to write/i.test(error.message)) {
-    return new DatabaseError('read_only', `SQLite refused a write: ${error.message}`, code);
-  }
-  if (code === 'SQLITE_AUTH') return new DatabaseError('permission', `SQLite: ${error.message}`, code);
-  if (code === 'NOT_A_QUERY') return new DatabaseError('invalid_statement', 'The statement returns no rows.', code);
-  return new DatabaseError('invalid_statement', `SQLite error: ${error.message}`, code);
 }
