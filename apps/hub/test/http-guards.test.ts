@@ -1,4 +1,5 @@
 import { HubFixture } from './hub-fixture';
+import { send } from './raw-http';
 
 const RPC_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const initialize = {
@@ -80,11 +81,17 @@ describe('HTTP front guards', () => {
     expect((await client.callTool({ name: 'echo_echo', arguments: { text: 'still here' } })).structuredContent).toEqual({ text: 'still here' });
   });
 
-  it('serves /healthz and /readyz with the live connectors', async () => {
+  it('serves /healthz and /readyz with counts, not connector ids', async () => {
     expect((await fetch(fixture.url.replace('/mcp', '/healthz'))).status).toBe(200);
     const ready = await fetch(fixture.url.replace('/mcp', '/readyz'));
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', connectors: ['echo'] });
+    expect(await ready.json()).toEqual({ status: 'ready', connectors: 1 });
+  });
+
+  it.each(['/healthz', '/readyz'])('guards %s with the same Host and Origin checks as /mcp', async (path) => {
+    expect((await send(fixture.url, { method: 'GET', path, headers: { host: 'attacker.example' } })).status).toBe(403);
+    expect((await send(fixture.url, { method: 'GET', path, headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await send(fixture.url, { method: 'GET', path, headers: { host: 'evil.com@127.0.0.1' } })).status).toBe(400);
   });
 
   it('answers other paths with 404', async () => {
