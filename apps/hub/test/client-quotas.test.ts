@@ -33,6 +33,13 @@ describe('per-client quotas on 2025 sessions', () => {
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
   });
 
+  it('holds the quota against initialize requests sent all at once', async () => {
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => open(A)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(17);
+    expect(fixture.front.sessions.size).toBe(3);
+  });
+
   it('lets a new client in when the table is full by ending the longest-idle session of the heaviest client', async () => {
     const ofA: string[] = [];
     for (let i = 0; i < 3; i++) ofA.push((await open(A)).sessionId!);
@@ -80,6 +87,12 @@ describe('per-client quotas on 2026 listen streams', () => {
     const other = await openListen(B);
     expect(other.status).toBe(200);
     expect(other.headers['content-type']).toMatch(/text\/event-stream/);
+  });
+
+  it('holds the quota against listen requests sent all at once', async () => {
+    const opened = await Promise.all(Array.from({ length: 10 }, () => openListen(A)));
+    expect(opened.filter((s) => s.status === 200)).toHaveLength(3);
+    expect(opened.filter((s) => s.status === 429)).toHaveLength(7);
   });
 
   it('lets a new client listen when the table is full by closing the oldest stream of the heaviest client', async () => {

@@ -16,7 +16,7 @@ export interface AdmissionLimits {
    * without this, it is refused.
    */
   reclaimIdleMs?: number;
-  /** Retry-After for a refusal when no entry will become reclaimable, ms. */
+  /** Retry-After for a refusal, ms: at most this, sooner when an entry becomes reclaimable. */
   retryAfterMs: number;
 }
 
@@ -47,8 +47,8 @@ export function admitClient<T extends HeldByClient>(held: Iterable<T>, clientKey
   if (own && own.count >= limits.perClient) {
     const idleFor = now - own.idlest.lastActivity;
     if (limits.reclaimIdleMs !== undefined && idleFor >= limits.reclaimIdleMs) return { admitted: true, evict: own.idlest };
-    const retryAfterMs = limits.reclaimIdleMs !== undefined ? limits.reclaimIdleMs - idleFor : limits.retryAfterMs;
-    return { admitted: false, retryAfterMs };
+    const untilReclaimable = limits.reclaimIdleMs !== undefined ? limits.reclaimIdleMs - idleFor : Infinity;
+    return { admitted: false, retryAfterMs: Math.max(1, Math.min(untilReclaimable, limits.retryAfterMs)) };
   }
   if (total < limits.total) return { admitted: true };
   let heaviest: { count: number; idlest: T } | undefined;

@@ -62,6 +62,10 @@ export class ListenStreams {
         RETRY_AFTER_SECONDS,
       );
     }
+    // Counted from now, before any wait, so concurrent requests cannot pass the quota together.
+    const stream = new OpenStream(clientKey, res);
+    this.open.add(stream);
+    res.once('close', () => this.open.delete(stream));
     if (admission.evict) {
       const victim = admission.evict.res;
       // Closing the response aborts the SDK's side of the stream, which frees its slot there too.
@@ -69,9 +73,6 @@ export class ListenStreams {
       victim.destroy();
       await closed;
     }
-    const stream = new OpenStream(clientKey, res);
-    this.open.add(stream);
-    res.once('close', () => this.open.delete(stream));
   }
 
   private checkFilter(uris: unknown): void {

@@ -72,6 +72,7 @@ export class HttpSession implements McpSession, HeldByClient {
 export class StatefulSessions {
   readonly registry = new SessionRegistry<HttpSession>();
   private readonly adopting = new Map<string, Promise<HttpSession>>();
+  private readonly opening = new Set<HeldByClient>();
   private readonly touchEveryMs: number;
   private readonly logger: Logger;
 
@@ -87,7 +88,9 @@ export class StatefulSessions {
    * @throws HttpError 429 when that client holds its quota of sessions here
    */
   async open(req: IncomingMessage, res: ServerResponse, body: { params: SessionRecord['initialize'] }, clientKey: string): Promise<void> {
-    const admission = admitClient(this.registry.values(), clientKey, {
+    // Sessions being opened count too (they register only once the SDK has answered), so a burst
+    // of concurrent initialize requests cannot pass the quota together.
+    const admission = admitClient([...this.registry.values(), ...this.opening], clientKey, {
       total: this.options.maxSessions,
       perClient: this.options.maxSessionsPerClient,
       reclaimIdleMs: Math.min(RECLAIM_IDLE_MS, this.options.idleMs),
@@ -101,11 +104,19 @@ export class StatefulSessions {
         Math.ceil(admission.retryAfterMs / 1000),
       );
     }
-    if (admission.evict) await this.evict(admission.evict);
-    const { protocolVersion, capabilities, clientInfo } = body.params;
-    const session = this.build({ initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now() }, clientKey);
-    await session.server.connect(session.transport);
-    await exchangeOn(session, req, res, body);
+    const victim = admission.evict;
+    if (victim && !(victim instanceof HttpSession)) throw new HttpError(503, -32000, 'Too many sessions being opened at once; retry shortly', 1);
+    const opening: HeldByClient = { clientKey, lastActivity: Number.MAX_SAFE_INTEGER };
+    this.opening.add(opening);
+    try {
+      if (victim) await this.evict(victim);
+      const { protocolVersion, capabilities, clientInfo } = body.params;
+      const session = this.build({ initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now() }, clientKey);
+      await session.server.connect(session.transport);
+      await exchangeOn(session, req, res, body);
+    } finally {
+      this.opening.delete(opening);
+    }
   }
 
   /** Serves a request of session `id`, rebuilding the session from the store if this replica does not hold it. */
