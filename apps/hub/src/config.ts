@@ -30,8 +30,16 @@ export const HubConfigSchema = z.strictObject({
       allowedHosts: z.array(z.string().min(1)).default(LOCAL_NAMES),
       /** Browser origins accepted; requests without an Origin header (non-browser clients) always pass. */
       allowedOrigins: z.array(z.string().min(1)).default(LOCAL_NAMES),
-      /** Most 2025-era sessions one hub replica holds at once; further initialize requests get 503. */
+      /** Most 2025-era sessions one hub replica holds at once; beyond it, the longest-idle session of the client holding the most ends. */
       maxSessions: z.number().int().min(1).max(1_000_000).default(1000),
+      /** Most 2025-era sessions one client (remote address) holds on one replica; more initialize requests get 429. */
+      maxSessionsPerClient: z.number().int().min(1).max(1_000_000).default(100),
+      /** Most 2026-era subscriptions/listen streams open on one replica; beyond it, the oldest stream of the client holding the most closes. */
+      maxListenStreams: z.number().int().min(1).max(1_000_000).default(1024),
+      /** Most listen streams one client (remote address) holds open on one replica; more get 429. */
+      maxListenStreamsPerClient: z.number().int().min(1).max(1_000_000).default(32),
+      /** Most resources one 2025 session, or one listen stream, subscribes to. */
+      maxSubscriptionsPerSession: z.number().int().min(1).max(100_000).default(100),
       /** 2025-era sessions idle this long are closed. */
       sessionIdleMinutes: z.number().min(1).max(24 * 60).default(30),
     })

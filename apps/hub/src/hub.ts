@@ -211,10 +211,23 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     return unwrap(outcome);
   }
 
-  /** Checks with the owning connector that the resource exists, so a subscription to nothing is refused. */
+  /**
+   * Checks that a live connector serves the resource (an exact resource or a template match) and
+   * that its owner accepts the subscription, so a subscription to nothing is refused.
+   * @throws ClientRequestError (`invalid_params`) naming the URI no connector serves
+   */
   async subscribeResource(uri: string, options: CallOptions): Promise<void> {
+    const unknown = `Unknown resource: ${uri.slice(0, 200)} (no connector serves it; see resources/list and resources/templates/list)`;
+    if (!this.servesResource(uri)) throw new ClientRequestError('invalid_params', unknown);
     const connector = this.resourceOwner(uri);
-    unwrap(await this.invoker.invoke(connector, this.subjects.resourceSubscribe(connector), { uri }, SubscribeResultSchema, options));
+    const outcome = await this.invoker.invoke(connector, this.subjects.resourceSubscribe(connector), { uri }, SubscribeResultSchema, options);
+    if (!outcome.ok && outcome.error.kind === 'not_found') throw new ClientRequestError('invalid_params', unknown);
+    unwrap(outcome);
+  }
+
+  /** Whether a live connector serves `uri`: an exact resource, or a match of one of its templates. */
+  servesResource(uri: string): boolean {
+    return this.inventory.resourceOwner(uri) !== undefined;
   }
 
   listPrompts(): Array<Record<string, unknown>> {

@@ -2,12 +2,15 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
-import { hostHeaderValidation, originValidation, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import type { Hub } from '../hub';
-import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
+import { buildMcpServer, DEFAULT_MAX_SUBSCRIPTIONS, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
 import type { SessionRegistry } from '../mcp/session-registry';
 import { InMemorySessionStore } from '../sessions/in-memory-session-store';
 import type { SessionStore } from '../sessions/session-store';
+import { clientKeyFor, type ClientKeyResolver } from './client-key';
+import { assertAllowedHostAndOrigin } from './host-origin-guard';
+import { ListenStreams } from './listen-streams';
 import { HttpError, readJsonBody } from './read-json-body';
 import { StatefulSessions, type HttpSession } from './stateful-sessions';
 
@@ -30,8 +33,21 @@ export interface HttpFrontOptions {
   allowedHosts: string[];
   /** Origin host names accepted from browsers; requests without Origin (non-browser clients) pass. */
   allowedOrigins: string[];
-  /** Most 2025 sessions this replica holds at once; further `initialize` requests get 503. */
+  /**
+   * Most 2025 sessions this replica holds at once; an `initialize` beyond it ends the
+   * longest-idle session of the client holding the most.
+   */
   maxSessions: number;
+  /** Most 2025 sessions one client holds on this replica; more `initialize` requests get 429. Default 100. */
+  maxSessionsPerClient?: number;
+  /** Most 2026 `subscriptions/listen` streams open on this replica; beyond it the heaviest client's oldest closes. Default 1024. */
+  maxListenStreams?: number;
+  /** Most listen streams one client holds open; more get 429. Default 32. */
+  maxListenStreamsPerClient?: number;
+  /** Most resources one 2025 session, or one listen stream, subscribes to. Default 100. */
+  maxSubscriptionsPerSession?: number;
+  /** Who a request comes from, for the per-client quotas. Default: its remote address ({@link clientKeyFor}). */
+  clientKeyFor?: ClientKeyResolver;
   /** 2025 sessions idle for longer than this are closed. */
   sessionIdleMs: number;
   /**
@@ -56,12 +72,12 @@ export class HttpFront {
   /** The 2025 sessions this replica holds. */
   readonly sessions: SessionRegistry<HttpSession>;
   private readonly stateful: StatefulSessions;
+  private readonly listenStreams: ListenStreams;
+  private readonly clientKeyFor: ClientKeyResolver;
   private readonly ownStore?: SessionStore;
   private readonly server: HttpServer;
   private readonly modern: ReturnType<typeof createMcpHandler>;
   private readonly modernNode: ReturnType<typeof toNodeHandler>;
-  private readonly validateHost: ReturnType<typeof hostHeaderValidation>;
-  private readonly validateOrigin: ReturnType<typeof originValidation>;
   private idleSweeper?: NodeJS.Timeout;
   private closing = false;
   /** POST requests being answered (GET streams stay open for ever, so they do not count). */
@@ -70,6 +86,15 @@ export class HttpFront {
   constructor(private readonly options: HttpFrontOptions) {
     const { hub, identity, principalFor } = options;
     if (!options.sessionStore) this.ownStore = new InMemorySessionStore(options.sessionIdleMs);
+    this.clientKeyFor = options.clientKeyFor ?? clientKeyFor;
+    const maxSubscriptions = options.maxSubscriptionsPerSession ?? DEFAULT_MAX_SUBSCRIPTIONS;
+    const maxListenStreams = options.maxListenStreams ?? 1024;
+    this.listenStreams = new ListenStreams({
+      hub,
+      maxStreams: maxListenStreams,
+      maxStreamsPerClient: options.maxListenStreamsPerClient ?? 32,
+      maxResourceSubscriptions: maxSubscriptions,
+    });
     this.stateful = new StatefulSessions({
       hub,
       logger: options.logger,
@@ -78,16 +103,19 @@ export class HttpFront {
       store: options.sessionStore ?? this.ownStore!,
       idleMs: options.sessionIdleMs,
       touchEveryMs: options.sessionTouchMs,
+      maxSessions: options.maxSessions,
+      maxSessionsPerClient: options.maxSessionsPerClient ?? 100,
+      maxSubscriptionsPerSession: maxSubscriptions,
     });
     this.sessions = this.stateful.registry;
     this.modern = createMcpHandler((_ctx: McpRequestContext) => buildMcpServer(hub, identity, principalFor), {
       legacy: 'reject',
+      // The front bounds listen streams itself (ListenStreams); the SDK's own bound only backs it up.
+      maxSubscriptions: maxListenStreams + 64,
       maxRequestBodySize: options.maxBodyBytes,
       onerror: (error) => options.logger.warn({ err: error }, 'MCP request failed'),
     });
     this.modernNode = toNodeHandler(this.modern, { maxRequestBodySize: options.maxBodyBytes });
-    this.validateHost = hostHeaderValidation(options.allowedHosts);
-    this.validateOrigin = originValidation(options.allowedOrigins);
     this.server = createServer((req, res) => void this.route(req, res));
     this.server.keepAliveTimeout = 65_000;
     hub.on('listChanged', (change) => {
@@ -135,14 +163,15 @@ export class HttpFront {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     try {
+      assertAllowedHostAndOrigin(req, this.options.allowedHosts, this.options.allowedOrigins);
       if (path === '/healthz') return json(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         const reason = this.closing ? 'shutting down' : this.options.hub.notReadyReason;
-        const body = { status: reason ? 'not ready' : 'ready', ...(reason && { reason }), connectors: this.options.hub.inventory.connectorIds() };
+        // Counts only: which connectors run is for MCP clients' lists, not for anyone who can reach the port.
+        const body = { status: reason ? 'not ready' : 'ready', ...(reason && { reason }), connectors: this.options.hub.inventory.connectorIds().length };
         return json(res, reason ? 503 : 200, body);
       }
       if (path !== '/mcp') return json(res, 404, { error: 'not found' });
-      if (!this.validateHost(req, res) || !this.validateOrigin(req, res)) return;
       if (this.closing) throw new HttpError(503, -32000, 'The hub is shutting down');
       if (req.method !== 'POST') return await this.serveMcp(req, res);
       this.postsInFlight++;
@@ -152,9 +181,9 @@ export class HttpFront {
         this.postsInFlight--;
       }
     } catch (error) {
-      if (error instanceof HttpError) return rpcError(res, error.status, error.rpcCode, error.message);
+      if (error instanceof HttpError) return rpcError(res, error);
       this.options.logger.error({ err: error }, 'HTTP request failed');
-      if (!res.headersSent) rpcError(res, 500, -32603, 'Internal error');
+      rpcError(res, new HttpError(500, -32603, 'Internal error'));
     }
   }
 
@@ -169,26 +198,26 @@ export class HttpFront {
     // Only 2025-era clients carry a session id: skip the era probe on their hot path.
     if (typeof sessionId === 'string') return this.serveLegacySession(sessionId, req, res, body);
     if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openLegacySession(req, res, body);
+    await this.listenStreams.admit(res, body, this.clientKeyFor(req));
     await this.modernNode(req, res, body);
   }
 
   private async serveLegacySession(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     // Ids are UUIDs of ours; anything else cannot name a session (and must not reach the store as a key).
     if (!SESSION_ID.test(sessionId)) throw new HttpError(404, -32001, 'Session not found');
-    await this.stateful.serve(sessionId, req, res, body);
+    await this.stateful.serve(sessionId, req, res, body, this.clientKeyFor(req));
   }
 
   private async openLegacySession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       throw new HttpError(400, -32000, 'Bad Request: no valid session id (send initialize first)');
     }
-    // Every session holds an SDK server in memory and a record in the store: both are bounded.
-    if (this.sessions.size >= this.options.maxSessions) throw new HttpError(503, -32000, 'Too many open sessions; try again later');
     const { capabilities, clientInfo } = body.params;
     if (JSON.stringify({ capabilities, clientInfo }).length > MAX_CLIENT_DESCRIPTION_CHARS) {
       throw new HttpError(400, -32602, `initialize: capabilities and clientInfo exceed ${MAX_CLIENT_DESCRIPTION_CHARS} characters`);
     }
-    await this.stateful.open(req, res, body);
+    // Every session holds an SDK server in memory and a record in the store: both are bounded, per client and in all.
+    await this.stateful.open(req, res, body, this.clientKeyFor(req));
   }
 
   private async closeIdleSessions(): Promise<void> {
@@ -202,7 +231,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
+function rpcError(res: ServerResponse, error: HttpError): void {
   if (res.headersSent) return;
-  json(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  json(res, error.status, { jsonrpc: '2.0', error: { code: error.rpcCode, message: error.message }, id: null });
 }

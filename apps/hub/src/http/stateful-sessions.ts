@@ -8,7 +8,11 @@ import { SessionRegistry, type McpSession } from '../mcp/session-registry';
 import type { SessionCancellation } from '@mcp-hub/connector-contract';
 import { SessionStoreUnavailable, type SessionRecord, type SessionStore } from '../sessions/session-store';
 import { HttpError } from './read-json-body';
+import { admitClient, type HeldByClient } from './admit-client';
 import { getRequestListener } from '@hono/node-server';
+
+/** A client at its session quota replaces its own longest-idle session once that is idle this long, ms. */
+const RECLAIM_IDLE_MS = 60_000;
 
 /** Cancellations of one POST relayed to the other replicas, at most (a batch could hold a hundred). */
 const MAX_RELAYED_CANCELLATIONS = 10;
@@ -21,12 +25,18 @@ export interface StatefulSessionsOptions {
   store: SessionStore;
   /** Sessions idle this long end. */
   idleMs: number;
+  /** Most sessions held at once; a new one beyond it evicts the longest-idle session of the client holding the most. */
+  maxSessions: number;
+  /** Most sessions one client (by its client key) holds here at once; more get 429. */
+  maxSessionsPerClient: number;
+  /** Most resources one session subscribes to. */
+  maxSubscriptionsPerSession: number;
   /** Most often a held session writes its last activity to the store. Default min(5 s, idleMs / 4). */
   touchEveryMs?: number;
 }
 
 /** A 2025 session as this replica holds it: an SDK server and transport of its own. */
-export class HttpSession implements McpSession {
+export class HttpSession implements McpSession, HeldByClient {
   readonly subscriptions = new Set<string>();
   lastActivity = Date.now();
   lastTouched = Date.now();
@@ -39,6 +49,8 @@ export class HttpSession implements McpSession {
     readonly record: SessionRecord,
     readonly server: Server,
     readonly transport: WebStandardStreamableHTTPServerTransport,
+    /** Who opened it, or first used it on this replica. */
+    readonly clientKey: string,
   ) {}
 
   get id(): string | undefined {
@@ -60,6 +72,7 @@ export class HttpSession implements McpSession {
 export class StatefulSessions {
   readonly registry = new SessionRegistry<HttpSession>();
   private readonly adopting = new Map<string, Promise<HttpSession>>();
+  private readonly opening = new Set<HeldByClient>();
   private readonly touchEveryMs: number;
   private readonly logger: Logger;
 
@@ -70,17 +83,45 @@ export class StatefulSessions {
     options.store.onRecovered((lost) => void this.restoreHeld(lost));
   }
 
-  /** Opens a session for an `initialize` request and answers it. */
-  async open(req: IncomingMessage, res: ServerResponse, body: { params: SessionRecord['initialize'] }): Promise<void> {
-    const { protocolVersion, capabilities, clientInfo } = body.params;
-    const session = this.build({ initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now() });
-    await session.server.connect(session.transport);
-    await exchangeOn(session, req, res, body);
+  /**
+   * Opens a session for an `initialize` request of `clientKey` and answers it.
+   * @throws HttpError 429 when that client holds its quota of sessions here
+   */
+  async open(req: IncomingMessage, res: ServerResponse, body: { params: SessionRecord['initialize'] }, clientKey: string): Promise<void> {
+    // Sessions being opened count too (they register only once the SDK has answered), so a burst
+    // of concurrent initialize requests cannot pass the quota together.
+    const admission = admitClient([...this.registry.values(), ...this.opening], clientKey, {
+      total: this.options.maxSessions,
+      perClient: this.options.maxSessionsPerClient,
+      reclaimIdleMs: Math.min(RECLAIM_IDLE_MS, this.options.idleMs),
+      retryAfterMs: this.options.idleMs,
+    });
+    if (!admission.admitted) {
+      throw new HttpError(
+        429,
+        -32000,
+        `Too many sessions: this client holds ${this.options.maxSessionsPerClient} already; end one (DELETE) or retry later`,
+        Math.ceil(admission.retryAfterMs / 1000),
+      );
+    }
+    const victim = admission.evict;
+    if (victim && !(victim instanceof HttpSession)) throw new HttpError(503, -32000, 'Too many sessions being opened at once; retry shortly', 1);
+    const opening: HeldByClient = { clientKey, lastActivity: Number.MAX_SAFE_INTEGER };
+    this.opening.add(opening);
+    try {
+      if (victim) await this.evict(victim);
+      const { protocolVersion, capabilities, clientInfo } = body.params;
+      const session = this.build({ initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now() }, clientKey);
+      await session.server.connect(session.transport);
+      await exchangeOn(session, req, res, body);
+    } finally {
+      this.opening.delete(opening);
+    }
   }
 
   /** Serves a request of session `id`, rebuilding the session from the store if this replica does not hold it. */
-  async serve(id: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const session = this.registry.get(id) ?? (await this.adopt(id));
+  async serve(id: string, req: IncomingMessage, res: ServerResponse, body: unknown, clientKey: string): Promise<void> {
+    const session = this.registry.get(id) ?? (await this.adopt(id, clientKey));
     const now = Date.now();
     session.lastActivity = now;
     if (now - session.lastTouched >= this.touchEveryMs) {
@@ -159,8 +200,12 @@ export class StatefulSessions {
     return this.registry.closeAll();
   }
 
-  private build(record: SessionRecord, knownId?: string): HttpSession {
+  private build(record: SessionRecord, clientKey: string, knownId?: string): HttpSession {
     const subscriptions = {
+      get size() {
+        return session.subscriptions.size;
+      },
+      has: (uri: string) => session.subscriptions.has(uri),
       add: async (uri: string) => {
         session.subscriptions.add(uri);
         await this.write(session, (id) => this.options.store.addSubscription(id, uri));
@@ -170,13 +215,13 @@ export class StatefulSessions {
         await this.write(session, (id) => this.options.store.removeSubscription(id, uri));
       },
     };
-    const server = buildMcpServer(this.options.hub, this.options.identity, this.options.principalFor, subscriptions);
+    const server = buildMcpServer(this.options.hub, this.options.identity, this.options.principalFor, { subscriptions, maxSubscriptions: this.options.maxSubscriptionsPerSession });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: knownId ? () => knownId : () => randomUUID(),
       ...(!knownId && { onsessioninitialized: (id: string) => this.opened(id, session) }),
       onsessionclosed: (id) => this.end(id),
     });
-    const session: HttpSession = new HttpSession(record, server, transport);
+    const session: HttpSession = new HttpSession(record, server, transport, clientKey);
     transport.onclose = () => {
       if (transport.sessionId) this.registry.remove(transport.sessionId, session);
     };
@@ -195,16 +240,24 @@ export class StatefulSessions {
     this.logger.debug({ session: id }, 'session opened');
   }
 
-  private adopt(id: string): Promise<HttpSession> {
+  /** Under pressure, the longest-idle session of the client holding the most ends everywhere (its id then gets 404). */
+  private async evict(session: HttpSession): Promise<void> {
+    const id = session.id;
+    this.logger.info({ session: id, client: session.clientKey }, 'session evicted to make room for another');
+    if (id) await this.options.store.end(id).catch(() => undefined);
+    await session.close().catch(() => undefined);
+  }
+
+  private adopt(id: string, clientKey: string): Promise<HttpSession> {
     let pending = this.adopting.get(id);
     if (!pending) {
-      pending = this.rebuild(id).finally(() => this.adopting.delete(id));
+      pending = this.rebuild(id, clientKey).finally(() => this.adopting.delete(id));
       this.adopting.set(id, pending);
     }
     return pending;
   }
 
-  private async rebuild(id: string): Promise<HttpSession> {
+  private async rebuild(id: string, clientKey: string): Promise<HttpSession> {
     let stored;
     try {
       stored = await this.options.store.get(id);
@@ -213,7 +266,12 @@ export class StatefulSessions {
       this.logger.warn({ session: id, err: error }, 'unreadable session record');
     }
     if (!stored) throw new HttpError(404, -32001, 'Session not found');
-    const session = this.build(stored.record, id);
+    // An existing session is never refused here, but the table stays bounded: a full one makes room.
+    if (this.registry.size >= this.options.maxSessions) {
+      const admission = admitClient(this.registry.values(), clientKey, { total: this.options.maxSessions, perClient: Infinity, retryAfterMs: 0 });
+      if (admission.admitted && admission.evict) await this.evict(admission.evict);
+    }
+    const session = this.build(stored.record, clientKey, id);
     for (const uri of stored.subscriptions) session.subscriptions.add(uri);
     session.stored = true;
     await session.server.connect(session.transport);

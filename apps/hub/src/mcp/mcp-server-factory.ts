@@ -1,7 +1,8 @@
-import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, type Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { Principal } from '@mcp-hub/connector-contract';
 import type { Hub, CallOptions } from '../hub';
 import { ClientRequestError, ConnectorFailure, HubLocalError } from '../invocation/hub-errors';
+import { HubMcpServer } from './hub-mcp-server';
 
 /** The SDK adapter: the only place (with http-front.ts and stdio-front.ts) that knows the MCP SDK. */
 
@@ -13,8 +14,20 @@ export interface ServerIdentity {
 
 /** Where a connection records its resource subscriptions (a `Set`, or a shared store behind one). */
 export interface ResourceSubscriptions {
+  readonly size: number;
+  has(uri: string): boolean;
   add(uri: string): unknown;
   delete(uri: string): unknown;
+}
+
+/** Most resources one connection subscribes to unless configured (`http.maxSubscriptionsPerSession`). */
+export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
+
+export interface SubscriptionOptions {
+  /** Receives the URIs this connection subscribes to (2025 era). */
+  subscriptions?: ResourceSubscriptions;
+  /** Most distinct resources one connection subscribes to; more are refused with -32602. Default {@link DEFAULT_MAX_SUBSCRIPTIONS}. */
+  maxSubscriptions?: number;
 }
 
 /** Resolves who is calling from the request context (bearer token, stdio user). */
@@ -30,11 +43,12 @@ const CAPABILITIES = {
 /**
  * Builds a low-level SDK `Server` wired to the hub. Called once per 2025 session, once per
  * 2026 request and once per stdio connection, so it does no work beyond registering closures:
- * lists are precomputed by the hub. `subscriptions` receives the URIs this connection
- * subscribes to (2025 era; the SDK handles 2026 subscriptions inside `subscriptions/listen`).
+ * lists are precomputed by the hub. 2025 subscriptions are recorded in `options.subscriptions`
+ * (the SDK handles 2026 ones inside `subscriptions/listen`, checked by the HTTP front).
  */
-export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, subscriptions?: ResourceSubscriptions): Server {
-  const server = new Server({ name: identity.name, version: identity.version }, { capabilities: CAPABILITIES, instructions: identity.instructions });
+export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, options: SubscriptionOptions = {}): Server {
+  const { subscriptions, maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS } = options;
+  const server = new HubMcpServer({ name: identity.name, version: identity.version }, { capabilities: CAPABILITIES, instructions: identity.instructions });
 
   server.setRequestHandler('tools/list', async (_request, ctx) => ({ tools: hub.listTools(principalFor(ctx)) as never }));
 
@@ -49,8 +63,12 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
     guard(() => hub.readResource(request.params.uri, callOptions(ctx, principalFor))) as never,
   );
   server.setRequestHandler('resources/subscribe', async (request, ctx) => {
-    await guard(() => hub.subscribeResource(request.params.uri, callOptions(ctx, principalFor)));
-    await subscriptions?.add(request.params.uri);
+    const { uri } = request.params;
+    if (subscriptions && !subscriptions.has(uri) && subscriptions.size >= maxSubscriptions) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Subscription limit reached: a session subscribes to at most ${maxSubscriptions} resources; unsubscribe from one first`);
+    }
+    await guard(() => hub.subscribeResource(uri, callOptions(ctx, principalFor)));
+    await subscriptions?.add(uri);
     return {};
   });
   server.setRequestHandler('resources/unsubscribe', async (request) => {

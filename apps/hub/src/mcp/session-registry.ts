@@ -39,6 +39,10 @@ export class SessionRegistry<S extends McpSession = McpSession> {
     return this.sessions.entries();
   }
 
+  values(): IterableIterator<S> {
+    return this.sessions.values();
+  }
+
   notifyListChanged(change: InventoryChange): void {
     for (const { server } of this.sessions.values()) {
       if (change.tools) void server.sendToolListChanged().catch(() => undefined);

@@ -15,7 +15,7 @@ export function serveHubOverStdio(hub: Hub, identity: ServerIdentity, principalF
     () => {
       const id = `stdio-${next++}`;
       const subscriptions = new Set<string>();
-      const server = buildMcpServer(hub, identity, principalFor, subscriptions);
+      const server = buildMcpServer(hub, identity, principalFor, { subscriptions });
       sessions.add(id, { server, subscriptions, close: () => server.close() });
       server.onclose = () => sessions.remove(id);
       return server;
