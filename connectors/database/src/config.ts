@@ -116,6 +116,19 @@ export const DatabaseConfigSchema = z
       })
       .min(1, 'configure at least one source'),
     customTools: z.array(CustomToolSchema).default([]),
+    /**
+     * Where the idempotency keys of writes live. Without `redisUrl`, in this process's memory:
+     * right for one replica (the embedded mode); replicas behind one queue group need a Redis
+     * they share, or a retry that reaches another replica writes twice.
+     */
+    idempotency: z
+      .strictObject({
+        /** e.g. redis://127.0.0.1:6379; set it with DATABASE_IDEMPOTENCY_REDIS_URL or REDIS_URL rather than in a file. */
+        redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+        /** Key prefix in Redis; deployments sharing one Redis give each its own. */
+        keyPrefix: z.string().min(1).max(200).default('mcphub:idempotency:database'),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();

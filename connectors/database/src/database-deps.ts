@@ -1,8 +1,8 @@
+import type { IdempotencyStore } from '@mcp-hub/connector-kit';
 import type { DatabaseSource } from './database-source';
-import type { IdempotencyCache } from './idempotency-cache';
 
-/** What the database connector's handlers receive: the configured sources and the write replay cache. */
+/** What the database connector's handlers receive: the configured sources and where write idempotency keys live. */
 export interface DatabaseDeps {
   readonly sources: ReadonlyMap<string, DatabaseSource>;
-  readonly idempotency: IdempotencyCache;
+  readonly idempotency: IdempotencyStore;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { defineConnectorModule } from '@mcp-hub/connector-kit';
+import { Redis } from 'ioredis';
+import { InMemoryIdempotencyStore, RedisIdempotencyStore, defineConnectorModule, type IdempotencyStore } from '@mcp-hub/connector-kit';
 import { DatabaseConfigSchema, type DatabaseConfig } from './config';
 import { createDatabaseConnector, DATABASE_CONNECTOR_ID } from './connector';
 import type { DatabaseDeps } from './database-deps';
@@ -8,14 +9,18 @@ import { DatabaseSource } from './database-source';
 import { demoDatabaseScript } from './demo-database';
 import { openEngine, SourceConfigError } from './engines/open-engine';
 import { SqliteEngine } from './engines/sqlite-engine';
-import { IdempotencyCache } from './idempotency-cache';
 import { compileCustomTool } from './tools/custom-tool';
 
 const BUILT_IN_TOOLS = new Set(['list_sources', 'search_objects', 'run_query', 'explain_query', 'execute_statement']);
 
-/** Environment keys: `DATABASE_SOURCES_JSON` and `DATABASE_CUSTOM_TOOLS_JSON` (JSON arrays), both optional. */
+/**
+ * Environment keys: `DATABASE_SOURCES_JSON` and `DATABASE_CUSTOM_TOOLS_JSON` (JSON arrays), and
+ * `DATABASE_IDEMPOTENCY_REDIS_URL` (else `REDIS_URL`) for idempotency keys shared by replicas; all optional.
+ */
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const config: Record<string, unknown> = {};
+  const redisUrl = env.DATABASE_IDEMPOTENCY_REDIS_URL || env.REDIS_URL;
+  if (redisUrl) config.idempotency = { redisUrl };
   for (const [variable, key] of [['DATABASE_SOURCES_JSON', 'sources'], ['DATABASE_CUSTOM_TOOLS_JSON', 'customTools']] as const) {
     const raw = env[variable];
     if (!raw) continue;
@@ -48,8 +53,22 @@ function embeddedConfig(dataDir: string): Record<string, unknown> {
  */
 async function create(config: DatabaseConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env) {
   const sources = new Map<string, DatabaseSource>();
-  const closeAll = () => Promise.all([...sources.values()].map((s) => s.engine.close().catch(() => undefined)));
+  const redis = config.idempotency.redisUrl ? new Redis(config.idempotency.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+  const closeAll = async () => {
+    await Promise.all([...sources.values()].map((s) => s.engine.close().catch(() => undefined)));
+    redis?.disconnect();
+  };
   try {
+    let idempotency: IdempotencyStore;
+    if (redis) {
+      await redis.connect();
+      idempotency = new RedisIdempotencyStore({ redis, prefix: config.idempotency.keyPrefix });
+    } else {
+      idempotency = new InMemoryIdempotencyStore();
+      if (config.sources.some((s) => s.mode === 'read-write')) {
+        logger.warn('idempotency keys of writes are kept in this replica only: set DATABASE_IDEMPOTENCY_REDIS_URL (or REDIS_URL) when running several replicas');
+      }
+    }
     for (const [index, sourceConfig] of config.sources.entries()) {
       const connection = sourceConfig.connection;
       if ('path' in connection && connection.createDemo && SqliteEngine.createIfMissing(connection.path, demoDatabaseScript())) {
@@ -69,7 +88,7 @@ async function create(config: DatabaseConfig, logger: Logger, env: NodeJS.Proces
       return compileCustomTool(tool, index, sources.get(tool.source)!);
     });
     const connector = createDatabaseConnector({ sources: config.sources, customTools });
-    const deps: DatabaseDeps = { sources, idempotency: new IdempotencyCache() };
+    const deps: DatabaseDeps = { sources, idempotency };
     logger.info({ sources: [...sources.keys()], customTools: customTools.length }, 'database connector ready');
     return { connector, deps, close: async () => void (await closeAll()) };
   } catch (error) {

@@ -192,10 +192,11 @@ describe('database connector on a read-write SQLite source', () => {
 
   it('executes a statement, reports its type, and replays it by idempotency key', async () => {
     const args = { sql: 'UPDATE products SET stock = stock + 1 WHERE category = ?', params: ['gear'], idempotency_key: 'restock-gear-0001' };
-    const first = await structured(connector.harness, 'execute_statement', args);
-    expect(first).toEqual(expect.objectContaining({ statementType: 'update', rowsAffected: 4, replayed: false }));
-    const again = await structured(connector.harness, 'execute_statement', args);
-    expect(again).toEqual(expect.objectContaining({ rowsAffected: 4, replayed: true }));
+    const first = await connector.harness.callTool('execute_statement', args);
+    expect(first.structuredContent).toEqual(expect.objectContaining({ statementType: 'update', rowsAffected: 4 }));
+    expect(first._meta).toBeUndefined();
+    const again = await connector.harness.callTool('execute_statement', args);
+    expect(again).toEqual({ ...first, _meta: { 'mcphub/replayed': true } });
     const different = await call(connector.harness, 'execute_statement', { ...args, params: ['bags'] });
     expect(different).toEqual(expect.objectContaining({ ok: false, kind: 'conflict' }));
   });

@@ -1,6 +1,5 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
-import { ToolError } from '@mcp-hub/connector-kit';
 import type { Ticket, TicketComment, TicketPriority, TicketStatus } from './ticket';
 import { TicketPrioritySchema, TicketStatusSchema } from './ticket';
 import {
@@ -15,7 +14,7 @@ import {
   type TicketPatch,
   type TicketStore,
 } from './ticket-store';
-import { IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
+import { IDEMPOTENCY_LEASE_MS, Redactor, ToolError, type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
 import { ACTIVE_STATUSES } from './ticket-workflow';
 
 /** A PostgreSQL schema name the store may own: lower-case identifier, quoted nowhere but here. */
@@ -79,7 +78,8 @@ export class PostgresTicketStore implements TicketStore {
    */
   static async open(options: PostgresTicketStoreOptions): Promise<PostgresTicketStore> {
     if (!POSTGRES_SCHEMA_NAME.test(options.schema)) throw new Error(`invalid PostgreSQL schema name (expected ${POSTGRES_SCHEMA_NAME.source})`);
-    const redact = redactor(options.url);
+    const redactor = new Redactor([options.url]);
+    const redact = (error: unknown) => redactor.messageOf(error);
     let pool: Pool;
     try {
       pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10, statement_timeout: 15_000, application_name: 'mcp-hub-helpdesk' });
@@ -390,21 +390,6 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** Builds a function that reduces an error to a message without the connection string or its password. */
-function redactor(url: string): (error: unknown) => string {
-  const secrets = [url];
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) secrets.push(parsed.password, decodeURIComponent(parsed.password));
-  } catch {
-    // Not a URL (key=value form): the whole string is already listed.
-  }
-  return (error) => {
-    let message = error instanceof Error ? error.message : String(error);
-    for (const secret of secrets) if (secret) message = message.split(secret).join('[redacted]');
-    return message.replace(/postgres(?:ql)?:\/\/\S+/gi, '[redacted]');
-  };
-}
 
 function toTicket(row: TicketRow): Ticket {
   return {

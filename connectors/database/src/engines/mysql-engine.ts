@@ -2,7 +2,7 @@ import mysql from 'mysql2';
 import { DEFAULT_READ_BOUNDS, SYSTEM_SCHEMAS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
 import { RowBudget } from './row-budget';
 import { DatabaseError } from './database-error';
-import type { SecretScrubber } from './secret-scrubber';
+import type { Redactor } from '@mcp-hub/connector-kit';
 
 const KILL_GRACE_MS = 500;
 /** Rows buffered ahead of the reader before the socket is paused. */
@@ -12,7 +12,7 @@ const TYPE_NAMES = new Map<number, string>(Object.entries(mysql.Types as unknown
 
 export interface MysqlEngineOptions {
   url: string;
-  scrubber: SecretScrubber;
+  redactor: Redactor;
   maxConnections?: number;
 }
 
@@ -30,10 +30,10 @@ export class MysqlEngine implements Engine {
   defaultSchema = '';
   private mariadb = true;
   private readonly pool: mysql.Pool;
-  private readonly scrubber: SecretScrubber;
+  private readonly redactor: Redactor;
 
   constructor(options: MysqlEngineOptions) {
-    this.scrubber = options.scrubber;
+    this.redactor = options.redactor;
     this.pool = mysql.createPool({
       uri: options.url,
       connectionLimit: options.maxConnections ?? 5,
@@ -303,7 +303,7 @@ export class MysqlEngine implements Engine {
   toDatabaseError(error: unknown, limits?: CallLimits): DatabaseError {
     if (error instanceof DatabaseError) return error;
     const e = error as { code?: string; errno?: number; message?: string; fatal?: boolean };
-    const message = this.scrubber.scrub(String(e.message ?? 'unknown error'));
+    const message = this.redactor.redact(String(e.message ?? 'unknown error'));
     const code = e.code;
     if (limits?.signal.aborted) return new DatabaseError('cancelled', 'The call was cancelled.', code);
     if (e.errno === 1969 || e.errno === 3024 || e.errno === 1317 || code === 'ER_STATEMENT_TIMEOUT' || code === 'ER_QUERY_INTERRUPTED') {

@@ -3,7 +3,7 @@ import type { SourceConfig } from '../config';
 import type { Engine } from './engine';
 import { MysqlEngine } from './mysql-engine';
 import { PostgresEngine } from './postgres-engine';
-import { SecretScrubber } from './secret-scrubber';
+import { Redactor } from '@mcp-hub/connector-kit';
 import { SqliteEngine } from './sqlite-engine';
 
 /** A configuration problem found while opening a source; the message names the config key and never holds a secret. */
@@ -13,7 +13,7 @@ export class SourceConfigError extends Error {
 
 /**
  * Builds the engine for `sources[index]`, reading its connection URL from the environment or a
- * secret file. The URL lives only inside the engine (and its scrubber), never in config or logs.
+ * secret file. The URL lives only inside the engine (and its redactor), never in config or logs.
  */
 export function openEngine(source: SourceConfig, index: number, env: NodeJS.ProcessEnv): Engine {
   const key = `sources.${index}.connection`;
@@ -33,12 +33,12 @@ export function openEngine(source: SourceConfig, index: number, env: NodeJS.Proc
     }
     if (!url) throw new SourceConfigError(`${key}.urlFile: ${connection.urlFile} is empty`);
   }
-  const scrubber = new SecretScrubber(url);
+  const redactor = new Redactor([url]);
   const scheme = /^([a-z0-9+]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   const expected = source.engine === 'postgres' ? ['postgres', 'postgresql'] : ['mysql', 'mariadb'];
   if (!scheme || !expected.includes(scheme)) {
     throw new SourceConfigError(`${key}: the connection URL must start with ${expected[0]}:// for a ${source.engine} source`);
   }
-  if (source.engine === 'postgres') return new PostgresEngine({ url, scrubber });
-  return new MysqlEngine({ url: url.replace(/^mariadb:/i, 'mysql:'), scrubber });
+  if (source.engine === 'postgres') return new PostgresEngine({ url, redactor });
+  return new MysqlEngine({ url: url.replace(/^mariadb:/i, 'mysql:'), redactor });
 }

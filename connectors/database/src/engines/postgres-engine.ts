@@ -3,7 +3,7 @@ import { BoundedFetch } from './bounded-fetch';
 import { DEFAULT_READ_BOUNDS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
 import { RowBudget } from './row-budget';
 import { DatabaseError } from './database-error';
-import type { SecretScrubber } from './secret-scrubber';
+import type { Redactor } from '@mcp-hub/connector-kit';
 
 /** Date and time types stay text: the server's own rendering, with no time-zone conversion in Node. */
 const TEXT_TYPES = [1082, 1083, 1114, 1184, 1266, 1186];
@@ -16,7 +16,7 @@ const CANCEL_GRACE_MS = 1000;
 
 export interface PostgresEngineOptions {
   url: string;
-  scrubber: SecretScrubber;
+  redactor: Redactor;
   /** Pool size. Default 5. */
   maxConnections?: number;
 }
@@ -30,11 +30,11 @@ export class PostgresEngine implements Engine {
   readonly kind = 'postgres' as const;
   defaultSchema = 'public';
   private readonly pool: pg.Pool;
-  private readonly scrubber: SecretScrubber;
+  private readonly redactor: Redactor;
   private readonly typeNames = new Map<number, string>();
 
   constructor(options: PostgresEngineOptions) {
-    this.scrubber = options.scrubber;
+    this.redactor = options.redactor;
     const types = {
       getTypeParser: (oid: number, format?: string) =>
         TEXT_TYPES.includes(oid) ? (value: string) => value : pg.types.getTypeParser(oid, (format ?? 'text') as 'text'),
@@ -295,7 +295,7 @@ export class PostgresEngine implements Engine {
   toDatabaseError(error: unknown, limits?: CallLimits): DatabaseError {
     if (error instanceof DatabaseError) return error;
     const e = error as { code?: string; message?: string };
-    const message = this.scrubber.scrub(String(e.message ?? 'unknown error'));
+    const message = this.redactor.redact(String(e.message ?? 'unknown error'));
     const code = e.code;
     if (limits?.signal.aborted) return new DatabaseError('cancelled', 'The call was cancelled.', code);
     if (code === '57014') return new DatabaseError('timeout', `The statement ran longer than ${limits?.timeoutMs ?? 'the allowed'} ms and was cancelled.`, code);

@@ -126,6 +126,6 @@ export function customTool(compiled: CompiledCustomTool): ToolDefinition<Databas
     output: ExecuteOutputSchema,
     annotations: { readOnlyHint: false, destructiveHint: config.destructive ?? true, idempotentHint: false, openWorldHint: false },
     handler: async (args, ctx, deps: DatabaseDeps) =>
-      runWrite(deps, source, statement, values(args), callLimits(ctx), args.idempotency_key as string | undefined, config.name),
+      runWrite(deps, ctx, source, statement, values(args), args as { idempotency_key?: string }, config.name),
   });
 }

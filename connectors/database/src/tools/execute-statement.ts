@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ToolError, defineTool } from '@mcp-hub/connector-kit';
+import { IdempotencyKeySchema, ToolError, defineTool, runIdempotent, type HandlerContext, type ToolOutput } from '@mcp-hub/connector-kit';
 import type { DatabaseDeps } from '../database-deps';
 import type { DatabaseSource } from '../database-source';
 import type { ClassifiedStatement } from '../sql/statement-classifier';
@@ -18,33 +17,29 @@ export const ExecuteOutputSchema = z.object({
   columns: z.array(ColumnSchema),
   rows: z.array(z.array(z.unknown())).describe('Rows the statement returned (RETURNING), at most 100.'),
   untrusted: z.literal(true),
-  replayed: z.boolean().describe('True when this is the stored result of an earlier call with the same idempotency key.'),
 });
 export type ExecuteOutput = z.infer<typeof ExecuteOutputSchema>;
 
-export const IdempotencyKeySchema = z
-  .string()
-  .min(8)
-  .max(200)
-  .optional()
-  .describe('Optional key; repeating a call with the same key returns the first result instead of writing twice.');
+export { IdempotencyKeySchema };
 
-/** Runs a classified write with idempotency, shared by execute_statement and writing custom tools. */
+/**
+ * Runs a classified write at most once per idempotency key (the kit's `runIdempotent`, with the
+ * store every replica shares), shared by execute_statement and writing custom tools. `args` are
+ * the tool's arguments: a repeat with other arguments and the same key is refused.
+ */
 export async function runWrite(
   deps: DatabaseDeps,
+  ctx: HandlerContext,
   source: DatabaseSource,
   statement: ClassifiedStatement,
   params: readonly SqlValue[],
-  limits: ReturnType<typeof callLimits>,
-  idempotencyKey: string | undefined,
-  scope: string,
-): Promise<{ structured: ExecuteOutput; text: string }> {
-  const key = idempotencyKey && `${source.name}\u0000${scope}\u0000${idempotencyKey}`;
-  const fingerprint = createHash('sha256').update(JSON.stringify([statement.text, params])).digest('hex');
-  if (key) {
-    const earlier = deps.idempotency.get<ExecuteOutput>(key, fingerprint);
-    if (earlier) return { structured: { ...earlier, replayed: true }, text: `${describe(earlier)} (replayed: this idempotency key was already used)` };
-  }
+  args: { idempotency_key?: string | undefined },
+  tool: string,
+): Promise<ToolOutput<ExecuteOutput>> {
+  return runIdempotent(deps.idempotency, ctx, `${tool}:${source.name}`, args, () => write(source, statement, params, callLimits(ctx)));
+}
+
+async function write(source: DatabaseSource, statement: ClassifiedStatement, params: readonly SqlValue[], limits: ReturnType<typeof callLimits>): Promise<ToolOutput<ExecuteOutput>> {
   const result = await guarded(() => source.execute(statement, params, limits));
   const structured: ExecuteOutput = {
     source: source.name,
@@ -53,9 +48,7 @@ export async function runWrite(
     columns: result.columns,
     rows: result.rows.slice(0, MAX_RETURNED_ROWS).map((row) => row.map((v, i) => (source.isRedacted(result.columns[i]?.name ?? '') && v !== null ? '[redacted]' : toCell(v)))),
     untrusted: true,
-    replayed: false,
   };
-  if (key) deps.idempotency.set(key, fingerprint, structured);
   return { structured, text: describe(structured) };
 }
 
@@ -79,7 +72,8 @@ export function executeStatementTool(writableSources: readonly string[]) {
     }),
     output: ExecuteOutputSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    handler: async ({ source: name, sql, params, idempotency_key }, ctx, deps: DatabaseDeps) => {
+    handler: async (args, ctx, deps: DatabaseDeps) => {
+      const { source: name, sql, params } = args;
       const source = requireSource(deps, name);
       if (source.readOnly) throw new ToolError('forbidden', `The source ${name} is read-only.`);
       let statement: ClassifiedStatement;
@@ -88,7 +82,7 @@ export function executeStatementTool(writableSources: readonly string[]) {
       } catch (error) {
         throw toToolError(error);
       }
-      return runWrite(deps, source, statement, params, callLimits(ctx), idempotency_key, 'execute_statement');
+      return runWrite(deps, ctx, source, statement, params, args, 'execute_statement');
     },
   });
 }
