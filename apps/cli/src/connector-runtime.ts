@@ -8,6 +8,7 @@ import {
   type ConnectorConfigSources,
   type ConnectorModule,
   type ConnectorService,
+  type Redactor,
 } from '@mcp-hub/connector-kit';
 import type { HubConfig } from '@mcp-hub/hub';
 import { builtInConnectors } from './built-in-connectors';
@@ -30,10 +31,10 @@ export async function startConnector(
   config: HubConfig,
   bus: Bus,
   logger: Logger,
-  options: { embedded: boolean; env?: NodeJS.ProcessEnv },
+  options: { embedded: boolean; env?: NodeJS.ProcessEnv; redactor?: Redactor },
 ): Promise<RunningConnector> {
   const built = await asConfigError(() => buildConnector(builtInModule(id), sources(id, config, options), logger.child({ connector: id })));
-  const service = await runConnector(built.connector, { bus, deps: built.deps, logger, namespace: config.namespace, ...config.replica });
+  const service = await runConnector(built.connector, { bus, deps: built.deps, logger, namespace: config.namespace, redactor: options.redactor, ...config.replica });
   return {
     id,
     service,
@@ -67,8 +68,14 @@ export function connectorConfig(id: string, config: HubConfig, options: { embedd
   }
 }
 
-function sources(id: string, config: HubConfig, options: { embedded: boolean; env?: NodeJS.ProcessEnv }): ConnectorConfigSources {
-  return { embedded: options.embedded, dataDir: config.dataDir, fromFile: config.connectors[id] as Record<string, unknown> | undefined, env: options.env ?? process.env };
+function sources(id: string, config: HubConfig, options: { embedded: boolean; env?: NodeJS.ProcessEnv; redactor?: Redactor }): ConnectorConfigSources {
+  return {
+    embedded: options.embedded,
+    dataDir: config.dataDir,
+    fromFile: config.connectors[id] as Record<string, unknown> | undefined,
+    env: options.env ?? process.env,
+    redactor: options.redactor,
+  };
 }
 
 async function asConfigError<T>(run: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import type { Redactor } from '@mcp-hub/connector-kit';
 import pinoPretty from 'pino-pretty';
 
 export interface LoggerOptions {
@@ -6,6 +7,10 @@ export interface LoggerOptions {
   stdio?: boolean;
   /** Whether stderr is a terminal. Default: `process.stderr.isTTY`. */
   terminal?: boolean;
+  /** Masks secrets in every line before it is written (the connectors register theirs with it). */
+  redactor?: Redactor;
+  /** Where JSON lines go instead of stderr (tests). */
+  destination?: NodeJS.WritableStream;
 }
 
 /**
@@ -17,7 +22,8 @@ export interface LoggerOptions {
 export function createLogger(level: string | undefined, name: string, options: LoggerOptions = {}): Logger {
   const pretty = !options.stdio && (options.terminal ?? process.stderr.isTTY === true);
   const effective = level ?? (pretty || options.stdio ? 'warn' : 'info');
-  const settings = { level: effective, name, base: { pid: process.pid } };
+  const redactor = options.redactor;
+  const settings = { level: effective, name, base: { pid: process.pid }, ...(redactor && { hooks: { streamWrite: (line: string) => redactor.redact(line) } }) };
   if (pretty) return pino(settings, pinoPretty({ destination: 2, colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }));
-  return pino(settings, pino.destination({ fd: 2, sync: false }));
+  return pino(settings, options.destination ?? pino.destination({ fd: 2, sync: false }));
 }

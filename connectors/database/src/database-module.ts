@@ -53,6 +53,7 @@ function embeddedConfig(dataDir: string): Record<string, unknown> {
  */
 async function create(config: DatabaseConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env) {
   const sources = new Map<string, DatabaseSource>();
+  const secrets: string[] = config.idempotency.redisUrl ? [config.idempotency.redisUrl] : [];
   const redis = config.idempotency.redisUrl ? new Redis(config.idempotency.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
   const closeAll = async () => {
     await Promise.all([...sources.values()].map((s) => s.engine.close().catch(() => undefined)));
@@ -74,7 +75,9 @@ async function create(config: DatabaseConfig, logger: Logger, env: NodeJS.Proces
       if ('path' in connection && connection.createDemo && SqliteEngine.createIfMissing(connection.path, demoDatabaseScript())) {
         logger.info({ source: sourceConfig.name }, 'created the demo database');
       }
-      const source = new DatabaseSource(sourceConfig, openEngine(sourceConfig, index, env));
+      const { engine, secret } = openEngine(sourceConfig, index, env);
+      if (secret) secrets.push(secret);
+      const source = new DatabaseSource(sourceConfig, engine);
       sources.set(sourceConfig.name, source);
       try {
         await source.start(logger);
@@ -90,7 +93,7 @@ async function create(config: DatabaseConfig, logger: Logger, env: NodeJS.Proces
     const connector = createDatabaseConnector({ sources: config.sources, customTools });
     const deps: DatabaseDeps = { sources, idempotency };
     logger.info({ sources: [...sources.keys()], customTools: customTools.length }, 'database connector ready');
-    return { connector, deps, close: async () => void (await closeAll()) };
+    return { connector, deps, secrets, close: async () => void (await closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

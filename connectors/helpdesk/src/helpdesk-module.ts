@@ -26,7 +26,8 @@ export const helpdeskModule = defineConnectorModule<HelpdeskConfig, HelpdeskDeps
     try {
       if (config.seedDemoData && (await store.seedIfEmpty(demoTickets()))) logger.info('seeded the empty ticket store with demo tickets');
       logger.info({ store: config.store.kind }, 'helpdesk connector ready');
-      return { connector: helpdeskConnector, deps: { store, pageSize: config.pageSize, maxTextBytes: config.maxTextBytes }, close: () => store.close() };
+      const secrets = config.store.kind === 'postgres' ? [config.store.url] : [];
+      return { connector: helpdeskConnector, secrets, deps: { store, pageSize: config.pageSize, maxTextBytes: config.maxTextBytes }, close: () => store.close() };
     } catch (error) {
       await store.close();
       throw error;

@@ -4,6 +4,7 @@ import type { Bus, IncomingMessage } from '@mcp-hub/bus';
 import { CancelMessageSchema, decode, encode, headers, tryDecode, type Principal, type Reply, type Subjects } from '@mcp-hub/connector-contract';
 import type { HandlerContext } from './handler-context';
 import { ConcurrencyLimit } from './concurrency-limit';
+import { Redactor } from './redactor';
 import { ToolError } from './tool-error';
 
 /** The fields every hub → connector request shares. */
@@ -26,6 +27,8 @@ export interface CallRunnerOptions {
   maxConcurrency?: number;
   /** With `maxConcurrency`: calls that may wait for a slot; beyond that a call is refused as `busy` before it starts. Default 0. */
   maxQueued?: number;
+  /** Masks secrets in every error reply (a tool error may quote an upstream's text). Default: credential shapes only. */
+  redactor?: Redactor;
 }
 
 interface RunningCall {
@@ -51,8 +54,10 @@ export class CallRunner {
   private readonly limit?: ConcurrencyLimit;
   private readonly maxQueued: number;
   private busyCount = 0;
+  private readonly redactor: Redactor;
 
   constructor(private readonly options: CallRunnerOptions) {
+    this.redactor = options.redactor ?? new Redactor();
     if (options.maxConcurrency !== undefined) this.limit = new ConcurrencyLimit(options.maxConcurrency);
     this.maxQueued = options.maxQueued ?? 0;
     if (!Number.isInteger(this.maxQueued) || this.maxQueued < 0) throw new Error(`maxQueued must be a non-negative integer, got ${options.maxQueued}`);
@@ -166,11 +171,11 @@ export class CallRunner {
 
   private errorReply(error: unknown, signal: AbortSignal, logger: Logger): Reply {
     if (error instanceof ToolError) {
-      return { status: 'error', kind: error.kind, message: error.message, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
+      return { status: 'error', kind: error.kind, message: this.redactor.redact(error.message), ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
     }
     if (signal.aborted) {
       const reason = signal.reason;
-      if (reason instanceof ToolError) return { status: 'error', kind: reason.kind, message: reason.message };
+      if (reason instanceof ToolError) return { status: 'error', kind: reason.kind, message: this.redactor.redact(reason.message) };
       return { status: 'error', kind: 'cancelled', message: 'The call was cancelled.' };
     }
     logger.error({ err: error }, 'handler failed');

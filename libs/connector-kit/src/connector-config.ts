@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { BuiltConnector, ConnectorModule } from './connector-module';
+import type { Redactor } from './redactor';
 import { deepMerge } from './deep-merge';
 import { TOOL_EXPOSURE_KEYS, ToolExposureSchema, exposeTools, type ToolExposure } from './tool-exposure';
 
@@ -18,6 +18,8 @@ export interface ConnectorConfigSources {
   /** The `connectors.<id>` section of the configuration file. */
   fromFile?: Record<string, unknown>;
   env: NodeJS.ProcessEnv;
+  /** The process's redactor (its logger masks what it knows); the connector's `secrets` are registered with it. */
+  redactor?: Redactor;
 }
 
 /**
@@ -27,16 +29,18 @@ export interface ConnectorConfigSources {
  * (`writeMode`, `toolsets`, `tools`) are parsed here; the rest by the module's schema.
  * @throws ConnectorConfigError naming every bad key (at most five).
  */
-export function resolveConnectorConfig<C>(module: ConnectorModule<C, unknown>, sources: ConnectorConfigSources): { settings: C; exposure: ToolExposure } {
+export function resolveConnectorConfig<C, D>(module: ConnectorModule<C, D>, sources: ConnectorConfigSources): { settings: C; exposure: ToolExposure } {
   const base = sources.embedded ? module.embeddedConfig(sources.dataDir) : {};
   const merged = [sources.fromFile ?? {}, exposureFromEnv(module.id, sources.env), module.fromEnv(sources.env)].reduce(deepMerge, base);
   const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key)));
   const kits = Object.fromEntries(Object.entries(merged).filter(([key]) => TOOL_EXPOSURE_KEYS.includes(key)));
   const prefix = `connectors.${module.id}`;
-  return {
-    settings: parseOrExplain(module.configSchema, own, module.id, prefix),
-    exposure: parseOrExplain(ToolExposureSchema, kits, module.id, prefix),
-  };
+  const settings = module.configSchema.safeParse(own);
+  const exposure = ToolExposureSchema.safeParse(kits);
+  if (settings.success && exposure.success) return { settings: settings.data, exposure: exposure.data };
+  const issues = [...(settings.error?.issues ?? []), ...(exposure.error?.issues ?? [])];
+  const lines = issues.slice(0, 5).map((issue) => `  ${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+  throw new ConnectorConfigError(`invalid configuration of connector ${module.id}:\n${lines.join('\n')}`);
 }
 
 /**
@@ -45,8 +49,9 @@ export function resolveConnectorConfig<C>(module: ConnectorModule<C, unknown>, s
  * @throws ConnectorConfigError for bad configuration or an unknown toolset or tool name.
  */
 export async function buildConnector<C, D>(module: ConnectorModule<C, D>, sources: ConnectorConfigSources, logger: Logger): Promise<BuiltConnector<D>> {
-  const { settings, exposure } = resolveConnectorConfig(module as ConnectorModule<C, unknown>, sources);
+  const { settings, exposure } = resolveConnectorConfig(module, sources);
   const built = await module.create(settings, logger);
+  for (const secret of built.secrets ?? []) sources.redactor?.register(secret);
   try {
     const connector = exposeTools(built.connector, exposure);
     logger.info({ writeMode: exposure.writeMode, tools: [...connector.tools.keys()] }, 'connector tools exposed');
@@ -73,11 +78,4 @@ export function booleanFromEnv(value: string | undefined): boolean | string | un
   const normalized = value?.trim().toLowerCase();
   if (normalized === undefined || normalized === '') return undefined;
   return normalized === 'true' ? true : normalized === 'false' ? false : value;
-}
-
-function parseOrExplain<T>(schema: z.ZodType<T>, value: unknown, id: string, prefix: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.slice(0, 5).map((issue) => `  ${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`);
-  throw new ConnectorConfigError(`invalid configuration of connector ${id}:\n${lines.join('\n')}`);
 }

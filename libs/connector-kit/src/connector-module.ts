@@ -6,6 +6,12 @@ import type { ConnectorDefinition } from './define-connector';
 export interface BuiltConnector<D> {
   connector: ConnectorDefinition<D>;
   deps: D;
+  /**
+   * Values to mask in every error reply and log line (credentials the connector read from its
+   * configuration: connection strings, tokens). The kit registers them with the process's
+   * `Redactor`; patterns that look like credentials are masked anyway.
+   */
+  secrets?: readonly string[];
   /** Closes what `create` opened (pools, files). Called after the replica drained. */
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import type { ConnectorDefinition } from './define-connector';
 import type { HandlerContext } from './handler-context';
 import { CallRunner, type RequestEnvelope } from './call-runner';
 import { ReplicaPresence } from './replica-presence';
+import type { Redactor } from './redactor';
 import { ToolError } from './tool-error';
 
 export interface RunConnectorOptions<D> {
@@ -40,6 +41,8 @@ export interface RunConnectorOptions<D> {
    * replica's load, so a call waiting here may sit behind a slow one while another replica idles.
    */
   maxQueued?: number;
+  /** Masks secrets in every error reply; give the process's redactor (see `buildConnector`). Default: credential shapes only. */
+  redactor?: Redactor;
 }
 
 /**
@@ -79,6 +82,7 @@ export class ConnectorService<D> {
       contractVersion: manifest.contractVersion,
       maxConcurrency: options.maxConcurrency,
       maxQueued: options.maxQueued,
+      redactor: options.redactor,
     });
     this.presence = new ReplicaPresence({
       ...common,

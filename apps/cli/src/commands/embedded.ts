@@ -1,3 +1,4 @@
+import { Redactor } from '@mcp-hub/connector-kit';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { InProcessBus } from '@mcp-hub/bus';
@@ -15,7 +16,9 @@ import { onShutdownSignal } from '../shutdown';
  * and a taken port are reported before any connector starts.
  */
 export async function runEmbedded(config: HubConfig, transport: 'http' | 'stdio'): Promise<void> {
-  const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio' });
+  // One redactor for the process: every connector registers its secrets, every log line is masked.
+  const redactor = new Redactor();
+  const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio', redactor });
   const ids = config.embedded.connectors ?? [...builtInConnectors.keys()];
   for (const id of ids) connectorConfig(id, config, { embedded: true });
   mkdirSync(config.dataDir, { recursive: true });
@@ -25,7 +28,7 @@ export async function runEmbedded(config: HubConfig, transport: 'http' | 'stdio'
   const front = transport === 'http' ? httpFront(hub, config, logger) : undefined;
   const url = front ? await listenOrExplain(front, config) : undefined;
   const connectors: RunningConnector[] = [];
-  for (const id of ids) connectors.push(await startConnector(id, config, bus, logger, { embedded: true }));
+  for (const id of ids) connectors.push(await startConnector(id, config, bus, logger, { embedded: true, redactor }));
   await bus.flush();
 
   if (url) {

@@ -13,13 +13,14 @@ export class SourceConfigError extends Error {
 
 /**
  * Builds the engine for `sources[index]`, reading its connection URL from the environment or a
- * secret file. The URL lives only inside the engine (and its redactor), never in config or logs.
+ * secret file. The URL lives only inside the engine (and its redactor), never in config or logs;
+ * it is returned as `secret` so that the kit masks it in every log line and error too.
  */
-export function openEngine(source: SourceConfig, index: number, env: NodeJS.ProcessEnv): Engine {
+export function openEngine(source: SourceConfig, index: number, env: NodeJS.ProcessEnv): { engine: Engine; secret?: string } {
   const key = `sources.${index}.connection`;
   const connection = source.connection;
   if ('path' in connection) {
-    return new SqliteEngine({ path: connection.path, readOnly: source.mode === 'read-only', workers: source.workers, maxWaiting: source.maxWaiting });
+    return { engine: new SqliteEngine({ path: connection.path, readOnly: source.mode === 'read-only', workers: source.workers, maxWaiting: source.maxWaiting }) };
   }
   let url: string | undefined;
   if ('urlEnv' in connection) {
@@ -39,6 +40,6 @@ export function openEngine(source: SourceConfig, index: number, env: NodeJS.Proc
   if (!scheme || !expected.includes(scheme)) {
     throw new SourceConfigError(`${key}: the connection URL must start with ${expected[0]}:// for a ${source.engine} source`);
   }
-  if (source.engine === 'postgres') return new PostgresEngine({ url, redactor });
-  return new MysqlEngine({ url: url.replace(/^mariadb:/i, 'mysql:'), redactor });
+  if (source.engine === 'postgres') return { engine: new PostgresEngine({ url, redactor }), secret: url };
+  return { engine: new MysqlEngine({ url: url.replace(/^mariadb:/i, 'mysql:'), redactor }), secret: url };
 }
