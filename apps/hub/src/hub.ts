@@ -7,10 +7,8 @@ import {
   PromptGetResultSchema,
   ResourceReadResultSchema,
   ResourceUpdatedSchema,
-  SessionCancellationSchema,
   ToolResultSchema,
   Subjects,
-  encode,
   qualifiedResourceName,
   tryDecode,
   type CompletionResult,
@@ -18,7 +16,6 @@ import {
   type Principal,
   type PromptGetResult,
   type ResourceReadResult,
-  type SessionCancellation,
   type ToolResult,
 } from '@mcp-hub/connector-contract';
 import { Inventory, type InventoryChange, type InventoryTool } from './inventory/inventory';
@@ -68,16 +65,16 @@ export const ALL_SCOPES = '*';
  * The hub's core, independent of the MCP SDK: what clients may see, and every call forwarded
  * over the bus. The MCP adapter (src/mcp) turns MCP requests into calls on this class.
  */
-export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resourceUpdated: [string]; sessionCancellation: [SessionCancellation] }> {
+export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resourceUpdated: [string] }> {
   readonly inventory: Inventory;
-  private readonly subjects: Subjects;
+  /** The deployment's subjects (namespace). */
+  readonly subjects: Subjects;
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
   private readonly validator: ArgumentValidator;
   private readonly logger: Logger;
   private listedTools: ListedTool[] = [];
   private updatesSubscription?: Subscription;
-  private cancellationsSubscription?: Subscription;
   private busWasConnected: boolean;
   private readonly stopStatusWatch: () => void;
 
@@ -122,25 +119,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       }
       this.emit('resourceUpdated', update.uri);
     });
-    this.cancellationsSubscription = this.options.bus.subscribe(this.subjects.sessionCancellations(), (message) => {
-      const cancellation = tryDecode(SessionCancellationSchema, message.data);
-      if (cancellation && cancellation.hubId !== this.options.hubId) this.emit('sessionCancellation', cancellation);
-    });
     await this.registry.start();
-  }
-
-  /**
-   * Tells the other hub replicas that a client cancelled request `requestId` of session
-   * `sessionId` (after this replica handled it): the request may be running on another one.
-   */
-  relayCancellation(sessionId: string, requestId: string | number, reason?: string): void {
-    if (this.options.bus.status !== 'connected') return;
-    const cancellation: SessionCancellation = { hubId: this.options.hubId, sessionId, requestId, ...(reason !== undefined && { reason: reason.slice(0, 1000) }) };
-    try {
-      this.options.bus.publish(this.subjects.sessionCancellations(), encode(cancellation));
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not relay a cancellation to the other hub replicas');
-    }
   }
 
   stop(): void {
@@ -148,7 +127,16 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.registry.stop();
     this.invoker.stop();
     this.updatesSubscription?.unsubscribe();
-    this.cancellationsSubscription?.unsubscribe();
+  }
+
+  /** The bus this hub forwards on (its HTTP front relays cancellations between replicas on it). */
+  get bus(): Bus {
+    return this.options.bus;
+  }
+
+  /** This replica's id on the bus. */
+  get hubId(): string {
+    return this.options.hubId;
   }
 
   /** Calls, reads and prompt requests sent to connectors and waiting for their reply. */

@@ -5,7 +5,7 @@ export type { HubConfig } from './config';
 export { HttpFront } from './http/http-front';
 export type { HttpFrontOptions } from './http/http-front';
 export { serveHubOverStdio } from './mcp/stdio-front';
-export type { PrincipalResolver, ServerIdentity } from './mcp/mcp-server-factory';
+export type { PrincipalResolver, ServerIdentity } from './mcp/build-mcp-server';
 export { InMemorySessionStore } from './sessions/in-memory-session-store';
 export { RedisSessionStore } from './sessions/redis-session-store';
 export type { RedisSessionStoreOptions } from './sessions/redis-session-store';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
-import { HttpError } from './read-json-body';
+import { HttpError } from './http-error';
 
 /**
  * A Host header as browsers and HTTP clients send it: a DNS name, an IPv4 address or a

@@ -4,15 +4,17 @@ import type { Logger } from 'pino';
 import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import type { Hub } from '../hub';
-import { buildMcpServer, DEFAULT_MAX_SUBSCRIPTIONS, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
-import type { SessionRegistry } from '../mcp/session-registry';
+import { buildMcpServer, DEFAULT_MAX_SUBSCRIPTIONS, type PrincipalResolver, type ServerIdentity } from '../mcp/build-mcp-server';
+import type { SessionTable } from '../mcp/session-table';
 import { InMemorySessionStore } from '../sessions/in-memory-session-store';
 import type { SessionStore } from '../sessions/session-store';
 import { clientKeyFor, type ClientKeyResolver } from './client-key';
 import { assertAllowedHostAndOrigin } from './host-origin-guard';
 import { ListenStreams } from './listen-streams';
-import { HttpError, readJsonBody } from './read-json-body';
-import { StatefulSessions, type HttpSession } from './stateful-sessions';
+import { HttpError } from './http-error';
+import { readJsonBody } from './read-json-body';
+import { CancellationRelay } from './cancellation-relay';
+import { Era2025Sessions, type HttpSession } from './era-2025-sessions';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -70,14 +72,15 @@ export interface HttpFrontOptions {
  */
 export class HttpFront {
   /** The 2025 sessions this replica holds. */
-  readonly sessions: SessionRegistry<HttpSession>;
-  private readonly stateful: StatefulSessions;
+  readonly sessions: SessionTable<HttpSession>;
+  private readonly era2025: Era2025Sessions;
+  private readonly cancellations: CancellationRelay;
   private readonly listenStreams: ListenStreams;
   private readonly clientKeyFor: ClientKeyResolver;
   private readonly ownStore?: SessionStore;
   private readonly server: HttpServer;
-  private readonly modern: ReturnType<typeof createMcpHandler>;
-  private readonly modernNode: ReturnType<typeof toNodeHandler>;
+  private readonly era2026: ReturnType<typeof createMcpHandler>;
+  private readonly era2026Node: ReturnType<typeof toNodeHandler>;
   private idleSweeper?: NodeJS.Timeout;
   private closing = false;
   /** POST requests being answered (GET streams stay open for ever, so they do not count). */
@@ -95,8 +98,16 @@ export class HttpFront {
       maxStreamsPerClient: options.maxListenStreamsPerClient ?? 32,
       maxResourceSubscriptions: maxSubscriptions,
     });
-    this.stateful = new StatefulSessions({
+    this.cancellations = new CancellationRelay({
+      bus: hub.bus,
+      subjects: hub.subjects,
+      hubId: hub.hubId,
+      logger: options.logger,
+      deliver: (cancellation) => this.era2025.deliverCancellation(cancellation),
+    });
+    this.era2025 = new Era2025Sessions({
       hub,
+      relayCancellation: (sessionId, requestId, reason) => this.cancellations.relay(sessionId, requestId, reason),
       logger: options.logger,
       identity,
       principalFor,
@@ -107,27 +118,27 @@ export class HttpFront {
       maxSessionsPerClient: options.maxSessionsPerClient ?? 100,
       maxSubscriptionsPerSession: maxSubscriptions,
     });
-    this.sessions = this.stateful.registry;
-    this.modern = createMcpHandler((_ctx: McpRequestContext) => buildMcpServer(hub, identity, principalFor), {
+    this.sessions = this.era2025.table;
+    this.era2026 = createMcpHandler((_ctx: McpRequestContext) => buildMcpServer(hub, identity, principalFor), {
       legacy: 'reject',
       // The front bounds listen streams itself (ListenStreams); the SDK's own bound only backs it up.
       maxSubscriptions: maxListenStreams + 64,
       maxRequestBodySize: options.maxBodyBytes,
       onerror: (error) => options.logger.warn({ err: error }, 'MCP request failed'),
     });
-    this.modernNode = toNodeHandler(this.modern, { maxRequestBodySize: options.maxBodyBytes });
+    this.era2026Node = toNodeHandler(this.era2026, { maxRequestBodySize: options.maxBodyBytes });
     this.server = createServer((req, res) => void this.route(req, res));
     this.server.keepAliveTimeout = 65_000;
     hub.on('listChanged', (change) => {
       this.sessions.notifyListChanged(change);
-      if (change.tools) this.modern.notify.toolsChanged();
-      if (change.resources) this.modern.notify.resourcesChanged();
-      if (change.prompts) this.modern.notify.promptsChanged();
+      if (change.tools) this.era2026.notify.toolsChanged();
+      if (change.resources) this.era2026.notify.resourcesChanged();
+      if (change.prompts) this.era2026.notify.promptsChanged();
     });
-    hub.on('sessionCancellation', (cancellation) => void this.stateful.deliverCancellation(cancellation).catch(() => undefined));
+    this.cancellations.start();
     hub.on('resourceUpdated', (uri) => {
-      void this.stateful.notifyResourceUpdated(uri);
-      this.modern.notify.resourceUpdated(uri);
+      void this.era2025.notifyResourceUpdated(uri);
+      this.era2026.notify.resourceUpdated(uri);
     });
   }
 
@@ -153,9 +164,10 @@ export class HttpFront {
     clearInterval(this.idleSweeper);
     const until = Date.now() + drainMs;
     while (this.postsInFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
-    await this.stateful.closeAll();
+    this.cancellations.stop();
+    await this.era2025.closeAll();
     await this.ownStore?.close();
-    await this.modern.close();
+    await this.era2026.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -199,13 +211,13 @@ export class HttpFront {
     if (typeof sessionId === 'string') return this.serveLegacySession(sessionId, req, res, body);
     if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openLegacySession(req, res, body);
     await this.listenStreams.admit(res, body, this.clientKeyFor(req));
-    await this.modernNode(req, res, body);
+    await this.era2026Node(req, res, body);
   }
 
   private async serveLegacySession(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     // Ids are UUIDs of ours; anything else cannot name a session (and must not reach the store as a key).
     if (!SESSION_ID.test(sessionId)) throw new HttpError(404, -32001, 'Session not found');
-    await this.stateful.serve(sessionId, req, res, body, this.clientKeyFor(req));
+    await this.era2025.serve(sessionId, req, res, body, this.clientKeyFor(req));
   }
 
   private async openLegacySession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -217,11 +229,11 @@ export class HttpFront {
       throw new HttpError(400, -32602, `initialize: capabilities and clientInfo exceed ${MAX_CLIENT_DESCRIPTION_CHARS} characters`);
     }
     // Every session holds an SDK server in memory and a record in the store: both are bounded, per client and in all.
-    await this.stateful.open(req, res, body, this.clientKeyFor(req));
+    await this.era2025.open(req, res, body, this.clientKeyFor(req));
   }
 
   private async closeIdleSessions(): Promise<void> {
-    const { ended, released } = await this.stateful.sweep();
+    const { ended, released } = await this.era2025.sweep();
     if (ended > 0) this.options.logger.info({ ended }, 'idle sessions ended');
     if (released > 0) this.options.logger.debug({ released }, 'sessions served by other replicas released');
   }

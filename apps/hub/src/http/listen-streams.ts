@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Hub } from '../hub';
 import { admitClient, type HeldByClient } from './admit-client';
-import { HttpError } from './read-json-body';
+import { HttpError } from './http-error';
 
 /** Retry-After sent to a client at its listen-stream quota: streams have no idle time to wait for. */
 const RETRY_AFTER_SECONDS = 30;

@@ -1,17 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(
-    readonly status: number,
-    readonly rpcCode: number,
-    message: string,
-    /** Seconds, sent as `Retry-After` (429 and 503 answers). */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
+import { HttpError } from './http-error';
 
 /**
  * Deepest nesting of arrays and objects a request body may have. MCP messages nest a few

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Hub } from '../hub';
-import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from './mcp-server-factory';
-import { SessionRegistry } from './session-registry';
+import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from './build-mcp-server';
+import { SessionTable } from './session-table';
 
 /**
  * MCP over stdin/stdout for desktop clients, both protocol eras. Nothing else may write to
  * stdout: logs go to stderr.
  */
-export function serveHubOverStdio(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, logger: Logger): SessionRegistry {
-  const sessions = new SessionRegistry();
+export function serveHubOverStdio(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, logger: Logger): SessionTable {
+  const sessions = new SessionTable();
   let next = 0;
   serveStdio(
     () => {

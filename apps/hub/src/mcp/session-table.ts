@@ -15,7 +15,7 @@ export interface McpSession {
  * reach them. 2026-era clients are sessionless and get the same events through the SDK's
  * `subscriptions/listen` (see http-front.ts).
  */
-export class SessionRegistry<S extends McpSession = McpSession> {
+export class SessionTable<S extends McpSession = McpSession> {
   private readonly sessions = new Map<string, S>();
 
   add(id: string, session: S): void {

@@ -3,11 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type Server } from '@modelcontextprotocol/server';
 import type { Hub } from '../hub';
-import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/mcp-server-factory';
-import { SessionRegistry, type McpSession } from '../mcp/session-registry';
+import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/build-mcp-server';
+import { SessionTable, type McpSession } from '../mcp/session-table';
 import type { SessionCancellation } from '@mcp-hub/connector-contract';
 import { SessionStoreUnavailable, type SessionRecord, type SessionStore } from '../sessions/session-store';
-import { HttpError } from './read-json-body';
+import { HttpError } from './http-error';
 import { admitClient, type HeldByClient } from './admit-client';
 import { getRequestListener } from '@hono/node-server';
 
@@ -17,8 +17,10 @@ const RECLAIM_IDLE_MS = 60_000;
 /** Cancellations of one POST relayed to the other replicas, at most (a batch could hold a hundred). */
 const MAX_RELAYED_CANCELLATIONS = 10;
 
-export interface StatefulSessionsOptions {
+export interface Era2025SessionsOptions {
   hub: Hub;
+  /** Tells the other hub replicas about a cancellation this replica handled (`CancellationRelay.relay`). */
+  relayCancellation(sessionId: string, requestId: string | number, reason?: string): void;
   logger: Logger;
   identity: ServerIdentity;
   principalFor: PrincipalResolver;
@@ -69,17 +71,17 @@ export class HttpSession implements McpSession, HeldByClient {
  * transport that keeps the same id). A held session never waits on the store: its last activity
  * is written at most every `touchEveryMs`, in the background. See docs/decisions/0002-shared-sessions.md.
  */
-export class StatefulSessions {
-  readonly registry = new SessionRegistry<HttpSession>();
+export class Era2025Sessions {
+  readonly table = new SessionTable<HttpSession>();
   private readonly adopting = new Map<string, Promise<HttpSession>>();
   private readonly opening = new Set<HeldByClient>();
   private readonly touchEveryMs: number;
   private readonly logger: Logger;
 
-  constructor(private readonly options: StatefulSessionsOptions) {
+  constructor(private readonly options: Era2025SessionsOptions) {
     this.logger = options.logger;
     this.touchEveryMs = options.touchEveryMs ?? Math.min(5000, options.idleMs / 4);
-    options.store.onEnded((id) => void this.registry.get(id)?.close());
+    options.store.onEnded((id) => void this.table.get(id)?.close());
     options.store.onRecovered((lost) => void this.restoreHeld(lost));
   }
 
@@ -90,7 +92,7 @@ export class StatefulSessions {
   async open(req: IncomingMessage, res: ServerResponse, body: { params: SessionRecord['initialize'] }, clientKey: string): Promise<void> {
     // Sessions being opened count too (they register only once the SDK has answered), so a burst
     // of concurrent initialize requests cannot pass the quota together.
-    const admission = admitClient([...this.registry.values(), ...this.opening], clientKey, {
+    const admission = admitClient([...this.table.values(), ...this.opening], clientKey, {
       total: this.options.maxSessions,
       perClient: this.options.maxSessionsPerClient,
       reclaimIdleMs: Math.min(RECLAIM_IDLE_MS, this.options.idleMs),
@@ -121,7 +123,7 @@ export class StatefulSessions {
 
   /** Serves a request of session `id`, rebuilding the session from the store if this replica does not hold it. */
   async serve(id: string, req: IncomingMessage, res: ServerResponse, body: unknown, clientKey: string): Promise<void> {
-    const session = this.registry.get(id) ?? (await this.adopt(id, clientKey));
+    const session = this.table.get(id) ?? (await this.adopt(id, clientKey));
     const now = Date.now();
     session.lastActivity = now;
     if (now - session.lastTouched >= this.touchEveryMs) {
@@ -132,7 +134,7 @@ export class StatefulSessions {
     // The request being cancelled may be running on another replica: tell them all, if the
     // session accepted the notification, and a few per POST at most.
     if (res.statusCode !== 202) return;
-    for (const cancelled of cancellationsIn(body).slice(0, MAX_RELAYED_CANCELLATIONS)) this.options.hub.relayCancellation(id, cancelled.requestId, cancelled.reason);
+    for (const cancelled of cancellationsIn(body).slice(0, MAX_RELAYED_CANCELLATIONS)) this.options.relayCancellation(id, cancelled.requestId, cancelled.reason);
   }
 
   /**
@@ -142,7 +144,7 @@ export class StatefulSessions {
    */
   async deliverCancellation(cancellation: SessionCancellation): Promise<void> {
     // A session being adopted here right now (its first request on this replica) counts as held.
-    const session = this.registry.get(cancellation.sessionId) ?? (await this.adopting.get(cancellation.sessionId)?.catch(() => undefined));
+    const session = this.table.get(cancellation.sessionId) ?? (await this.adopting.get(cancellation.sessionId)?.catch(() => undefined));
     if (!session) return;
     const { requestId, reason } = cancellation;
     const notification = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, ...(reason !== undefined && { reason }) } };
@@ -157,15 +159,15 @@ export class StatefulSessions {
    * to `uri` on any replica (this replica's own knowledge while the store is unreachable).
    */
   async notifyResourceUpdated(uri: string): Promise<void> {
-    const listening = [...this.registry.entries()].filter(([, s]) => s.openStreams > 0).map(([id]) => id);
+    const listening = [...this.table.entries()].filter(([, s]) => s.openStreams > 0).map(([id]) => id);
     if (listening.length === 0) return;
     let subscribers: Set<string>;
     try {
       subscribers = await this.options.store.subscribedAmong(uri, listening);
     } catch {
-      subscribers = new Set(listening.filter((id) => this.registry.get(id)?.subscriptions.has(uri)));
+      subscribers = new Set(listening.filter((id) => this.table.get(id)?.subscriptions.has(uri)));
     }
-    this.registry.notifyResourceUpdated(uri, subscribers);
+    this.table.notifyResourceUpdated(uri, subscribers);
   }
 
   /**
@@ -175,7 +177,7 @@ export class StatefulSessions {
   async sweep(now = Date.now()): Promise<{ ended: number; released: number }> {
     let ended = 0;
     let released = 0;
-    for (const [id, session] of [...this.registry.entries()]) {
+    for (const [id, session] of [...this.table.entries()]) {
       if (now - session.lastActivity <= this.options.idleMs) continue;
       let idleFor: number | undefined;
       try {
@@ -197,7 +199,7 @@ export class StatefulSessions {
 
   /** Closes every session held here; the shared sessions live on for the other replicas. */
   closeAll(): Promise<void> {
-    return this.registry.closeAll();
+    return this.table.closeAll();
   }
 
   private build(record: SessionRecord, clientKey: string, knownId?: string): HttpSession {
@@ -223,14 +225,14 @@ export class StatefulSessions {
     });
     const session: HttpSession = new HttpSession(record, server, transport, clientKey);
     transport.onclose = () => {
-      if (transport.sessionId) this.registry.remove(transport.sessionId, session);
+      if (transport.sessionId) this.table.remove(transport.sessionId, session);
     };
     return session;
   }
 
   /** A new session: held here, then recorded in the store before the client learns its id. */
   private async opened(id: string, session: HttpSession): Promise<void> {
-    this.registry.add(id, session);
+    this.table.add(id, session);
     try {
       await this.options.store.create(id, session.record);
       session.stored = true;
@@ -267,8 +269,8 @@ export class StatefulSessions {
     }
     if (!stored) throw new HttpError(404, -32001, 'Session not found');
     // An existing session is never refused here, but the table stays bounded: a full one makes room.
-    if (this.registry.size >= this.options.maxSessions) {
-      const admission = admitClient(this.registry.values(), clientKey, { total: this.options.maxSessions, perClient: Infinity, retryAfterMs: 0 });
+    if (this.table.size >= this.options.maxSessions) {
+      const admission = admitClient(this.table.values(), clientKey, { total: this.options.maxSessions, perClient: Infinity, retryAfterMs: 0 });
       if (admission.admitted && admission.evict) await this.evict(admission.evict);
     }
     const session = this.build(stored.record, clientKey, id);
@@ -276,7 +278,7 @@ export class StatefulSessions {
     session.stored = true;
     await session.server.connect(session.transport);
     await replayInitialize(session.transport, stored.record.initialize);
-    this.registry.add(id, session);
+    this.table.add(id, session);
     this.logger.debug({ session: id }, 'session adopted from the store');
     return session;
   }
@@ -304,7 +306,7 @@ export class StatefulSessions {
   /** After a store outage: put back what the store lost, or never got, from what this replica holds. */
   private async restoreHeld(lost: boolean): Promise<void> {
     let restored = 0;
-    for (const [id, session] of [...this.registry.entries()]) {
+    for (const [id, session] of [...this.table.entries()]) {
       if (!lost && session.stored) continue;
       try {
         await this.options.store.restore(id, { record: session.record, subscriptions: [...session.subscriptions] });
