@@ -11,6 +11,7 @@ export { ToolExposureSchema, TOOL_EXPOSURE_KEYS, UnknownToolNameError, exposeToo
 export type { ToolExposure } from './tool-exposure';
 export type { ConnectorDefinition, ConnectorSpec } from './define-connector';
 export { ConnectorService, runConnector } from './connector-service';
+export { ConcurrencyLimit } from './concurrency-limit';
 export type { RunConnectorOptions } from './connector-service';
 export { UriTemplate } from '@mcp-hub/connector-contract';
 export { defineConnectorModule } from './connector-module';
