@@ -7,3 +7,5 @@ export { HOSTILE_FRAGMENTS, hostileText } from './hostile-text';
 export { fenceAt, parseFences } from './parse-fences';
 export type { ParsedFence } from './parse-fences';
 export { toolTable, toolTableInReadme, withToolTable } from './tool-table';
+export { FakeUpstream } from './fake-upstream';
+export type { FakeAnswer, FakeScript, SeenRequest } from './fake-upstream';
