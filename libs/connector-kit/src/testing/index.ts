@@ -1,5 +1,5 @@
 export { ConnectorHarness, ConnectorReplyError } from './connector-harness';
-export type { HarnessCallOptions } from './connector-harness';
+export type { HarnessCallOptions, HarnessProgress, HarnessReply, ToolCallOutcome } from './connector-harness';
 export { createEchoConnector, sleep } from './echo-connector';
 export type { EchoDeps } from './echo-connector';
 export { describeIdempotencyStoreBehaviour } from './idempotency-store-behaviour';
