@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { z } from 'zod';
+import { defineConnector } from './define-connector';
+import { defineTool } from './define-tool';
+import { ConnectorHarness } from './testing/connector-harness';
 import { FakeUpstream, type FakeScript } from './testing/fake-upstream';
 import { ToolError } from './tool-error';
 import { UpstreamHttp, type UpstreamCallContext, type UpstreamHttpOptions, type UpstreamRequest } from './upstream-http';
@@ -224,5 +227,49 @@ describe('UpstreamHttp', () => {
     const { http } = await upstream((request) => ({ status: 200, body: request.url.endsWith('/big') ? 'x'.repeat(2000) : { id: 'seven' } }), { maxResponseBytes: 1000 });
     await expect(failure(http, { path: '/big' })).resolves.toMatchObject({ kind: 'upstream', message: expect.stringContaining('more than 1000 bytes') });
     await expect(failure(http, { path: '/shape', schema: z.object({ id: z.number() }) })).resolves.toMatchObject({ kind: 'upstream', message: expect.stringContaining('id:') });
+  });
+});
+
+describe('UpstreamHttp inside a tool call', () => {
+  const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+  const connector = defineConnector<{ acme: UpstreamHttp }>({
+    id: 'acme',
+    version: '1.0.0',
+    title: 'Acme',
+    description: 'Test connector over a fake REST upstream',
+    tools: [
+      defineTool({
+        name: 'get_item',
+        description: 'Reads one item.',
+        input: z.object({ id: z.string() }),
+        output: z.object({ name: z.string() }),
+        annotations: readOnly,
+        handler: async ({ id }, ctx, deps) => {
+          const { body } = await deps.acme.request(ctx, { path: `/items/${id}`, schema: z.object({ name: z.string() }) });
+          return { structured: body, text: body.name };
+        },
+      }),
+    ],
+  });
+
+  it('answers unauthorized through the call runner, and a hub cancel aborts the upstream request', async () => {
+    const { fake, http } = await upstream((request) => (request.url.endsWith('/slow') ? { hang: true } : request.url.endsWith('/1') ? { body: { name: 'one' } } : { status: 401, body: { message: `token ${TOKEN} expired` } }));
+    const harness = await ConnectorHarness.start(connector, { acme: http });
+    try {
+      await expect(harness.callTool('get_item', { id: '1' })).resolves.toMatchObject({ structuredContent: { name: 'one' } });
+      const refused = await harness.callToolOutcome('get_item', { id: '2' });
+      expect(refused).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+      expect(JSON.stringify(refused)).not.toContain(TOKEN);
+
+      const controller = new AbortController();
+      const pending = harness.callToolOutcome('get_item', { id: 'slow' }, { signal: controller.signal });
+      await fake.until((f) => f.requests.length === 3);
+      controller.abort();
+      await expect(pending).resolves.toMatchObject({ ok: false, error: { kind: 'cancelled' } });
+      await fake.until((f) => f.closedUnanswered === 1);
+      expect(harness.errorKinds).toEqual(['unauthorized', 'cancelled']);
+    } finally {
+      await harness.stop();
+    }
   });
 });
