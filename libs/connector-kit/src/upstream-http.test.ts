@@ -223,6 +223,22 @@ describe('UpstreamHttp', () => {
     expect(fake.requests.map((r) => r.url)).toEqual(['/api/next?page=2']);
   });
 
+  it('follows a redirect on its origin, and refuses one elsewhere, which never sees the credentials', async () => {
+    const elsewhere = await FakeUpstream.start([{ status: 200 }]);
+    try {
+      const { fake, http } = await upstream((request) =>
+        request.url === '/api/old' ? { status: 301, headers: { location: '/api/new' } } : request.url === '/api/away' ? { status: 302, headers: { location: `${elsewhere.url}/x` } } : { body: { at: request.url } },
+      );
+      await expect(http.request(context(), { path: '/old' })).resolves.toMatchObject({ body: { at: '/api/new' } });
+      expect(fake.requests[1]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      const refused = await failure(http, { path: '/away' });
+      expect(refused).toMatchObject({ kind: 'upstream', message: expect.stringContaining(`redirected to ${elsewhere.url}`) });
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   it('fails as upstream on an answer too large or of an unexpected shape', async () => {
     const { http } = await upstream((request) => ({ status: 200, body: request.url.endsWith('/big') ? 'x'.repeat(2000) : { id: 'seven' } }), { maxResponseBytes: 1000 });
     await expect(failure(http, { path: '/big' })).resolves.toMatchObject({ kind: 'upstream', message: expect.stringContaining('more than 1000 bytes') });

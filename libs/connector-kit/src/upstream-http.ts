@@ -85,6 +85,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRY_IF_IDEMPOTENT = new Set([500, 502, 504]);
 /** Network errors raised before the request left this process: safe to retry for any method. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 /** Enough of an error body to find the upstream's message in. */
 const ERROR_BODY_BYTES = 16 * 1024;
 
@@ -163,9 +165,10 @@ export class UpstreamHttp {
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
-        response = await this.fetch(url, { ...init, signal });
+        response = await this.fetchFollowing(url, init, signal);
       } catch (error) {
         if (signal.aborted) throw this.ended(ctx);
+        if (error instanceof ToolError) throw error;
         const code = networkCode(error);
         const retry = idempotent || (code !== undefined && NOT_SENT.has(code));
         const tries = attempt > 1 ? ` after ${attempt} tries` : '';
@@ -184,6 +187,32 @@ export class UpstreamHttp {
       const detail = upstreamErrorDetail(body, response.headers.get('content-type'), this.redactor);
       const failure = upstreamToolError({ service: this.service, status, detail, limited, retryAfterMs: waitMs, attempts: attempt });
       await this.beforeRetry(ctx, signal, { attempt, retry, failure, waitMs, log: { ...log, status } });
+    }
+  }
+
+  /**
+   * Fetches, following redirects itself: fetch would follow one to another origin with every
+   * header but `Authorization`, handing over an API-key header. Same-origin redirects are
+   * followed (at most {@link MAX_REDIRECTS}); one elsewhere fails as `upstream`.
+   */
+  private async fetchFollowing(url: URL, init: { method: string; headers: Record<string, string>; body: RequestInit['body'] }, signal: AbortSignal): Promise<Response> {
+    let target = url;
+    let request = init;
+    for (let redirects = 0; ; redirects++) {
+      const response = await this.fetch(target, { ...request, signal, redirect: 'manual' });
+      const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) return response;
+      await response.body?.cancel().catch(() => undefined);
+      const next = new URL(location, target);
+      if (next.origin !== this.baseUrl.origin) {
+        throw new ToolError('upstream', this.redactor.redact(`${this.service} redirected to ${next.origin}; not followed, so the connector's credentials stay with ${this.service}.`));
+      }
+      if (redirects >= MAX_REDIRECTS) throw new ToolError('upstream', `${this.service} redirected more than ${MAX_REDIRECTS} times.`);
+      // As fetch does: a 303, or a 301/302 after a POST, continues as a GET without a body.
+      if (response.status === 303 || (request.method === 'POST' && (response.status === 301 || response.status === 302))) {
+        request = { ...request, method: 'GET', body: undefined };
+      }
+      target = next;
     }
   }
 
