@@ -3,9 +3,10 @@
  * names another major version is refused by the hub. Bump the major on any breaking change
  * to a subject, header or message schema; the minor on an addition an older hub could not read
  * (1.1: the `busy` error kind), so hubs are upgraded before connectors. 2.0: registry subjects
- * carry the connector id, and every subject starts with the deployment namespace.
+ * carry the connector id, and every subject starts with the deployment namespace. 2.1: the
+ * `unauthorized` error kind.
  */
-export const CONTRACT_VERSION = '2.0.0';
+export const CONTRACT_VERSION = '2.1.0';
 
 /** The major part of a contract version (`1.2.3` → 1). */
 export function contractMajor(version: string): number {

@@ -10,6 +10,12 @@ export const ErrorKindSchema = z.enum([
   'not_found',
   /** The principal or the connector's allowlist forbids this action. */
   'forbidden',
+  /**
+   * The upstream system refused the connector's own credentials (HTTP 401 or 403): missing,
+   * expired or lacking a permission. An operator must fix the connector's configuration; the
+   * same call will fail again until then.
+   */
+  'unauthorized',
   /** The action conflicts with the current state (illegal workflow transition, duplicate). */
   'conflict',
   /** An upstream limit was hit; `retryAfterMs` says when to try again. */

@@ -20,6 +20,14 @@ export { ConnectorConfigError, booleanFromEnv, buildConnector, exposureFromEnv, 
 export type { ConnectorConfigSources } from './connector-config';
 export { deepMerge, isPlainObject } from './deep-merge';
 export { Redactor } from './redactor';
+export { UpstreamHttp } from './upstream-http';
+export type { HttpMethod, UpstreamCallContext, UpstreamHttpOptions, UpstreamRequest, UpstreamResponse } from './upstream-http';
+export { upstreamToolError } from './upstream-tool-error';
+export type { UpstreamFailure } from './upstream-tool-error';
+export { upstreamErrorDetail } from './upstream-error-detail';
+export { rateLimitWaitMs } from './rate-limit-wait';
+export { backoffDelayMs } from './backoff-delay';
+export type { BackoffPolicy } from './backoff-delay';
 export { IDEMPOTENCY_LEASE_MS, IdempotencyKeySchema, runIdempotent } from './idempotency';
 export type { IdempotencyClaim, IdempotencyState, IdempotencyStore } from './idempotency';
 export { InMemoryIdempotencyStore } from './in-memory-idempotency-store';

@@ -1,5 +1,5 @@
-import { ResourceUpdatedSchema, decode, Subjects } from '@mcp-hub/connector-contract';
-import { ConnectorHarness, ConnectorReplyError } from '@mcp-hub/connector-kit/testing';
+import type { ErrorReply } from '@mcp-hub/connector-contract';
+import { ConnectorHarness } from '@mcp-hub/connector-kit/testing';
 import { ToolExposureSchema, exposeTools } from '@mcp-hub/connector-kit';
 import { helpdeskConnector } from '../connector';
 import { demoTickets } from '../demo-data';
@@ -8,19 +8,17 @@ import { SqliteTicketStore } from '../sqlite-ticket-store';
 import type { Ticket } from '../ticket';
 import type { NewTicket } from '../ticket-store';
 
-const subjects = new Subjects();
-
 const DEFAULT_PRINCIPAL = 'agent@support.example.com';
 
 export interface HelpdeskTestbed {
   harness: ConnectorHarness<HelpdeskDeps>;
   store: SqliteTicketStore;
-  /** Resource URIs the connector announced as updated, in order. */
-  updates: string[];
+  /** Resource URIs the connector announced as updated, in order (the harness's record). */
+  updates: readonly string[];
   /** Calls a tool and returns its structured result. */
   call<T = Record<string, unknown>>(tool: string, args: Record<string, unknown>, principal?: string): Promise<T>;
   /** Calls a tool that must fail and returns the error reply. */
-  fail(tool: string, args: Record<string, unknown>, principal?: string): Promise<ConnectorReplyError['reply']>;
+  fail(tool: string, args: Record<string, unknown>, principal?: string): Promise<ErrorReply>;
   /** Stores a minimal ticket directly (no tool call); `overrides` sets any field of it. */
   createTicket(overrides?: Partial<NewTicket>): Promise<Ticket>;
   stop(): Promise<void>;
@@ -37,25 +35,18 @@ export async function startHelpdesk(
   if (options.seed) await store.seedIfEmpty(demoTickets());
   const connector = exposeTools(helpdeskConnector, ToolExposureSchema.parse({ writeMode: options.writeMode ?? true }));
   const harness = await ConnectorHarness.start<HelpdeskDeps>(connector, { store, pageSize: options.pageSize ?? 20, maxTextBytes: options.maxTextBytes ?? 65_536 });
-  const updates: string[] = [];
-  harness.bus.subscribe(subjects.resourceUpdated('helpdesk'), (message) => updates.push(decode(ResourceUpdatedSchema, message.data).uri));
-  await harness.bus.flush();
   return {
     harness,
     store,
-    updates,
+    updates: harness.resourceUpdates,
     async call<T>(tool: string, args: Record<string, unknown>, principal = DEFAULT_PRINCIPAL) {
       const result = await harness.callTool(tool, args, { principal: { id: principal, scopes: [] } });
-      await harness.bus.flush();
       return result.structuredContent as T;
     },
     async fail(tool, args, principal = DEFAULT_PRINCIPAL) {
-      const error = await harness.callTool(tool, args, { principal: { id: principal, scopes: [] } }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      if (!(error instanceof ConnectorReplyError)) throw new Error(`expected ${tool} to fail with an error reply, got ${String(error)}`);
-      return error.reply;
+      const outcome = await harness.callToolOutcome(tool, args, { principal: { id: principal, scopes: [] } });
+      if (outcome.ok) throw new Error(`expected ${tool} to fail with an error reply, but it succeeded`);
+      return outcome.error;
     },
     createTicket(overrides = {}) {
       return store.createTicket({ subject: 's', body: 'b', requester: 'r@example.com', priority: 'low', assignee: null, tags: [], ...overrides });

@@ -1,5 +1,5 @@
 export { ConnectorHarness, ConnectorReplyError } from './connector-harness';
-export type { HarnessCallOptions } from './connector-harness';
+export type { HarnessCallOptions, HarnessProgress, HarnessReply, ToolCallOutcome } from './connector-harness';
 export { createEchoConnector, sleep } from './echo-connector';
 export type { EchoDeps } from './echo-connector';
 export { describeIdempotencyStoreBehaviour } from './idempotency-store-behaviour';
@@ -7,3 +7,5 @@ export { HOSTILE_FRAGMENTS, hostileText } from './hostile-text';
 export { fenceAt, parseFences } from './parse-fences';
 export type { ParsedFence } from './parse-fences';
 export { toolTable, toolTableInReadme, withToolTable } from './tool-table';
+export { FakeUpstream } from './fake-upstream';
+export type { FakeAnswer, FakeScript, SeenRequest } from './fake-upstream';
