@@ -31,7 +31,7 @@ export interface ConnectorConfigSources {
  * host's; the rest goes to the module's schema.
  * @throws ConnectorConfigError naming every bad key (at most five).
  */
-export function resolveConnectorConfig<C>(module: ConnectorModule<C, unknown>, sources: ConnectorConfigSources): { settings: C; exposure: ToolExposure } {
+export function resolveConnectorConfig<C, D>(module: ConnectorModule<C, D>, sources: ConnectorConfigSources): { settings: C; exposure: ToolExposure } {
   const base = sources.embedded ? module.embeddedConfig(sources.dataDir) : {};
   const merged = [sources.fromFile ?? {}, exposureFromEnv(module.id, sources.env), module.fromEnv(sources.env)].reduce(deepMerge, base);
   const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key) && key !== MODULE_CONFIG_KEY));
@@ -49,7 +49,7 @@ export function resolveConnectorConfig<C>(module: ConnectorModule<C, unknown>, s
  * @throws ConnectorConfigError for bad configuration or an unknown toolset or tool name.
  */
 export async function buildConnector<C, D>(module: ConnectorModule<C, D>, sources: ConnectorConfigSources, logger: Logger): Promise<BuiltConnector<D>> {
-  const { settings, exposure } = resolveConnectorConfig(module as ConnectorModule<C, unknown>, sources);
+  const { settings, exposure } = resolveConnectorConfig(module, sources);
   const built = await module.create(settings, logger);
   try {
     const connector = exposeTools(built.connector, exposure);

@@ -17,7 +17,7 @@ import { startConnector, type RunningConnector } from './start-connector';
 export async function serveConnector<C, D>(module: ConnectorModule<C, D>, config: ConnectorProcessConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningConnector> {
   // dataDir feeds only the embedded defaults, which a replica over NATS does not use.
   const sources: ConnectorConfigSources = { embedded: false, dataDir: process.cwd(), fromFile: config.connectors[module.id] as Record<string, unknown> | undefined, env };
-  resolveConnectorConfig(module as ConnectorModule<C, unknown>, sources);
+  resolveConnectorConfig(module, sources);
   const nats = connectNats(config.nats, `connector-${module.id}`, logger);
   // Until the bus is there nothing runs that a signal's default (exit at once) could cut short.
   await nats.connected;
