@@ -36,7 +36,8 @@ export function runNewConnector(id: string, options: { dir?: string }): void {
       `  test it:        npx jest ${relative}`,
       `  run it:         add { "connectors": { "${id}": { "module": "./${relative}" } } } to a --config file, then mcp-hub start --config <file>`,
       `  own process:    npx tsx ${path.join(relative, 'src/main.ts')} --config <file>`,
-      `  by package name (@mcp-hub/connector-${id}): npm install, once, links the new workspace`,
+      `  in this repository: npm install, once: it records the workspace in package-lock.json (npm ci refuses a lockfile without it)`,
+      `                  and links it, so that it loads by package name too (@mcp-hub/connector-${id})`,
       '',
     ].join('\n'),
   );
