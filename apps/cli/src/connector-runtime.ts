@@ -2,73 +2,85 @@ import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import {
   ConnectorConfigError,
-  buildConnector,
+  MODULE_CONFIG_KEY,
+  isPlainObject,
+  loadConnectorModule,
   resolveConnectorConfig,
-  runConnector,
+  startConnector as startConnectorModule,
   type ConnectorConfigSources,
   type ConnectorModule,
-  type ConnectorService,
   type Redactor,
+  type RunningConnector,
 } from '@mcp-hub/connector-kit';
 import type { HubConfig } from '@mcp-hub/hub';
 import { builtInConnectors } from './built-in-connectors';
 import { ConfigError } from './config-loader';
 
-export interface RunningConnector {
-  id: string;
-  service: ConnectorService<unknown>;
-  /** Drains the replica, then closes what the connector opened. */
-  stop(): Promise<void>;
+export type { RunningConnector } from '@mcp-hub/connector-kit';
+
+interface RunOptions {
+  embedded: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** The process's redactor: the connector's secrets are registered with it. */
+  redactor?: Redactor;
 }
 
 /**
- * Builds one built-in connector from the configuration and starts a replica on `bus`. In the
- * embedded mode the connector's demo defaults come first; the file's `connectors.<id>` section
- * and the connector's environment variables override them.
+ * The package `connectors.<id>.module` names, if any: a connector that is not built in (a
+ * plugin), or a built-in one replaced by another package.
  */
-export async function startConnector(
-  id: string,
-  config: HubConfig,
-  bus: Bus,
-  logger: Logger,
-  options: { embedded: boolean; env?: NodeJS.ProcessEnv; redactor?: Redactor },
-): Promise<RunningConnector> {
-  const built = await asConfigError(() => buildConnector(builtInModule(id), sources(id, config, options), logger.child({ connector: id })));
-  const service = await runConnector(built.connector, { bus, deps: built.deps, logger, namespace: config.namespace, redactor: options.redactor, ...config.replica });
-  return {
-    id,
-    service,
-    stop: async () => {
-      await service.stop();
-      await built.close();
-    },
-  };
+export function moduleSpecifier(id: string, config: HubConfig): string | undefined {
+  const section = config.connectors[id];
+  return isPlainObject(section) && typeof section[MODULE_CONFIG_KEY] === 'string' ? section[MODULE_CONFIG_KEY] : undefined;
 }
 
-/** The built-in connector `id`. @throws ConfigError naming the built-in ids. */
-export function builtInModule(id: string): ConnectorModule<unknown, unknown> {
+/** Ids of the connectors whose configuration names a package to load. */
+export function pluginIds(config: HubConfig): string[] {
+  return Object.keys(config.connectors).filter((id) => moduleSpecifier(id, config) !== undefined);
+}
+
+/**
+ * The module of connector `id`: the package its configuration names (by package name, looked up
+ * from the working directory, or by path, made absolute against the configuration file's folder
+ * when it was read), else the built-in one.
+ * @throws ConnectorModuleError naming a module that cannot be used; ConfigError for an id that is
+ *   neither built in nor configured with a module.
+ */
+export function connectorModuleFor(id: string, config: HubConfig): ConnectorModule<unknown, unknown> {
+  const specifier = moduleSpecifier(id, config);
+  if (specifier !== undefined) return loadConnectorModule(specifier, { id });
   const module = builtInConnectors.get(id);
-  if (!module) throw new ConfigError(`unknown connector "${id}"; built in: ${[...builtInConnectors.keys()].join(', ')}`);
+  if (!module) {
+    throw new ConfigError(`unknown connector "${id}"; built in: ${[...builtInConnectors.keys()].join(', ')}; for another, name its package with connectors.${id}.${MODULE_CONFIG_KEY}`);
+  }
   return module;
 }
 
 /**
- * Checks the configuration of connector `id` (the kit layers its embedded defaults, the file's
+ * Checks the configuration of a connector (the kit layers its embedded defaults, the file's
  * `connectors.<id>` section and its environment variables), before anything waits or starts.
  * @throws ConfigError naming the bad key, and the environment variables the connector reads
  *   when a setting is missing.
  */
-export function connectorConfig(id: string, config: HubConfig, options: { embedded: boolean; env?: NodeJS.ProcessEnv }): void {
-  const module = builtInModule(id);
+export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, config: HubConfig, options: RunOptions): void {
+  asConfigError(() => resolveConnectorConfig(module, sources(module.id, config, options)));
+}
+
+/**
+ * Builds a connector from the configuration and starts a replica on `bus`. In the embedded mode
+ * the connector's demo defaults come first; the file's `connectors.<id>` section and the
+ * connector's environment variables override them.
+ */
+export async function startConnector(module: ConnectorModule<unknown, unknown>, config: HubConfig, bus: Bus, logger: Logger, options: RunOptions): Promise<RunningConnector> {
   try {
-    resolveConnectorConfig(module, sources(id, config, options));
+    return await startConnectorModule(module, { sources: sources(module.id, config, options), bus, logger, namespace: config.namespace, replica: config.replica });
   } catch (error) {
     if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
     throw error;
   }
 }
 
-function sources(id: string, config: HubConfig, options: { embedded: boolean; env?: NodeJS.ProcessEnv; redactor?: Redactor }): ConnectorConfigSources {
+function sources(id: string, config: HubConfig, options: RunOptions): ConnectorConfigSources {
   return {
     embedded: options.embedded,
     dataDir: config.dataDir,
@@ -78,9 +90,9 @@ function sources(id: string, config: HubConfig, options: { embedded: boolean; en
   };
 }
 
-async function asConfigError<T>(run: () => Promise<T>): Promise<T> {
+function asConfigError<T>(run: () => T): T {
   try {
-    return await run();
+    return run();
   } catch (error) {
     if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
     throw error;

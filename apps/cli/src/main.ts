@@ -3,6 +3,7 @@ import { loadConfig, type ConfigFlags } from './config-loader';
 import { runEmbedded } from './commands/embedded';
 import { runHub } from './commands/hub';
 import { runConnectorService } from './commands/connector';
+import { runNewConnector } from './commands/new-connector';
 
 function withCommonFlags(command: Command): Command {
   return command
@@ -35,8 +36,16 @@ export async function main(argv: string[]): Promise<void> {
     .action((flags: ConfigFlags) => runHub(loadConfig(flags)));
 
   withCommonFlags(program.command('connector <id>'))
-    .description('one connector service replica over NATS')
+    .description('one connector replica over NATS: built in, or the package connectors.<id>.module names')
     .action((id: string, flags: ConfigFlags) => runConnectorService(id, loadConfig(flags)));
+
+  program
+    .command('new')
+    .description('create something from a template')
+    .command('connector <id>')
+    .description('write a working connector package (module, tools, resource, prompt, test, README) to start from')
+    .option('--dir <path>', 'where to write it (default connectors/<id>); refuses an existing folder')
+    .action((id: string, options: { dir?: string }) => runNewConnector(id, options));
 
   await program.parseAsync(withDefaultCommand(argv));
 }

@@ -1,22 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
+import { NatsSettingsSchema } from '@mcp-hub/bus';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
-
-/** One or more NATS server URLs, comma separated, each `nats://host:port` (or `host:port`). */
-const NatsUrlsSchema = z.string().min(1).refine(
-  (value) => value.split(',').every((part) => isNatsServerUrl(part.trim())),
-  { message: 'expected nats://host:port, several separated by commas (e.g. nats://127.0.0.1:4222)' },
-);
-
-function isNatsServerUrl(value: string): boolean {
-  try {
-    const url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `nats://${value}`);
-    return ['nats:', 'tls:', 'ws:', 'wss:'].includes(url.protocol) && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
 
 /** The hub's configuration. Every key has a default, so an empty file is a valid embedded setup. */
 export const HubConfigSchema = z.strictObject({
@@ -44,20 +30,7 @@ export const HubConfigSchema = z.strictObject({
       sessionIdleMinutes: z.number().min(1).max(24 * 60).default(30),
     })
     .prefault({}),
-  nats: z
-    .strictObject({
-      url: NatsUrlsSchema.default('nats://127.0.0.1:4222'),
-      /**
-       * How long a distributed-mode process waits for NATS at start-up before it exits 1, in
-       * seconds. 0 (default) waits for ever, logging every attempt; the hub's /readyz says 503 meanwhile.
-       */
-      waitSeconds: z.number().min(0).max(86_400).default(0),
-      /** Prefer NATS_USER / NATS_PASS / NATS_TOKEN in the environment to keeping secrets in the file. */
-      user: z.string().optional(),
-      pass: z.string().optional(),
-      token: z.string().optional(),
-    })
-    .prefault({}),
+  nats: NatsSettingsSchema,
   /**
    * The deployment namespace: the first token of every NATS subject and queue group. Hubs and
    * connectors see only those of their own namespace, so several deployments can share one NATS.

@@ -6,3 +6,5 @@ export { NatsBus } from './nats-bus';
 export { DeferredBus } from './deferred-bus';
 export type { NatsBusOptions } from './nats-bus';
 export { subjectMatches } from './subject-match';
+export { NatsSettingsSchema } from './nats-settings';
+export type { NatsSettings } from './nats-settings';

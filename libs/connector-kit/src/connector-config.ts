@@ -4,6 +4,9 @@ import type { Redactor } from './redactor';
 import { deepMerge } from './deep-merge';
 import { TOOL_EXPOSURE_KEYS, ToolExposureSchema, exposeTools, type ToolExposure } from './tool-exposure';
 
+/** The key of a `connectors.<id>` section naming the package to load (see `loadConnectorModule`); never passed to the connector's schema. */
+export const MODULE_CONFIG_KEY = 'module';
+
 /** A connector's configuration is invalid; the message names each bad key (`connectors.<id>.<key>`). */
 export class ConnectorConfigError extends Error {
   override readonly name = 'ConnectorConfigError';
@@ -26,13 +29,14 @@ export interface ConnectorConfigSources {
  * The configuration of a connector module, in layers: its embedded defaults (embedded mode
  * only), the file's section, the kit's environment variables (`<ID>_WRITE_MODE`,
  * `<ID>_TOOLSETS`, `<ID>_TOOLS_ALLOW`, `<ID>_TOOLS_DENY`), then the module's own. The kit's keys
- * (`writeMode`, `toolsets`, `tools`) are parsed here; the rest by the module's schema.
+ * (`writeMode`, `toolsets`, `tools`) are parsed here, `module` (which package to load) is the
+ * host's; the rest goes to the module's schema.
  * @throws ConnectorConfigError naming every bad key (at most five).
  */
 export function resolveConnectorConfig<C, D>(module: ConnectorModule<C, D>, sources: ConnectorConfigSources): { settings: C; exposure: ToolExposure } {
   const base = sources.embedded ? module.embeddedConfig(sources.dataDir) : {};
   const merged = [sources.fromFile ?? {}, exposureFromEnv(module.id, sources.env), module.fromEnv(sources.env)].reduce(deepMerge, base);
-  const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key)));
+  const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key) && key !== MODULE_CONFIG_KEY));
   const kits = Object.fromEntries(Object.entries(merged).filter(([key]) => TOOL_EXPOSURE_KEYS.includes(key)));
   const prefix = `connectors.${module.id}`;
   const settings = module.configSchema.safeParse(own);

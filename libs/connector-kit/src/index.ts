@@ -37,3 +37,27 @@ export { cleanUntrustedText, untrusted } from './untrusted-text';
 export type { CleanOptions, UntrustedMark } from './untrusted-text';
 export { fenceUntrusted, UNTRUSTED_FENCE_NOTICE } from './untrusted-fence';
 export { findInvisibleCharacter, VISIBLE_LINE } from './strip-invisible';
+export { MODULE_CONFIG_KEY } from './connector-config';
+export { CONNECTOR_MODULE_EXPORT, ConnectorModuleError, loadConnectorModule } from './load-connector-module';
+export type { LoadConnectorModuleOptions } from './load-connector-module';
+export { startConnector } from './start-connector';
+export type { RunningConnector, StartConnectorOptions } from './start-connector';
+export { serveConnector } from './serve-connector';
+export { runConnectorMain } from './run-connector-main';
+export {
+  CONNECTOR_PROCESS_KEY_SOURCES,
+  ConnectorProcessConfigSchema,
+  LogLevelSchema,
+  connectorProcessOverlay,
+  loadConnectorProcessConfig,
+  numberOrText,
+  parseConfigOrExplain,
+  withoutEmpty,
+} from './connector-process-config';
+export type { ConnectorProcessConfig, ConnectorProcessFlags } from './connector-process-config';
+export { ReplicaSettingsSchema } from './replica-settings';
+export type { ReplicaSettings } from './replica-settings';
+export { readConfigFile } from './read-config-file';
+export { BusUnreachableError, connectNats, exitWhenUnreachable } from './connect-nats';
+export type { NatsConnection } from './connect-nats';
+export { onShutdownSignal } from './on-shutdown-signal';

@@ -1,26 +1,36 @@
-import { Redactor } from '@mcp-hub/connector-kit';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { InProcessBus } from '@mcp-hub/bus';
+import type { Logger } from 'pino';
+import { onShutdownSignal, Redactor, type ConnectorModule } from '@mcp-hub/connector-kit';
 import type { HubConfig } from '@mcp-hub/hub';
 import { builtInConnectors } from '../built-in-connectors';
-import { connectorConfig, startConnector, type RunningConnector } from '../connector-runtime';
+import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
 import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
 import { createLogger } from '../logger';
-import { onShutdownSignal } from '../shutdown';
 
 /**
- * The embedded mode: hub and built-in connectors in one process on the in-process bus, demo
- * data under the data directory. `http` serves Streamable HTTP and prints how to connect;
- * `stdio` speaks MCP on stdin/stdout (desktop clients start it themselves). Configuration errors
- * and a taken port are reported before any connector starts.
+ * The embedded mode: hub, built-in connectors and the connector packages the configuration names
+ * (`connectors.<id>.module`) in one process on the in-process bus, demo data under the data
+ * directory. `http` serves Streamable HTTP and prints how to connect; `stdio` speaks MCP on
+ * stdin/stdout (desktop clients start it themselves). Configuration errors of the built-in
+ * connectors and a taken port are reported before any connector starts; a connector package
+ * that cannot be loaded, configured or created is logged and left out, and the rest start.
  */
 export async function runEmbedded(config: HubConfig, transport: 'http' | 'stdio'): Promise<void> {
   // One redactor for the process: every connector registers its secrets, every log line is masked.
   const redactor = new Redactor();
   const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio', redactor });
-  const ids = config.embedded.connectors ?? [...builtInConnectors.keys()];
-  for (const id of ids) connectorConfig(id, config, { embedded: true });
+  const ids = config.embedded.connectors ?? [...new Set([...builtInConnectors.keys(), ...pluginIds(config)])];
+  const modules = new Map<string, ConnectorModule<unknown, unknown>>();
+  for (const id of ids) {
+    const module = await asPlugin(id, config, logger, () => {
+      const found = connectorModuleFor(id, config);
+      checkConnectorConfig(found, config, { embedded: true });
+      return found;
+    });
+    if (module) modules.set(id, module);
+  }
   mkdirSync(config.dataDir, { recursive: true });
   if (transport === 'stdio') process.stderr.write(`mcp-hub: data in ${config.dataDir}\n`);
   const bus = new InProcessBus();
@@ -28,11 +38,15 @@ export async function runEmbedded(config: HubConfig, transport: 'http' | 'stdio'
   const front = transport === 'http' ? httpFront(hub, config, logger) : undefined;
   const url = front ? await listenOrExplain(front, config) : undefined;
   const connectors: RunningConnector[] = [];
-  for (const id of ids) connectors.push(await startConnector(id, config, bus, logger, { embedded: true, redactor }));
+  for (const [id, module] of modules) {
+    const running = await asPlugin(id, config, logger, () => startConnector(module, config, bus, logger, { embedded: true, redactor }));
+    if (running) connectors.push(running);
+  }
   await bus.flush();
 
   if (url) {
-    process.stdout.write(banner(url, hub.inventory.tools().length, connectors.map((c) => c.id), config.dataDir));
+    const started = connectors.map((c) => c.id);
+    process.stdout.write(banner(url, hub.inventory.tools().length, started, ids.filter((id) => !started.includes(id)), config.dataDir));
   } else {
     stdioFront(hub, config, logger);
     // A desktop client closing our stdin means it is done with us.
@@ -47,12 +61,30 @@ export async function runEmbedded(config: HubConfig, transport: 'http' | 'stdio'
   });
 }
 
-function banner(url: string, tools: number, connectors: string[], dataDir: string): string {
+/**
+ * Runs a step of connector `id`. For a connector package named in the configuration, a failure
+ * is logged (the hub and the other connectors still start) and gives undefined; for a built-in
+ * connector it stops start-up.
+ */
+async function asPlugin<T>(id: string, config: HubConfig, logger: Logger, step: () => T | Promise<T>): Promise<T | undefined> {
+  const specifier = moduleSpecifier(id, config);
+  if (specifier === undefined) return step();
+  try {
+    return await step();
+  } catch (error) {
+    const message = new Redactor().messageOf(error);
+    logger.error({ connector: id, module: specifier }, `connector ${id} not started: ${message}`);
+    return undefined;
+  }
+}
+
+function banner(url: string, tools: number, connectors: string[], notStarted: string[], dataDir: string): string {
   const bin = path.resolve(__dirname, '../../../../bin/mcp-hub');
   return [
     '',
     `MCP hub (embedded) serving ${url}`,
     `Connectors: ${connectors.join(', ')} (${tools} tools); data in ${dataDir}`,
+    ...(notStarted.length ? [`Not started (see the log): ${notStarted.join(', ')}`] : []),
     '',
     'Connect a client:',
     `  Claude Code:    claude mcp add --transport http mcp-hub ${url}`,

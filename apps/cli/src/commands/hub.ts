@@ -1,8 +1,7 @@
+import { connectNats, exitWhenUnreachable, onShutdownSignal } from '@mcp-hub/connector-kit';
 import type { HubConfig } from '@mcp-hub/hub';
 import { httpFront, listenOrExplain, openSessionStore, startHub } from '../hub-runtime';
 import { createLogger } from '../logger';
-import { onShutdownSignal } from '../shutdown';
-import { connectNats, exitWhenUnreachable, redactUrl } from '../nats-connection';
 
 /**
  * The hub front alone, over NATS: connectors run as their own services (`mcp-hub connector <id>`).
@@ -11,13 +10,13 @@ import { connectNats, exitWhenUnreachable, redactUrl } from '../nats-connection'
  */
 export async function runHub(config: HubConfig): Promise<void> {
   const logger = createLogger(config.log.level, 'mcp-hub');
-  const nats = connectNats(config, 'mcp-hub', logger);
-  const hub = await startHub(config, nats.bus, logger, redactUrl(config.nats.url));
+  const nats = connectNats(config.nats, 'mcp-hub', logger);
+  const hub = await startHub(config, nats.bus, logger, nats.displayUrl);
   const sessionStore = await openSessionStore(config, logger);
   const front = httpFront(hub, config, logger, sessionStore);
   const url = await listenOrExplain(front, config);
-  logger.info({ url, nats: redactUrl(config.nats.url), sessions: config.sessions.store }, 'hub serving');
-  process.stdout.write(`MCP hub serving ${url} (NATS ${redactUrl(config.nats.url)})\n`);
+  logger.info({ url, nats: nats.displayUrl, sessions: config.sessions.store }, 'hub serving');
+  process.stdout.write(`MCP hub serving ${url} (NATS ${nats.displayUrl})\n`);
   exitWhenUnreachable(nats, logger);
   onShutdownSignal(logger, async () => {
     await front.close();

@@ -34,6 +34,11 @@ export class CliProcess {
     return new CliProcess(child, label);
   }
 
+  /** Runs `node <args>` in `cwd` with exactly `env` (a connector package's own main, outside this repository). */
+  static node(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: string): CliProcess {
+    return new CliProcess(spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] }), label);
+  }
+
   get output(): string {
     return this.collected;
   }

@@ -6,7 +6,7 @@ import type { ConnectorDefinition } from '../define-connector';
  * name clients see, toolset, the four hints and the description. Each connector's README test
  * fails when the README holds a different table.
  */
-export function toolTable(connector: ConnectorDefinition<unknown>): string {
+export function toolTable<D>(connector: ConnectorDefinition<D>): string {
   const id = connector.manifest.id;
   const toolsetOf = new Map([...connector.toolsets].flatMap(([toolset, names]) => names.map((name) => [name, toolset] as const)));
   const yes = (flag: boolean) => (flag ? 'yes' : 'no');

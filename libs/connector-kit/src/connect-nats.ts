@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { DeferredBus, NatsBus } from '@mcp-hub/bus';
-import type { HubConfig } from '@mcp-hub/hub';
+import { DeferredBus, NatsBus, type NatsSettings } from '@mcp-hub/bus';
+import { Redactor } from './redactor';
 
 /** First wait between connection attempts, ms; doubled after each failure up to {@link MAX_RETRY_MS}. */
 const FIRST_RETRY_MS = 250;
@@ -9,8 +9,8 @@ const MAX_RETRY_MS = 5_000;
 /** The bus of a distributed-mode process: usable at once, connected when `connected` resolves. */
 export interface NatsConnection {
   bus: DeferredBus;
-  /** The configured server URL(s), credentials included: redact before showing. */
-  url: string;
+  /** The configured server URL(s) with any credentials masked, for logs and messages. */
+  displayUrl: string;
   /**
    * Resolves when NATS was reached (the bus is attached). Rejects with {@link BusUnreachableError}
    * when `nats.waitSeconds` passed first; never rejects while that is 0 (wait for ever).
@@ -28,10 +28,11 @@ export class BusUnreachableError extends Error {
  * attempt with the wait before the next (backoff from 250 ms to 5 s), and later every status
  * change of the established connection (nats.js then reconnects by itself, for ever).
  */
-export function connectNats(config: HubConfig, name: string, logger: Logger): NatsConnection {
+export function connectNats(settings: NatsSettings, name: string, logger: Logger): NatsConnection {
   const bus = new DeferredBus();
-  const url = redactUrl(config.nats.url);
-  const waitMs = config.nats.waitSeconds * 1000;
+  const redactor = new Redactor([settings.pass, settings.token]);
+  const url = redactor.redact(settings.url);
+  const waitMs = settings.waitSeconds * 1000;
   const deadline = waitMs > 0 ? Date.now() + waitMs : Infinity;
   logger.info({ nats: url }, `connecting to NATS at ${url}`);
 
@@ -41,11 +42,11 @@ export function connectNats(config: HubConfig, name: string, logger: Logger): Na
       if (bus.status === 'closed') return;
       try {
         const nats = await NatsBus.connect({
-          servers: config.nats.url,
+          servers: settings.url,
           name,
-          user: config.nats.user,
-          pass: config.nats.pass,
-          token: config.nats.token,
+          user: settings.user,
+          pass: settings.pass,
+          token: settings.token,
           onSubscriptionError: (subject, error) => logger.error({ subject, err: error }, 'NATS refused a subscription (check this user\'s permissions)'),
         });
         nats.onStatus((status) => logger.warn({ status, nats: url }, 'NATS connection status changed'));
@@ -53,10 +54,10 @@ export function connectNats(config: HubConfig, name: string, logger: Logger): Na
         logger.info({ nats: url, attempts: attempt }, `connected to NATS at ${url}`);
         return;
       } catch (error) {
-        const reason = redactUrl((error as Error).message ?? String(error));
+        const reason = redactor.messageOf(error);
         if (Date.now() >= deadline) {
           throw new BusUnreachableError(
-            `cannot reach NATS at ${url} after ${config.nats.waitSeconds} s (${reason}); check --nats / NATS_URL, or wait longer with --wait-for-bus / MCP_HUB_WAIT_FOR_BUS (0 waits for ever)`,
+            `cannot reach NATS at ${url} after ${settings.waitSeconds} s (${reason}); check --nats / NATS_URL, or wait longer with --wait-for-bus / MCP_HUB_WAIT_FOR_BUS (0 waits for ever)`,
           );
         }
         const wait = Math.min(delay, deadline - Date.now());
@@ -66,7 +67,7 @@ export function connectNats(config: HubConfig, name: string, logger: Logger): Na
       }
     }
   })();
-  return { bus, url: config.nats.url, connected };
+  return { bus, displayUrl: url, connected };
 }
 
 /**
@@ -75,13 +76,8 @@ export function connectNats(config: HubConfig, name: string, logger: Logger): Na
  */
 export function exitWhenUnreachable(connection: NatsConnection, logger: Logger): void {
   connection.connected.catch((error: Error) => {
-    logger.error({ nats: redactUrl(connection.url) }, error.message);
+    logger.error({ nats: connection.displayUrl }, error.message);
     process.stderr.write(`mcp-hub: ${error.message}\n`);
     process.exit(1);
   });
-}
-
-/** Drops credentials from a URL before it is logged. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/\s]*@/g, '//***@');
 }

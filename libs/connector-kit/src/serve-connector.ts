@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { ConnectorModule } from './connector-module';
+import { resolveConnectorConfig, type ConnectorConfigSources } from './connector-config';
+import type { ConnectorProcessConfig } from './connector-process-config';
+import { connectNats } from './connect-nats';
+import { onShutdownSignal } from './on-shutdown-signal';
+import type { Redactor } from './redactor';
+import { startConnector, type RunningConnector } from './start-connector';
+
+/**
+ * Serves one replica of a connector module over NATS until SIGTERM or SIGINT drains it and the
+ * process exits: the body of `mcp-hub connector <id>` and of `runConnectorMain`. The connector's
+ * configuration is checked before anything waits; while NATS is unreachable every attempt is
+ * logged. `redactor` (the one the logger masks lines with) learns the connector's secrets.
+ * @throws ConnectorConfigError for bad configuration, BusUnreachableError when NATS was not
+ *   reached within `nats.waitSeconds`, and whatever the module's `create` throws.
+ */
+export async function serveConnector<C, D>(
+  module: ConnectorModule<C, D>,
+  config: ConnectorProcessConfig,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+  redactor?: Redactor,
+): Promise<RunningConnector> {
+  // dataDir feeds only the embedded defaults, which a replica over NATS does not use.
+  const sources: ConnectorConfigSources = { embedded: false, dataDir: process.cwd(), fromFile: config.connectors[module.id] as Record<string, unknown> | undefined, env, redactor };
+  resolveConnectorConfig(module, sources);
+  const nats = connectNats(config.nats, `connector-${module.id}`, logger);
+  // Until the bus is there nothing runs that a signal's default (exit at once) could cut short.
+  await nats.connected;
+  let running: RunningConnector;
+  try {
+    running = await startConnector(module, { sources, bus: nats.bus, logger, namespace: config.namespace, replica: config.replica });
+  } catch (error) {
+    await nats.bus.close();
+    throw error;
+  }
+  logger.info({ connector: module.id, replica: running.service.replicaId, nats: nats.displayUrl }, 'connector serving');
+  onShutdownSignal(logger, async () => {
+    await running.stop();
+    await nats.bus.close();
+  });
+  return running;
+}
