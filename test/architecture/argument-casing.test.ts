@@ -1,6 +1,7 @@
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
 import { createEchoConnector } from '@mcp-hub/connector-kit/testing';
+import { exampleConnector } from '@mcp-hub/connector-example';
 import type { Manifest } from '@mcp-hub/connector-contract';
 
 /** Every connector of the repository with every tool it can offer. */
@@ -8,6 +9,7 @@ const manifests: Manifest[] = [
   helpdeskConnector.manifest,
   createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest,
   createEchoConnector().manifest,
+  exampleConnector.manifest,
 ];
 
 const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;

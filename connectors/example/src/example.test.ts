@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveConnectorConfig } from '@mcp-hub/connector-kit';
+import pino from 'pino';
 import { ConnectorHarness, toolTable, toolTableInReadme } from '@mcp-hub/connector-kit/testing';
 import { connectorModule, exampleConnector } from './index';
 
@@ -32,10 +33,15 @@ function fakePostsApi(): Promise<{ server: Server; url: string; requests: string
 
 describe('example connector (JSONPlaceholder-style posts)', () => {
   let api: Awaited<ReturnType<typeof fakePostsApi>>;
-  let harness: ConnectorHarness<{ baseUrl: string }>;
+  let harness: ConnectorHarness<unknown>;
+  /** The connector as its module builds it (deps and all) against `baseUrl`. */
+  const start = async (baseUrl: string) => {
+    const built = await connectorModule.create({ baseUrl }, pino({ level: 'silent' }));
+    return ConnectorHarness.start(exampleConnector, built.deps) as Promise<ConnectorHarness<unknown>>;
+  };
   beforeAll(async () => {
     api = await fakePostsApi();
-    harness = await ConnectorHarness.start(exampleConnector, { baseUrl: api.url });
+    harness = await start(api.url);
   });
   afterAll(async () => {
     await harness.stop();
@@ -54,8 +60,10 @@ describe('example connector (JSONPlaceholder-style posts)', () => {
   });
 
   it('turns an upstream failure into a tool error', async () => {
-    const broken = await ConnectorHarness.start(exampleConnector, { baseUrl: `${api.url}/broken/` });
-    await expect(broken.callTool('list_posts', {})).rejects.toThrow('upstream: The posts API answered 503.');
+    const broken = await start(`${api.url}/broken`);
+    // The kit's UpstreamHttp tried again (503 is transient), then gave up with the upstream's status.
+    await expect(broken.callTool('list_posts', {})).rejects.toMatchObject({ reply: { kind: 'upstream', message: expect.stringContaining('The posts API') } });
+    expect(api.requests.filter((r) => r.startsWith('GET /broken/posts')).length).toBeGreaterThan(1);
     await broken.stop();
   });
 

@@ -1,25 +1,15 @@
 import { z } from 'zod';
-import { cleanUntrustedText, defineConnector, defineConnectorModule, defineTool, ToolError, untrusted } from '@mcp-hub/connector-kit';
+import { cleanUntrustedText, defineConnector, defineConnectorModule, defineTool, untrusted, UpstreamHttp } from '@mcp-hub/connector-kit';
 
 /** A JSONPlaceholder-style posts API (https://jsonplaceholder.typicode.com): the smallest real connector. */
 const ConfigSchema = z.strictObject({ baseUrl: z.url().default('https://jsonplaceholder.typicode.com') });
-interface Deps { baseUrl: string }
+interface Deps { api: UpstreamHttp }
 
 const ApiPost = z.object({ id: z.number(), userId: z.number(), title: z.string(), body: z.string() });
 const Post = z.object({ id: z.number(), user_id: z.number(), title: z.string(), body: z.string(), untrusted: z.literal(true), source: z.string() });
 const toPost = (p: z.infer<typeof ApiPost>) => ({
   id: p.id, user_id: p.userId, title: cleanUntrustedText(p.title, { maxChars: 500 }), body: cleanUntrustedText(p.body, { maxChars: 5000 }), ...untrusted(`example:post:${p.id}`),
 });
-
-// TODO(#11): the kit's upstream HTTP helper (retries, Retry-After, 401/403 as unauthorized) replaces this.
-async function call<T>(deps: Deps, schema: z.ZodType<T>, path: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(new URL(path, deps.baseUrl), { ...init, signal, headers: { 'content-type': 'application/json' } });
-  if (response.status === 404) throw new ToolError('not_found', `The posts API has nothing at ${path}.`);
-  if (!response.ok) throw new ToolError('upstream', `The posts API answered ${response.status}.`);
-  const parsed = schema.safeParse(await response.json());
-  if (!parsed.success) throw new ToolError('upstream', 'The posts API answered in an unexpected shape.');
-  return parsed.data;
-}
 
 const listPosts = defineTool({
   name: 'list_posts',
@@ -28,7 +18,9 @@ const listPosts = defineTool({
   output: z.object({ posts: z.array(Post) }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async ({ user_id, limit }, ctx, deps: Deps) => {
-    const posts = (await call(deps, z.array(ApiPost), `posts?_limit=${limit}${user_id ? `&userId=${user_id}` : ''}`, ctx.signal)).map(toPost);
+    // The kit's UpstreamHttp retries within the deadline and maps 401/403/404/429 to tool errors.
+    const { body } = await deps.api.request(ctx, { path: '/posts', query: { _limit: limit, userId: user_id }, schema: z.array(ApiPost) });
+    const posts = body.map(toPost);
     return { structured: { posts }, text: posts.map((p) => `#${p.id} ${p.title}`).join('\n') || 'No posts.' };
   },
 });
@@ -40,7 +32,7 @@ const createPost = defineTool({
   output: z.object({ post: Post }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async ({ user_id, title, body }, ctx, deps: Deps) => {
-    const post = toPost(await call(deps, ApiPost, 'posts', ctx.signal, { method: 'POST', body: JSON.stringify({ userId: user_id, title, body }) }));
+    const post = toPost((await deps.api.request(ctx, { method: 'POST', path: '/posts', json: { userId: user_id, title, body }, schema: ApiPost })).body);
     return { structured: { post }, text: `Published post #${post.id}.` };
   },
 });
@@ -52,5 +44,5 @@ export const connectorModule = defineConnectorModule<z.output<typeof ConfigSchem
   configSchema: ConfigSchema,
   fromEnv: (env) => ({ baseUrl: env.EXAMPLE_BASE_URL }),
   embeddedConfig: () => ({}),
-  create: async (config) => ({ connector: exampleConnector, deps: { baseUrl: config.baseUrl }, close: async () => undefined }),
+  create: async (config) => ({ connector: exampleConnector, deps: { api: new UpstreamHttp({ service: 'The posts API', baseUrl: config.baseUrl }) }, close: async () => undefined }),
 });
