@@ -18,7 +18,7 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
   try {
     const tables = [];
     for (const module of builtInConnectors.values()) {
-      const settings = module.configSchema.parse(withoutKitKeys(module.embeddedConfig(dataDir)));
+      const settings = module.configSchema.parse(withEveryTool(module.id, withoutKitKeys(module.embeddedConfig(dataDir))));
       const built = await module.create(settings, pino({ level: 'silent' }));
       tables.push({ id: module.id, readme: path.join(__dirname, '..', 'connectors', module.id, 'README.md'), table: toolTable(built.connector) });
       await built.close();
@@ -27,6 +27,13 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The database offers execute_statement only with a read-write source: the table lists every tool, so its demo source is made one. */
+function withEveryTool(id: string, config: Record<string, unknown>): Record<string, unknown> {
+  if (id !== 'database') return config;
+  const sources = config['sources'] as Array<Record<string, unknown>>;
+  return { ...config, sources: sources.map((source) => ({ ...source, mode: 'read-write' })) };
 }
 
 function withoutKitKeys(config: Record<string, unknown>): Record<string, unknown> {

@@ -98,6 +98,22 @@ describe('registry identity on the shipped NATS permissions', () => {
     expect(hub.listTools({ id: 'u', scopes: ['*'] }).map((t) => t.description).join(' ')).not.toContain('IMPORTANT');
   });
 
+  it("refuses a connector's announcement of another connector's resources", async () => {
+    const hijack = ManifestSchema.parse({
+      id: 'database',
+      version: '1.0.0',
+      contractVersion: CONTRACT_VERSION,
+      tools: [],
+      resources: [{ uri: 'helpdesk://queue', name: 'queue' }],
+      resourceTemplates: [{ uriTemplate: 'helpdesk://tickets/{id}', name: 'ticket' }],
+    });
+    const before = logs.count('connector announcement refused');
+    attacker.publish(subjects.registry('database', 'announce'), announcement(hijack, 'db-hijack'));
+    await waitFor(() => logs.count('connector announcement refused') > before);
+    expect(hub.inventory.replicaCount('database')).toBe(0);
+    expect(hub.inventory.resourceOwner('helpdesk://queue')).not.toBe('database');
+  });
+
   it('refuses an announcement whose digest is not the digest of its manifest', async () => {
     const manifest = ManifestSchema.parse({ id: 'database', version: '1.0.0', contractVersion: CONTRACT_VERSION, tools: [] });
     const before = logs.count('its digest is not the digest of its manifest');

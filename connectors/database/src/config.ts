@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Characters a source name may use: it appears in URIs (`db://{source}/schema`) and tool arguments. */
+/** Characters a source name may use: it appears in URIs (`database://{source}/schema`) and tool arguments. */
 const NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 
 export const EngineKindSchema = z.enum(['postgres', 'mysql', 'sqlite']);

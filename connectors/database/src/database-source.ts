@@ -195,7 +195,7 @@ export class DatabaseSource {
       SYSTEM_SCHEMAS[engine].has(lowerSchema) ||
       (engine === 'postgres' && schema === null && lowerName.startsWith('pg_')) ||
       (engine === 'sqlite' && SQLITE_INTERNAL_TABLE.test(lowerName));
-    if (system) throw new PolicyError(`System catalog ${schema ? `${schema}.` : ''}${name} cannot be queried; use ${clientName('search_objects')} or the db:// schema resources.`);
+    if (system) throw new PolicyError(`System catalog ${schema ? `${schema}.` : ''}${name} cannot be queried; use ${clientName('search_objects')} or the database:// schema resources.`);
     if (!this.tableVisible(resolved, name)) throw new PolicyError(`The table ${schema ? `${schema}.` : ''}${name} is not allowed on source ${this.name}.`);
   }
 

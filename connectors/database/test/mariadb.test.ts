@@ -75,7 +75,7 @@ describe('database connector on MariaDB', () => {
         foreignKeys: [{ columns: ['customer_id'], referencedSchema: fixture.database, referencedTable: 'customers', referencedColumns: ['id'] }],
       }),
     );
-    const resource = await connector.harness.readResource('db://shop/tables/customers');
+    const resource = await connector.harness.readResource('database://shop/tables/customers');
     expect(JSON.parse((resource.contents[0] as { text: string }).text).columns.map((c: { name: string }) => c.name)).toEqual(['id', 'name', 'email', 'api_key']);
     const redacted = await structured(connector.harness, 'run_query', { source: 'shop', sql: 'SELECT api_key FROM customers LIMIT 1' });
     expect(redacted['rows']).toEqual([['[redacted]']]);
@@ -150,6 +150,7 @@ describe('database connector on MariaDB', () => {
 
     it.each([
       'WITH x(a, b, c, d) AS (SELECT * FROM customers) SELECT * FROM x',
+      'SELECT api_key COLLATE utf8mb4_bin FROM customers',
       "SELECT 1 AS a, 'b' AS b, 'c' AS c, 'd' AS d UNION ALL SELECT * FROM customers",
       'SELECT k FROM (SELECT api_key AS k FROM customers) s',
       "SELECT CONCAT(api_key, '') AS k FROM customers",

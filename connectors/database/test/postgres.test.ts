@@ -117,7 +117,7 @@ describe('database connector on PostgreSQL', () => {
     expect(schemas['objects']).toEqual([{ name: fixture.schema }]);
     const all = await structured(connector.harness, 'search_objects', { source: 'admin', object_type: 'schema', pattern: 'mcp_db_%' });
     expect(all['objects']).toContainEqual({ name: fixture.schema });
-    const resource = await connector.harness.readResource(`db://shop/tables/${fixture.schema}.big_orders`);
+    const resource = await connector.harness.readResource(`database://shop/tables/${fixture.schema}.big_orders`);
     expect(JSON.parse((resource.contents[0] as { text: string }).text)).toEqual(expect.objectContaining({ kind: 'view', name: 'big_orders' }));
   });
 
@@ -246,6 +246,7 @@ describe('database connector on PostgreSQL', () => {
 
     it.each([
       'WITH x(a, b, c, d, e) AS (SELECT * FROM customers) SELECT * FROM x',
+      'SELECT api_key COLLATE "C" FROM customers',
       "SELECT 1 AS a, 'b' AS b, 'c' AS c, 'd' AS d, now() AS e UNION ALL SELECT * FROM customers",
       'SELECT * FROM (SELECT * FROM customers) AS s(a, b, c, d, e)',
       'SELECT k FROM customers AS c(i, n, e, k)',

@@ -72,7 +72,7 @@ describe('database connector on SQLite (embedded demo)', () => {
     ]);
     expect(result['rows'].every((row: unknown[]) => row[2] === 'DE')).toBe(true);
     expect(result).toEqual(expect.objectContaining({ untrusted: true, source: 'database:demo', truncated: false, statementType: 'select' }));
-    expect((outcome.result.content[0] as { text: string }).text).toMatch(/^id \| name \| country\n/);
+    expect((outcome.result.content[0] as { text: string }).text).toMatch(/^<untrusted-content nonce="[0-9a-f]{16}" source="database:demo">\nid \| name \| country\n/);
   });
 
   it('reports truncation exactly: N rows of N is not truncated, N of N+1 is', async () => {
@@ -103,15 +103,15 @@ describe('database connector on SQLite (embedded demo)', () => {
   });
 
   it('serves the schema and table resources and the explore prompt', async () => {
-    const schema = await connector.harness.readResource('db://demo/schema');
+    const schema = await connector.harness.readResource('database://demo/schema');
     const body = JSON.parse((schema.contents[0] as { text: string }).text);
     expect(body.untrusted).toBe(true);
     expect(body.schemas[0].tables.map((t: { name: string }) => t.name)).toContain('support_tickets');
-    const table = await connector.harness.readResource('db://demo/tables/orders');
+    const table = await connector.harness.readResource('database://demo/tables/orders');
     const orders = JSON.parse((table.contents[0] as { text: string }).text);
     expect(orders).toEqual(expect.objectContaining({ name: 'orders', primaryKey: ['id'], rowEstimate: 240 }));
     expect(orders.foreignKeys).toEqual([{ columns: ['customer_id'], referencedSchema: 'main', referencedTable: 'customers', referencedColumns: ['id'] }]);
-    const completion = await connector.harness.complete({ type: 'resource', uriTemplate: 'db://{source}/tables/{table}' }, { name: 'table', value: 'ord' });
+    const completion = await connector.harness.complete({ type: 'resource', uriTemplate: 'database://{source}/tables/{table}' }, { name: 'table', value: 'ord' });
     expect(completion.values).toEqual(['order_items', 'orders']);
     const prompt = await connector.harness.getPrompt('explore_database', { question: 'Which country buys most?' });
     expect((prompt.messages[0]!.content as { text: string }).text).toMatch(/search_objects[\s\S]*run_query[\s\S]*Which country/);
@@ -262,6 +262,8 @@ describe('redaction, functions and internal tables on SQLite (issue 9: M1, M2, L
 
   it.each([
     'WITH x(a, b, c, d, e, f) AS (SELECT * FROM customers) SELECT * FROM x',
+    'SELECT email COLLATE NOCASE FROM customers',
+    'SELECT c.email COLLATE BINARY AS email FROM customers c',
     "SELECT 1 AS a, 'b' AS b, 'c' AS c, 'd' AS d, 'e' AS e, 'f' AS f UNION ALL SELECT * FROM customers",
     'SELECT * FROM orders UNION ALL SELECT * FROM customers',
     'SELECT e FROM (SELECT email AS e FROM customers)',

@@ -23,6 +23,7 @@ export {
   PromptArgumentSchema,
   PromptDescriptorSchema,
   ManifestSchema,
+  foreignResource,
 } from './manifest';
 export type {
   ToolAnnotations,

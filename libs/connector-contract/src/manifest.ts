@@ -82,3 +82,15 @@ export const ManifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestInput = z.input<typeof ManifestSchema>;
+
+/**
+ * Resource URIs and templates a connector announces must use its own scheme, `<id>://`: the hub
+ * routes a URI to the connector its scheme names, so one connector cannot take over another's
+ * resources (or catch every URI with a template like `{a}://{b}`). Returns the first URI or
+ * template that breaks the rule, or undefined.
+ */
+export function foreignResource(manifest: Pick<Manifest, 'id' | 'resources' | 'resourceTemplates'>): string | undefined {
+  const own = `${manifest.id}://`;
+  const uris = [...manifest.resources.map((r) => r.uri), ...manifest.resourceTemplates.map((t) => t.uriTemplate)];
+  return uris.find((uri) => !uri.startsWith(own));
+}

@@ -1,5 +1,5 @@
 import type { Manifest } from '@mcp-hub/connector-contract';
-import { CONTRACT_VERSION, ManifestSchema, qualifiedToolName } from '@mcp-hub/connector-contract';
+import { CONTRACT_VERSION, ManifestSchema, foreignResource, qualifiedToolName } from '@mcp-hub/connector-contract';
 import type { ToolDefinition } from './define-tool';
 import type { ResourceDefinition, ResourceTemplateDefinition } from './define-resource';
 import type { PromptDefinition } from './define-prompt';
@@ -49,6 +49,8 @@ export function defineConnector<D>(spec: ConnectorSpec<D>): ConnectorDefinition<
   const resources = uniqueBy(spec.resources ?? [], (r) => r.descriptor.uri, 'resource');
   uniqueBy(spec.resourceTemplates ?? [], (r) => r.descriptor.uriTemplate, 'resource template');
   for (const name of [...tools.keys(), ...prompts.keys()]) qualifiedToolName(spec.id, name);
+  const foreign = foreignResource({ id: spec.id, resources: (spec.resources ?? []).map((r) => r.descriptor), resourceTemplates: (spec.resourceTemplates ?? []).map((t) => t.descriptor) });
+  if (foreign !== undefined) throw new Error(`connector ${spec.id}: resource ${foreign} must use the connector's own scheme ${spec.id}:// (the hub refuses others)`);
   const manifest = ManifestSchema.parse({
     id: spec.id,
     version: spec.version,

@@ -1,4 +1,4 @@
-import { connectNats, exitWhenUnreachable, onShutdownSignal } from '@mcp-hub/connector-kit';
+import { Redactor, connectNats, exitWhenUnreachable, onShutdownSignal } from '@mcp-hub/connector-kit';
 import type { HubConfig } from '@mcp-hub/hub';
 import { httpFront, listenOrExplain, openSessionStore, startHub } from '../hub-runtime';
 import { createLogger } from '../logger';
@@ -9,7 +9,9 @@ import { createLogger } from '../logger';
  * 503 with the reason until the bus is connected.
  */
 export async function runHub(config: HubConfig): Promise<void> {
-  const logger = createLogger(config.log.level, 'mcp-hub');
+  // The hub's own credentials never reach a log line, whatever a driver puts in its errors (URL userinfo is masked by shape).
+  const redactor = new Redactor([config.nats.pass, config.nats.token]);
+  const logger = createLogger(config.log.level, 'mcp-hub', { redactor });
   const nats = connectNats(config.nats, 'mcp-hub', logger);
   const hub = await startHub(config, nats.bus, logger, nats.displayUrl);
   const sessionStore = await openSessionStore(config, logger);

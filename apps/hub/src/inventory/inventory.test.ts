@@ -96,13 +96,27 @@ describe('Inventory', () => {
   });
 
   it('routes resource URIs to their owner: exact resources first, then templates', () => {
-    announce('a1', manifest('alpha', [], { resources: [{ uri: 'alpha://status', name: 's' }], resourceTemplates: [{ uriTemplate: 'shared://{id}', name: 't' }] }));
-    announce('b1', manifest('beta', [], { resources: [{ uri: 'shared://special', name: 's' }] }));
+    announce('a1', manifest('alpha', [], { resources: [{ uri: 'alpha://status', name: 's' }], resourceTemplates: [{ uriTemplate: 'alpha://items/{id}', name: 't' }] }));
+    announce('b1', manifest('beta', [], { resources: [{ uri: 'beta://special', name: 's' }] }));
     expect(inventory.resourceOwner('alpha://status')).toBe('alpha');
-    expect(inventory.resourceOwner('shared://special')).toBe('beta');
-    expect(inventory.resourceOwner('shared://42')).toBe('alpha');
+    expect(inventory.resourceOwner('beta://special')).toBe('beta');
+    expect(inventory.resourceOwner('alpha://items/42')).toBe('alpha');
     expect(inventory.resourceOwner('nobody://x')).toBeUndefined();
-    expect(inventory.templateOwner('shared://{id}')).toBe('alpha');
+    expect(inventory.templateOwner('alpha://items/{id}')).toBe('alpha');
+  });
+
+  it("refuses resources and templates outside the connector's own scheme, so no connector takes over another's", () => {
+    announce('a1', manifest('alpha', [], { resources: [{ uri: 'alpha://status', name: 's' }] }));
+    for (const extra of [
+      { resources: [{ uri: 'alpha://status', name: 'hijack' }] },
+      { resourceTemplates: [{ uriTemplate: 'alpha://{anything}', name: 'hijack' }] },
+      { resourceTemplates: [{ uriTemplate: '{scheme}://{rest}', name: 'catch-all' }] },
+      { resources: [{ uri: 'betax://x', name: 'prefix' }] },
+    ]) {
+      expect(announce('b1', manifest('beta', [], extra))).toMatchObject({ accepted: false, reason: expect.stringContaining("own scheme beta://") });
+    }
+    expect(inventory.resourceOwner('alpha://status')).toBe('alpha');
+    expect(inventory.connectorIds()).toEqual(['alpha']);
   });
 
   describe('which manifest is served when live replicas disagree', () => {

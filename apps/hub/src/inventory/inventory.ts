@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   contractMajor,
   CONTRACT_VERSION,
+  foreignResource,
   qualifiedToolName,
   Subjects,
   type Manifest,
@@ -107,6 +108,8 @@ export class Inventory extends EventEmitter<{
     if (contractMajor(manifest.contractVersion) !== contractMajor(CONTRACT_VERSION)) {
       return { accepted: false, reason: `contract ${manifest.contractVersion} is not compatible with ${CONTRACT_VERSION}` };
     }
+    const foreign = foreignResource(manifest);
+    if (foreign !== undefined) return { accepted: false, reason: `resource ${foreign.slice(0, 200)} is not under the connector's own scheme ${manifest.id}://` };
     try {
       for (const tool of manifest.tools) qualifiedToolName(manifest.id, tool.name);
       for (const prompt of manifest.prompts) qualifiedToolName(manifest.id, prompt.name);

@@ -5,9 +5,9 @@ import { guarded, requireSource } from '../tool-errors';
 
 const TIMEOUT_MS = 15_000;
 
-/** `db://{source}/schema`: every allowed schema with its tables and views, columns, keys and row estimates. */
+/** `database://{source}/schema`: every allowed schema with its tables and views, columns, keys and row estimates. */
 export function schemaResource(sourceName: string): ResourceDefinition<DatabaseDeps> {
-  const uri = `db://${sourceName}/schema`;
+  const uri = `database://${sourceName}/schema`;
   return defineResource<DatabaseDeps>({
     uri,
     name: `${sourceName}-schema`,

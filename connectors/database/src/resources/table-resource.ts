@@ -7,9 +7,9 @@ import { clientName } from '../client-name';
 const TIMEOUT_MS = 15_000;
 const never = new AbortController().signal;
 
-/** `db://{source}/tables/{table}`: one table or view (`name` or `schema.name`) with columns, types, keys, indexes and row estimate. */
+/** `database://{source}/tables/{table}`: one table or view (`name` or `schema.name`) with columns, types, keys, indexes and row estimate. */
 export const tableResource = defineResourceTemplate<DatabaseDeps>({
-  uriTemplate: 'db://{source}/tables/{table}',
+  uriTemplate: 'database://{source}/tables/{table}',
   name: 'table',
   title: 'Database table',
   description: 'One table or view: columns, types, primary and foreign keys, indexes, row estimate. {table} is `name` or `schema.name`.',

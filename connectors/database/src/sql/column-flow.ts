@@ -75,7 +75,7 @@ export function analyzeColumnFlow(root: AstNode, engine: EngineKind): ColumnFlow
     const items = asArray(node['columns']);
     for (const item of items) {
       const expr = item['expr'] as AstNode | undefined;
-      if (preserving && expr?.['type'] === 'column_ref') {
+      if (preserving && isPlainColumnRef(expr)) {
         const name = identifier(expr['column'])?.toLowerCase();
         const alias = identifier(item['as'])?.toLowerCase();
         if (name === '*') continue;
@@ -156,4 +156,13 @@ function relationNames(root: AstNode): Set<string> {
 function beforeParenthesis(alias: string): string {
   const cut = alias.indexOf('(');
   return cut < 0 ? alias : alias.slice(0, cut);
+}
+
+/** Keys a bare column reference may carry; anything else (COLLATE, array subscripts, …) changes the value or its name. */
+const PLAIN_COLUMN_REF_KEYS = new Set(['type', 'table', 'column', 'db', 'schema']);
+
+/** A column passed through as is: `email` or `c.email`, not `email COLLATE nocase` (which also renames the result column). */
+function isPlainColumnRef(expr: AstNode | undefined): expr is AstNode {
+  if (expr?.['type'] !== 'column_ref') return false;
+  return Object.entries(expr).every(([key, value]) => PLAIN_COLUMN_REF_KEYS.has(key) || value === null || value === undefined);
 }

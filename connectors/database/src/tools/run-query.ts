@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool, untrusted } from '@mcp-hub/connector-kit';
+import { defineTool, untrusted, fenceUntrusted } from '@mcp-hub/connector-kit';
 import type { DatabaseDeps } from '../database-deps';
 import type { QueryResult } from '../database-source';
 import { MAX_CELL_BYTES } from '../engines/engine';
@@ -44,7 +44,8 @@ export function queryOutput(sourceName: string, result: QueryResult): { structur
     ...(hint && { hint }),
   };
   const summary = `${result.rows.length} row(s)${result.truncated ? ` (truncated${result.truncatedBy ? ` by ${result.truncatedBy}` : ''}; ${hint})` : ''}`;
-  return { structured, text: `${formatTable(result.columns, result.rows)}\n${summary}` };
+  // Cell text is third-party data: fenced, so no cell can pose as instructions (column names are data too).
+  return { structured, text: `${fenceUntrusted(`database:${sourceName}`, formatTable(result.columns, result.rows))}\n${summary}` };
 }
 
 export function runQueryTool(sourceNames: readonly string[]) {
