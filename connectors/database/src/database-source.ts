@@ -46,6 +46,8 @@ export class DatabaseSource {
   private readonly redact: RegExp[];
   private readonly allowedSchemas?: Set<string>;
   private readonly allowedTables?: string[];
+  /** PostgreSQL: functions `x.f` would call on a row (attribute notation); empty elsewhere. */
+  private rowFunctions = new Set<string>();
 
   constructor(
     readonly config: SourceConfig,
@@ -67,6 +69,7 @@ export class DatabaseSource {
   /** Connects and, for a read-only source, warns when the database role could write anyway. */
   async start(logger: Logger): Promise<void> {
     await this.engine.connect();
+    if (this.engine.rowFunctionNames) this.rowFunctions = await this.engine.rowFunctionNames();
     const firstAllowed = this.config.allowedSchemas?.[0];
     if (firstAllowed && !this.schemaVisible(this.engine.defaultSchema)) this.engine.preferSchema(firstAllowed);
     if (!this.readOnly) return;
@@ -90,6 +93,12 @@ export class DatabaseSource {
   classify(sql: string, purpose: StatementPurpose): ClassifiedStatement {
     const statement = classifyStatement(sql, this.config.engine, purpose);
     for (const table of statement.tables) this.checkTable(table.schema, table.name);
+    const rowCall = statement.qualifiedNames.find((name) => this.rowFunctions.has(name));
+    if (rowCall) {
+      throw new PolicyError(
+        `x.${rowCall} is refused: on PostgreSQL it can call the function ${rowCall}() on a whole row. Select the table's own columns by name.`,
+      );
+    }
     if (this.redact.length === 0) return statement;
     const column = statement.computedColumns.find((c) => this.isRedacted(c));
     if (column) {

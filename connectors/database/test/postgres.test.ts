@@ -265,6 +265,11 @@ describe('database connector on PostgreSQL', () => {
       'SELECT id, api_key FROM customers ORDER BY 2',
       'SELECT DISTINCT ON (api_key) id FROM customers',
       'SELECT id FROM customers NATURAL JOIN orders',
+      // Attribute notation: x.f is f(x) when x has no column f.
+      'SELECT c.row_to_json FROM customers c',
+      'SELECT customers.to_jsonb FROM customers',
+      'SELECT c.display_name FROM customers c',
+      'SELECT c.id FROM customers c WHERE c.display_name LIKE \'%key-a%\'',
     ])('M2: refuses %s, and no api_key reaches the result', async (sql) => {
       const result = await refusedOn('shop', sql);
       expect(result.output).not.toMatch(/key-[0-9a-f]{6}/);

@@ -129,6 +129,12 @@ export interface Engine {
   /** Runs a classified writing statement and commits it. Only called for read-write sources. */
   execute(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<WriteResult>;
   loadCatalog(limits: CallLimits): Promise<Catalog>;
+  /**
+   * PostgreSQL only: lower-case names of the functions whose first argument can be a row (a table's
+   * type, `record`, or a polymorphic type), which `x.name` calls by attribute notation. Loaded
+   * once at start; other engines have no such notation.
+   */
+  rowFunctionNames?(): Promise<Set<string>>;
   /** Reasons the connection is more privileged than a read-only source needs (superuser, write grants). */
   privilegeWarnings(): Promise<string[]>;
   close(): Promise<void>;

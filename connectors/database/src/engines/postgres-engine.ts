@@ -223,6 +223,20 @@ export class PostgresEngine implements Engine {
     }
   }
 
+  async rowFunctionNames(): Promise<Set<string>> {
+    // Functions `x.f` can call as f(x): first argument a composite (a table's row type) or a
+    // pseudo/polymorphic type that accepts one. Functions created later are missed until restart;
+    // creating functions needs privileges a query source should not have.
+    const result = await this.run(() =>
+      this.pool.query(
+        `SELECT DISTINCT lower(p.proname) AS name FROM pg_proc p JOIN pg_type t ON t.oid = p.proargtypes[0]
+          WHERE p.pronargs >= 1
+            AND (t.typtype = 'c' OR t.typname IN ('record', 'anyelement', 'anycompatible', 'anynonarray', 'anycompatiblenonarray', 'any'))`,
+      ),
+    );
+    return new Set(result.rows.map((row) => String((row as { name: string }).name)));
+  }
+
   async privilegeWarnings(): Promise<string[]> {
     const result = await this.run(() =>
       this.pool.query(

@@ -24,6 +24,12 @@ export interface ClassifiedStatement {
   computedColumns: string[];
   /** Why some values cannot be traced to a column name (`*` through a renaming, whole-row references); empty when all can. */
   untraceable: string[];
+  /**
+   * Lower-case names `f` of qualified references `x.f`. On PostgreSQL `x.f` may call the function
+   * `f(x)` on the row (attribute notation), so the source checks them against the functions that
+   * take a row (see `DatabaseSource.classify`).
+   */
+  qualifiedNames: string[];
 }
 
 /** The statement is not allowed; `reason` is safe to show the model. */
@@ -127,6 +133,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
 
   const cteNames = new Set<string>();
   const declaredNames = new Set<string>();
+  const qualifiedNames = new Set<string>();
   walk(root, (node, parentKey) => {
     const type = typeof node['type'] === 'string' ? (node['type'] as string).toLowerCase() : undefined;
     // Statement nodes carry lower-case types; upper-case ones are modifiers (ORDER BY … DESC).
@@ -139,6 +146,10 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
     if (type === 'var' && !/^\$\w*\$$/.test(String(node['prefix']))) throw new StatementRejectedError('Variables (@name, @@name) are not allowed; pass values through params.');
     if (type === 'cast' && engine === 'postgres') checkCast(node);
     if (type === 'column_ref' && engine === 'postgres' && node['table'] == null) checkBareFunction(node);
+    if (type === 'column_ref' && node['table'] != null) {
+      const name = identifier(node['column']);
+      if (name) qualifiedNames.add(name.toLowerCase());
+    }
     if (parentKey === 'with' && node['name']) {
       const name = identifier(node['name']);
       if (name) cteNames.add(name.toLowerCase());
@@ -165,7 +176,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
     if (!qualified && cteNames.has(name.toLowerCase())) continue;
     if (!tables.some((t) => t.schema === qualified && t.name === name)) tables.push({ schema: qualified, name });
   }
-  return { text: scanned.text, statementType, tables, computedColumns: flow.computed, untraceable: flow.untraceable };
+  return { text: scanned.text, statementType, tables, computedColumns: flow.computed, untraceable: flow.untraceable, qualifiedNames: [...qualifiedNames] };
 }
 
 function checkSelect(node: Record<string, unknown>, purpose: StatementPurpose): void {
