@@ -14,7 +14,7 @@ import {
   type TicketPatch,
   type TicketStore,
 } from './ticket-store';
-import { IDEMPOTENCY_LEASE_MS, Redactor, ToolError, type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
+import { Redactor, ToolError, type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
 import { ACTIVE_STATUSES } from './ticket-workflow';
 
 /** A PostgreSQL schema name the store may own: lower-case identifier, quoted nowhere but here. */
@@ -225,7 +225,7 @@ export class PostgresTicketStore implements TicketStore {
     const inserted = await this.query(
       this.pool,
       `INSERT INTO ${this.t.keys} (principal, tool, key, request_hash, claimed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
-      [...keyParams, claim.requestHash, at],
+      [...keyParams, claim.requestHash, claim.leaseUntil],
     );
     if (inserted.length === 1) return { state: 'acquired' };
     const [row] = await this.query<{ request_hash: string; result: string | null }>(
@@ -237,10 +237,11 @@ export class PostgresTicketStore implements TicketStore {
     if (!row) return { state: 'in_progress' };
     if (row.request_hash !== claim.requestHash) return { state: 'mismatch' };
     if (row.result !== null) return { state: 'completed', result: row.result };
+    // claimed_at holds the end of the claim's lease (epoch ms): past it, the claim may be taken over.
     const takenOver = await this.query(
       this.pool,
       `UPDATE ${this.t.keys} SET claimed_at = $4 WHERE principal = $1 AND tool = $2 AND key = $3 AND result IS NULL AND claimed_at < $5 RETURNING 1`,
-      [...keyParams, at, at - IDEMPOTENCY_LEASE_MS],
+      [...keyParams, claim.leaseUntil, at],
     );
     return takenOver.length === 1 ? { state: 'acquired' } : { state: 'in_progress' };
   }
@@ -250,7 +251,12 @@ export class PostgresTicketStore implements TicketStore {
   }
 
   async releaseIdempotencyKey(claim: IdempotencyClaim): Promise<void> {
-    await this.pool.query(`DELETE FROM ${this.t.keys} WHERE principal = $1 AND tool = $2 AND key = $3 AND result IS NULL`, [claim.principal, claim.tool, claim.key]);
+    await this.pool.query(`DELETE FROM ${this.t.keys} WHERE principal = $1 AND tool = $2 AND key = $3 AND result IS NULL AND claimed_at = $4`, [
+      claim.principal,
+      claim.tool,
+      claim.key,
+      claim.leaseUntil,
+    ]);
   }
 
   async seedIfEmpty(tickets: SeedTicket[]): Promise<boolean> {

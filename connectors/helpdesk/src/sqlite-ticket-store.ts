@@ -13,7 +13,7 @@ import {
   type TicketPatch,
   type TicketStore,
 } from './ticket-store';
-import { IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
+import { type IdempotencyClaim, type IdempotencyState } from '@mcp-hub/connector-kit';
 import { ACTIVE_STATUSES } from './ticket-workflow';
 
 const SCHEMA = `
@@ -192,7 +192,7 @@ export class SqliteTicketStore implements TicketStore {
       const at = Date.now();
       const inserted = this.db
         .prepare('INSERT INTO idempotency_keys (principal, tool, key, request_hash, claimed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(claim.principal, claim.tool, claim.key, claim.requestHash, at);
+        .run(claim.principal, claim.tool, claim.key, claim.requestHash, claim.leaseUntil);
       if (inserted.changes === 1) return { state: 'acquired' };
       const row = this.db
         .prepare<[string, string, string], { request_hash: string; result: string | null; claimed_at: number }>(
@@ -201,8 +201,9 @@ export class SqliteTicketStore implements TicketStore {
         .get(claim.principal, claim.tool, claim.key)!;
       if (row.request_hash !== claim.requestHash) return { state: 'mismatch' };
       if (row.result !== null) return { state: 'completed', result: row.result };
-      if (row.claimed_at > at - IDEMPOTENCY_LEASE_MS) return { state: 'in_progress' };
-      this.db.prepare('UPDATE idempotency_keys SET claimed_at = ? WHERE principal = ? AND tool = ? AND key = ?').run(at, claim.principal, claim.tool, claim.key);
+      // claimed_at holds the end of the claim's lease (epoch ms).
+      if (row.claimed_at >= at) return { state: 'in_progress' };
+      this.db.prepare('UPDATE idempotency_keys SET claimed_at = ? WHERE principal = ? AND tool = ? AND key = ?').run(claim.leaseUntil, claim.principal, claim.tool, claim.key);
       return { state: 'acquired' };
     }).immediate();
   }
@@ -213,8 +214,8 @@ export class SqliteTicketStore implements TicketStore {
 
   async releaseIdempotencyKey(claim: IdempotencyClaim): Promise<void> {
     this.db
-      .prepare('DELETE FROM idempotency_keys WHERE principal = ? AND tool = ? AND key = ? AND result IS NULL')
-      .run(claim.principal, claim.tool, claim.key);
+      .prepare('DELETE FROM idempotency_keys WHERE principal = ? AND tool = ? AND key = ? AND result IS NULL AND claimed_at = ?')
+      .run(claim.principal, claim.tool, claim.key, claim.leaseUntil);
   }
 
   async seedIfEmpty(tickets: SeedTicket[]): Promise<boolean> {

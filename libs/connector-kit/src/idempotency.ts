@@ -22,6 +22,13 @@ export interface IdempotencyClaim {
   key: string;
   /** Hash of the arguments, so a key reused for a different request is refused. */
   requestHash: string;
+  /**
+   * Until when (epoch ms) an unfinished claim blocks a retry: the end of the call that made it,
+   * plus a margin. Before then the request may still be running and acting; after it, a retry
+   * may take the key over (the replica that held it died). It also identifies the claim, so a
+   * failing call frees only its own claim, never one a retry took over.
+   */
+  leaseUntil: number;
 }
 
 export type IdempotencyState =
@@ -34,8 +41,8 @@ export type IdempotencyState =
   /** The key was used for different arguments. */
   | { state: 'mismatch' };
 
-/** How long a claimed but unfinished key blocks a retry before the retry may take it over, in ms. */
-export const IDEMPOTENCY_LEASE_MS = 60_000;
+/** How long after its call's deadline an unfinished claim still blocks a retry, in ms (replies and clocks lag a little). */
+export const IDEMPOTENCY_LEASE_MARGIN_MS = 5_000;
 
 /**
  * Where idempotency keys live. Every replica of a connector must use the same store (a database
@@ -43,11 +50,11 @@ export const IDEMPOTENCY_LEASE_MS = 60_000;
  * Each method is one atomic step.
  */
 export interface IdempotencyStore {
-  /** Claims the key, or says why not. An unfinished claim older than {@link IDEMPOTENCY_LEASE_MS} may be taken over. */
+  /** Claims the key, or says why not. An unfinished claim whose `leaseUntil` has passed may be taken over. */
   claimIdempotencyKey(claim: IdempotencyClaim, signal?: AbortSignal): Promise<IdempotencyState>;
   /** Records the result of the claimed request; later claims get it back. */
   completeIdempotencyKey(claim: IdempotencyClaim, result: string): Promise<void>;
-  /** Frees an unfinished claim (the write failed), so that a retry may act. */
+  /** Frees an unfinished claim (the write failed), so that a retry may act; only the claim with this `leaseUntil`. */
   releaseIdempotencyKey(claim: IdempotencyClaim): Promise<void>;
 }
 
@@ -67,7 +74,13 @@ export async function runIdempotent<O>(
 ): Promise<ToolOutput<O>> {
   const { idempotency_key: key, ...request } = args;
   if (key === undefined) return act();
-  const claim: IdempotencyClaim = { principal: ctx.principal.id, tool: scope, key, requestHash: canonicalHash(request) };
+  const claim: IdempotencyClaim = {
+    principal: ctx.principal.id,
+    tool: scope,
+    key,
+    requestHash: canonicalHash(request),
+    leaseUntil: ctx.deadline + IDEMPOTENCY_LEASE_MARGIN_MS,
+  };
   const found = await store.claimIdempotencyKey(claim, ctx.signal);
   switch (found.state) {
     case 'completed':

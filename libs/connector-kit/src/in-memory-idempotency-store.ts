@@ -1,9 +1,11 @@
-import { IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyState, type IdempotencyStore } from './idempotency';
+import { type IdempotencyClaim, type IdempotencyState, type IdempotencyStore } from './idempotency';
 
 interface Entry {
   requestHash: string;
   result?: string;
-  claimedAt: number;
+  /** When the entry was made (for the TTL). */
+  createdAt: number;
+  leaseUntil: number;
 }
 
 /**
@@ -24,14 +26,14 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     const id = keyOf(claim);
     const now = Date.now();
     const entry = this.entries.get(id);
-    if (!entry || now - entry.claimedAt > this.ttlMs) {
-      this.set(id, { requestHash: claim.requestHash, claimedAt: now });
+    if (!entry || now - entry.createdAt > this.ttlMs) {
+      this.set(id, { requestHash: claim.requestHash, createdAt: now, leaseUntil: claim.leaseUntil });
       return { state: 'acquired' };
     }
     if (entry.requestHash !== claim.requestHash) return { state: 'mismatch' };
     if (entry.result !== undefined) return { state: 'completed', result: entry.result };
-    if (now - entry.claimedAt < IDEMPOTENCY_LEASE_MS) return { state: 'in_progress' };
-    entry.claimedAt = now;
+    if (entry.leaseUntil >= now) return { state: 'in_progress' };
+    entry.leaseUntil = claim.leaseUntil;
     return { state: 'acquired' };
   }
 
@@ -42,7 +44,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   async releaseIdempotencyKey(claim: IdempotencyClaim): Promise<void> {
     const id = keyOf(claim);
-    if (this.entries.get(id)?.result === undefined) this.entries.delete(id);
+    const entry = this.entries.get(id);
+    if (entry && entry.result === undefined && entry.leaseUntil === claim.leaseUntil) this.entries.delete(id);
   }
 
   private set(id: string, entry: Entry): void {

@@ -28,7 +28,7 @@ export { upstreamErrorDetail } from './upstream-error-detail';
 export { rateLimitWaitMs } from './rate-limit-wait';
 export { backoffDelayMs } from './backoff-delay';
 export type { BackoffPolicy } from './backoff-delay';
-export { IDEMPOTENCY_LEASE_MS, IdempotencyKeySchema, runIdempotent } from './idempotency';
+export { IDEMPOTENCY_LEASE_MARGIN_MS, IdempotencyKeySchema, runIdempotent } from './idempotency';
 export type { IdempotencyClaim, IdempotencyState, IdempotencyStore } from './idempotency';
 export { InMemoryIdempotencyStore } from './in-memory-idempotency-store';
 export { RedisIdempotencyStore } from './redis-idempotency-store';

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyState, type IdempotencyStore } from './idempotency';
+import { type IdempotencyClaim, type IdempotencyState, type IdempotencyStore } from './idempotency';
 
 /**
- * Claim in one step on the server: a hash per key with the request hash `h`, the claim time `t`
- * and, once done, the result `r`. Returns the state and, when completed, the result.
+ * Claim in one step on the server: a hash per key with the request hash `h`, the claim's lease
+ * end `t` and, once done, the result `r`. ARGV: request hash, lease end, now, TTL. Returns the
+ * state and, when completed, the result.
  */
 const CLAIM = `
 local v = redis.call('HMGET', KEYS[1], 'h', 'r', 't')
@@ -15,14 +16,14 @@ if not v[1] then
 end
 if v[1] ~= ARGV[1] then return {'mismatch'} end
 if v[2] then return {'completed', v[2]} end
-if tonumber(v[3]) > tonumber(ARGV[2]) - tonumber(ARGV[3]) then return {'in_progress'} end
+if tonumber(v[3]) >= tonumber(ARGV[3]) then return {'in_progress'} end
 redis.call('HSET', KEYS[1], 't', ARGV[2])
 return {'acquired'}
 `;
 
-/** Frees a claim only while it has no result (a completed key must stay). */
+/** Frees a claim only while it has no result (a completed key must stay) and is still this claim (same lease end). */
 const RELEASE = `
-if redis.call('HEXISTS', KEYS[1], 'r') == 0 then redis.call('DEL', KEYS[1]) end
+if redis.call('HEXISTS', KEYS[1], 'r') == 0 and redis.call('HGET', KEYS[1], 't') == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
 `;
 
@@ -49,7 +50,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async claimIdempotencyKey(claim: IdempotencyClaim, signal?: AbortSignal): Promise<IdempotencyState> {
     signal?.throwIfAborted();
-    const reply = (await this.options.redis.eval(CLAIM, 1, this.keyOf(claim), claim.requestHash, Date.now(), IDEMPOTENCY_LEASE_MS, this.ttlMs)) as [string, string?];
+    const reply = (await this.options.redis.eval(CLAIM, 1, this.keyOf(claim), claim.requestHash, claim.leaseUntil, Date.now(), this.ttlMs)) as [string, string?];
     const [state, result] = reply;
     if (state === 'completed') return { state, result: result! };
     if (state === 'acquired' || state === 'in_progress' || state === 'mismatch') return { state };
@@ -62,7 +63,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async releaseIdempotencyKey(claim: IdempotencyClaim): Promise<void> {
-    await this.options.redis.eval(RELEASE, 1, this.keyOf(claim));
+    await this.options.redis.eval(RELEASE, 1, this.keyOf(claim), claim.leaseUntil);
   }
 
   private keyOf(claim: IdempotencyClaim): string {

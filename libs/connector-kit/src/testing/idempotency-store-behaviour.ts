@@ -1,4 +1,4 @@
-import { IDEMPOTENCY_LEASE_MS, type IdempotencyClaim, type IdempotencyStore } from '../idempotency';
+import type { IdempotencyClaim, IdempotencyStore } from '../idempotency';
 
 /**
  * One behaviour suite for every {@link IdempotencyStore}: the kit's memory and Redis stores and
@@ -21,6 +21,7 @@ export function describeIdempotencyStoreBehaviour(
       tool: 'create_ticket',
       key: `key-${process.pid}-${Date.now()}-${n++}`,
       requestHash: 'hash-1',
+      leaseUntil: Date.now() + 60_000,
       ...overrides,
     });
 
@@ -58,17 +59,25 @@ export function describeIdempotencyStoreBehaviour(
       expect(states.filter((s) => s.state === 'in_progress')).toHaveLength(19);
     });
 
-    it('lets a retry take over a claim whose lease ran out (the replica died mid-write)', async () => {
+    it('lets a retry take over a claim only once its lease ran out (the replica died mid-write)', async () => {
       const c = claim();
-      const realNow = Date.now;
-      try {
-        await stores.first.claimIdempotencyKey(c);
-        Date.now = () => realNow() + IDEMPOTENCY_LEASE_MS + 1000;
-        expect(await stores.second.claimIdempotencyKey(c)).toEqual({ state: 'acquired' });
-        expect(await stores.first.claimIdempotencyKey(c)).toEqual({ state: 'in_progress' });
-      } finally {
-        Date.now = realNow;
-      }
+      await stores.first.claimIdempotencyKey(c);
+      // A retry within the first call's lease must wait: the call may still be acting.
+      expect(await stores.second.claimIdempotencyKey({ ...c, leaseUntil: Date.now() + 90_000 })).toEqual({ state: 'in_progress' });
+      const expired = claim({ leaseUntil: Date.now() - 1 });
+      await stores.first.claimIdempotencyKey(expired);
+      const retry = { ...expired, leaseUntil: Date.now() + 60_000 };
+      expect(await stores.second.claimIdempotencyKey(retry)).toEqual({ state: 'acquired' });
+      expect(await stores.first.claimIdempotencyKey({ ...expired, leaseUntil: Date.now() + 60_000 })).toEqual({ state: 'in_progress' });
+    });
+
+    it("does not let a failing first call free the claim a retry took over", async () => {
+      const first = claim({ leaseUntil: Date.now() - 1 });
+      await stores.first.claimIdempotencyKey(first);
+      const retry = { ...first, leaseUntil: Date.now() + 60_000 };
+      expect(await stores.second.claimIdempotencyKey(retry)).toEqual({ state: 'acquired' });
+      await stores.first.releaseIdempotencyKey(first);
+      expect(await stores.first.claimIdempotencyKey({ ...first, leaseUntil: Date.now() + 60_000 })).toEqual({ state: 'in_progress' });
     });
   });
 }
