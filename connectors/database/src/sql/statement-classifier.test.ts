@@ -244,3 +244,14 @@ describe('column flow (redaction)', () => {
     expect(flow(sql).untraceable).toBe(true);
   });
 });
+
+describe('statements too big to check on the event loop', () => {
+  it.each([
+    ['many words', 'SELECT ' + Array.from({ length: 20_000 }, () => 'a').join(',') + ' FROM t', /more than 4000 words/],
+    ['many ORs', 'SELECT a FROM t WHERE ' + Array.from({ length: 13_000 }, () => 'a=1').join(' OR '), /more than 4000 words/],
+    ['deep nesting', 'SELECT ' + '('.repeat(20_000) + '1' + ')'.repeat(20_000), /nested too deeply/],
+  ])('refuses %s with a clear reason, not a crash', (_name, sql, reason) => {
+    for (const engine of ['postgres', 'mysql', 'sqlite'] as const) expect(() => classifyStatement(sql, engine, 'read')).toThrow(reason);
+  });
+});
+

@@ -39,6 +39,13 @@ export class StatementRejectedError extends Error {
 
 export const MAX_STATEMENT_LENGTH = 100_000;
 
+/**
+ * Most words (identifiers and keywords) a statement may have. Parsing and the checks after it run
+ * on the connector's event loop (the hub's, in the embedded mode): 4,000 words take ~0.3 s,
+ * 49,000 took 2.9 s (measured). Longer statements are refused before parsing.
+ */
+export const MAX_STATEMENT_WORDS = 4_000;
+
 const DIALECT: Record<EngineKind, string> = { postgres: 'PostgresQL', mysql: 'MariaDB', sqlite: 'Sqlite' };
 
 /** Words that never appear in a read-only statement, checked on the server-faithful scan. */
@@ -93,6 +100,16 @@ const parser = new Parser();
  * @throws StatementRejectedError with a reason the model can act on.
  */
 export function classifyStatement(sql: string, engine: EngineKind, purpose: StatementPurpose): ClassifiedStatement {
+  try {
+    return classify(sql, engine, purpose);
+  } catch (error) {
+    // The parser and the walks over its tree recurse: a deep enough statement exhausts the stack.
+    if (error instanceof RangeError) throw new StatementRejectedError('The statement is nested too deeply to be checked, so it is refused.');
+    throw error;
+  }
+}
+
+function classify(sql: string, engine: EngineKind, purpose: StatementPurpose): ClassifiedStatement {
   if (sql.length > MAX_STATEMENT_LENGTH) throw new StatementRejectedError(`The statement is longer than ${MAX_STATEMENT_LENGTH} characters.`);
   let scanned;
   try {
@@ -104,6 +121,9 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
   if (scanned.executableComment) throw new StatementRejectedError('Executable comments (/*! … */) are not allowed.');
   if (scanned.statements === 0) throw new StatementRejectedError('The statement is empty.');
   if (scanned.statements > 1) throw new StatementRejectedError('Send exactly one statement (no `;` between statements).');
+  if (scanned.words.length > MAX_STATEMENT_WORDS) {
+    throw new StatementRejectedError(`The statement has more than ${MAX_STATEMENT_WORDS} words; split it, or pass long value lists as params.`);
+  }
 
   const first = scanned.words[0]?.word;
   if (purpose === 'read' && (!first || !READ_FIRST_WORDS.has(first))) {
@@ -119,6 +139,7 @@ export function classifyStatement(sql: string, engine: EngineKind, purpose: Stat
   try {
     ast = parser.astify(scanned.parseText, { database: DIALECT[engine] });
   } catch (error) {
+    if (error instanceof RangeError) throw error;
     const detail = String((error as Error).message ?? '').slice(0, 160);
     throw new StatementRejectedError(`The statement could not be parsed, so it is refused (${detail}). Use plain SQL syntax.`);
   }
