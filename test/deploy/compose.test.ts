@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse as parseYaml } from 'yaml';
 import { Subjects, type RegistryEvent } from '@mcp-hub/connector-contract';
-import { HubConfigSchema } from '../../apps/hub/src/config';
+import { CliConfigSchema } from '../../apps/cli/src/cli-config';
 import { DatabaseConfigSchema } from '../../connectors/database/src/config';
 
 /**
@@ -329,7 +329,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('deploy/hub.config.json is a valid hub configuration, and the database sources find their URLs', () => {
-    const config = HubConfigSchema.parse(JSON.parse(read('deploy/hub.config.json')));
+    const config = CliConfigSchema.parse(JSON.parse(read('deploy/hub.config.json')));
     expect(config.http.host).toBe('0.0.0.0');
     const database = DatabaseConfigSchema.parse(config.connectors.database);
     const [, service] = connectorServices.find(([, s]) => argv(s.command)?.[1] === 'database')!;

@@ -11,7 +11,7 @@ import {
   numberOrText,
   type ConnectorProcessFlags,
 } from '@mcp-hub/connector-kit';
-import { HubConfigSchema, type HubConfig } from '@mcp-hub/hub';
+import { CliConfigSchema, type CliConfig } from './cli-config';
 import { defaultDataDir } from './default-data-dir';
 
 /** Command-line flags that override the file and the environment. */
@@ -43,7 +43,7 @@ export class ConfigError extends Error {
  * @throws ConfigError naming the bad key and the flag or variable that sets it
  *   (`http.port (--port or PORT): ...`), or the unreadable or malformed file.
  */
-export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = process.env): HubConfig {
+export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = process.env): CliConfig {
   const env = withoutEmpty(processEnv);
   const file = flags.config ?? env.MCP_HUB_CONFIG;
   try {
@@ -54,7 +54,7 @@ export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = p
       dataDir: flags.dataDir ?? env.MCP_HUB_DATA_DIR ?? (raw.dataDir === undefined ? defaultDataDir(env) : undefined),
       sessions: env.REDIS_URL ? { store: 'redis', redisUrl: env.REDIS_URL } : undefined,
     };
-    return parseConfigOrExplain(HubConfigSchema, deepMerge(raw, overlay), file ? `configuration (${file})` : 'configuration', SOURCES_OF_KEY);
+    return parseConfigOrExplain(CliConfigSchema, deepMerge(raw, overlay), file ? `configuration (${file})` : 'configuration', SOURCES_OF_KEY);
   } catch (error) {
     if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
     throw error;

@@ -12,7 +12,7 @@ import {
   type Redactor,
   type RunningConnector,
 } from '@mcp-hub/connector-kit';
-import type { HubConfig } from '@mcp-hub/hub';
+import type { CliConfig } from './cli-config';
 import { builtInConnectors } from './built-in-connectors';
 import { ConfigError } from './config-loader';
 
@@ -29,13 +29,13 @@ interface RunOptions {
  * The package `connectors.<id>.module` names, if any: a connector that is not built in (a
  * plugin), or a built-in one replaced by another package.
  */
-export function moduleSpecifier(id: string, config: HubConfig): string | undefined {
+export function moduleSpecifier(id: string, config: CliConfig): string | undefined {
   const section = config.connectors[id];
   return isPlainObject(section) && typeof section[MODULE_CONFIG_KEY] === 'string' ? section[MODULE_CONFIG_KEY] : undefined;
 }
 
 /** Ids of the connectors whose configuration names a package to load. */
-export function pluginIds(config: HubConfig): string[] {
+export function pluginIds(config: CliConfig): string[] {
   return Object.keys(config.connectors).filter((id) => moduleSpecifier(id, config) !== undefined);
 }
 
@@ -46,7 +46,7 @@ export function pluginIds(config: HubConfig): string[] {
  * @throws ConnectorModuleError naming a module that cannot be used; ConfigError for an id that is
  *   neither built in nor configured with a module.
  */
-export function connectorModuleFor(id: string, config: HubConfig): ConnectorModule<unknown, unknown> {
+export function connectorModuleFor(id: string, config: CliConfig): ConnectorModule<unknown, unknown> {
   const specifier = moduleSpecifier(id, config);
   if (specifier !== undefined) return loadConnectorModule(specifier, { id });
   const module = builtInConnectors.get(id);
@@ -62,7 +62,7 @@ export function connectorModuleFor(id: string, config: HubConfig): ConnectorModu
  * @throws ConfigError naming the bad key, and the environment variables the connector reads
  *   when a setting is missing.
  */
-export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, config: HubConfig, options: RunOptions): void {
+export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, config: CliConfig, options: RunOptions): void {
   asConfigError(() => resolveConnectorConfig(module, sources(module.id, config, options)));
 }
 
@@ -71,7 +71,7 @@ export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, 
  * the connector's demo defaults come first; the file's `connectors.<id>` section and the
  * connector's environment variables override them.
  */
-export async function startConnector(module: ConnectorModule<unknown, unknown>, config: HubConfig, bus: Bus, logger: Logger, options: RunOptions): Promise<RunningConnector> {
+export async function startConnector(module: ConnectorModule<unknown, unknown>, config: CliConfig, bus: Bus, logger: Logger, options: RunOptions): Promise<RunningConnector> {
   try {
     return await startConnectorModule(module, { sources: sources(module.id, config, options), bus, logger, namespace: config.namespace, replica: config.replica });
   } catch (error) {
@@ -80,7 +80,7 @@ export async function startConnector(module: ConnectorModule<unknown, unknown>, 
   }
 }
 
-function sources(id: string, config: HubConfig, options: RunOptions): ConnectorConfigSources {
+function sources(id: string, config: CliConfig, options: RunOptions): ConnectorConfigSources {
   return {
     embedded: options.embedded,
     dataDir: config.dataDir,

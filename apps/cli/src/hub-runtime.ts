@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
-import { HttpFront, Hub, InMemorySessionStore, RedisSessionStore, serveHubOverStdio, type HubConfig, type ServerIdentity, type SessionStore } from '@mcp-hub/hub';
+import { HttpFront, Hub, InMemorySessionStore, RedisSessionStore, serveHubOverStdio, type ServerIdentity, type SessionStore } from '@mcp-hub/hub';
+import type { CliConfig } from './cli-config';
 
 export const identity: ServerIdentity = {
   name: 'mcp-hub',
@@ -12,14 +13,14 @@ export const identity: ServerIdentity = {
 };
 
 /** Starts the hub core on `bus`; `busUrl` (without credentials) is named while the bus is not connected. */
-export async function startHub(config: HubConfig, bus: Bus, logger: Logger, busUrl?: string): Promise<Hub> {
+export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busUrl?: string): Promise<Hub> {
   const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl });
   await hub.start();
   return hub;
 }
 
 /** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */
-export async function openSessionStore(config: HubConfig, logger: Logger): Promise<SessionStore> {
+export async function openSessionStore(config: CliConfig, logger: Logger): Promise<SessionStore> {
   const ttlMs = config.http.sessionIdleMinutes * 60_000;
   if (config.sessions.store === 'memory') return new InMemorySessionStore(ttlMs);
   // A held session writes its activity every few seconds: the store keeps it a little longer than the idle limit.
@@ -27,7 +28,7 @@ export async function openSessionStore(config: HubConfig, logger: Logger): Promi
 }
 
 /** The HTTP front; without `sessionStore`, sessions stay in this process (embedded mode). */
-export function httpFront(hub: Hub, config: HubConfig, logger: Logger, sessionStore?: SessionStore): HttpFront {
+export function httpFront(hub: Hub, config: CliConfig, logger: Logger, sessionStore?: SessionStore): HttpFront {
   return new HttpFront({
     hub,
     logger,
@@ -52,7 +53,7 @@ export function httpFront(hub: Hub, config: HubConfig, logger: Logger, sessionSt
  * Opens the front's listener and returns its URL.
  * @throws ConfigError naming `--port`/`PORT` (or `--host`/`HOST`) when the address is taken or refused.
  */
-export async function listenOrExplain(front: HttpFront, config: HubConfig): Promise<string> {
+export async function listenOrExplain(front: HttpFront, config: CliConfig): Promise<string> {
   try {
     return await front.listen();
   } catch (error) {
@@ -65,6 +66,6 @@ export async function listenOrExplain(front: HttpFront, config: HubConfig): Prom
   }
 }
 
-export function stdioFront(hub: Hub, config: HubConfig, logger: Logger): void {
+export function stdioFront(hub: Hub, config: CliConfig, logger: Logger): void {
   serveHubOverStdio(hub, identity, () => config.principal, logger);
 }

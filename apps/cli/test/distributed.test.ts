@@ -159,7 +159,7 @@ describe('distributed: hub and connectors as separate processes over NATS', () =
     const started = Date.now();
     const during = await client.callTool({ name: 'survivor_echo', arguments: { text: 'x' } });
     expect(during).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('unavailable') }] });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000); // failed by the bus state, far before the 30 s call deadline
     const restartedAt = Date.now();
     await nats.restart();
     await waitFor(async () => {

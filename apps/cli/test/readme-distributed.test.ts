@@ -91,5 +91,9 @@ describe('README "Run it distributed" runs as written', () => {
     expect((seeded.structuredContent as { tickets: unknown[] }).tickets.length).toBeGreaterThan(0);
     const sources = await client.callTool({ name: 'database_list_sources', arguments: {} });
     expect(JSON.stringify(sources.structuredContent)).toContain('"helpdesk"');
+    // The source's connection works as configured (no table: the test's helpdesk schema has its own name).
+    const query = await client.callTool({ name: 'database_run_query', arguments: { source: 'helpdesk', sql: 'SELECT 1 AS one' } });
+    expect(query.isError).toBeFalsy();
+    expect(query.structuredContent).toMatchObject({ rows: [[1]] });
   }, 150_000);
 });

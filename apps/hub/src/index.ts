@@ -1,7 +1,5 @@
 export { Hub, ALL_SCOPES } from './hub';
 export type { HubOptions, CallOptions, ListedTool } from './hub';
-export { HubConfigSchema } from './config';
-export type { HubConfig } from './config';
 export { HttpFront } from './http/http-front';
 export type { HttpFrontOptions } from './http/http-front';
 export { serveHubOverStdio } from './mcp/stdio-front';

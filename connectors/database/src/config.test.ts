@@ -29,6 +29,8 @@ describe('database config', () => {
     [{ sources: [pg, pg] }, /^sources\.1\.name: duplicate source/],
     [{ sources: [pg], customTools: [{ name: 'x', description: 'd', source: 'other', statement: 'SELECT 1' }] }, /^customTools\.0\.source: unknown source/],
     [{ sources: [pg], customTools: [{ name: 'Bad-Name', description: 'd', source: 'main', statement: 'SELECT 1' }] }, /^customTools\.0\.name/],
+    [{ sources: [pg], customTools: [{ name: 'x', description: 'd', source: 'main', statement: 'SELECT :a__b', parameters: [{ name: 'a__b', type: 'string' }] }] }, /^customTools\.0\.parameters\.0\.name: parameter name must be snake_case/],
+    [{ sources: [pg], customTools: [{ name: 'x', description: 'd', source: 'main', statement: 'SELECT :x_', parameters: [{ name: 'x_', type: 'string' }] }] }, /^customTools\.0\.parameters\.0\.name: parameter name must be snake_case/],
     [{ sources: [pg], extra: true }, /extra/],
   ])('names the bad key: %j', (input, expected) => {
     expect(firstError(input)).toMatch(expected);

@@ -78,7 +78,8 @@ export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
 export const CustomToolParameterSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'parameter name must match ^[a-z][a-z0-9_]{0,39}$'),
+    // snake_case, as every tool argument (test/architecture/argument-casing.test.ts).
+    name: z.string().max(40).regex(/^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/, 'parameter name must be snake_case: ^[a-z][a-z0-9]*(_[a-z0-9]+)*$'),
     type: z.enum(['string', 'integer', 'number', 'boolean']),
     description: z.string().max(500).optional(),
     required: z.boolean().default(true),

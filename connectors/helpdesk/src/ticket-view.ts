@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanUntrustedText, fenceUntrusted, untrusted } from '@mcp-hub/connector-kit';
 import { CommentVisibilitySchema, TicketPrioritySchema, TicketStatusSchema, type Ticket, type TicketComment } from './ticket';
-import { ticketUri } from './resource-uris';
+import { ticketUri } from './ticket-resources';
 import { truncateToBytes } from './text-bytes';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InProcessBus } from '@mcp-hub/bus';
 import type { Logger } from 'pino';
 import { onShutdownSignal, Redactor, type ConnectorModule } from '@mcp-hub/connector-kit';
-import type { HubConfig } from '@mcp-hub/hub';
+import type { CliConfig } from '../cli-config';
 import { builtInConnectors } from '../built-in-connectors';
 import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
 import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
@@ -17,7 +17,7 @@ import { createLogger } from '../logger';
  * connectors and a taken port are reported before any connector starts; a connector package
  * that cannot be loaded, configured or created is logged and left out, and the rest start.
  */
-export async function runEmbedded(config: HubConfig, transport: 'http' | 'stdio'): Promise<void> {
+export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'): Promise<void> {
   // One redactor for the process: every connector registers its secrets, every log line is masked.
   const redactor = new Redactor();
   const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio', redactor });
@@ -66,7 +66,7 @@ export async function runEmbedded(config: HubConfig, transport: 'http' | 'stdio'
  * is logged (the hub and the other connectors still start) and gives undefined; for a built-in
  * connector it stops start-up.
  */
-async function asPlugin<T>(id: string, config: HubConfig, logger: Logger, step: () => T | Promise<T>): Promise<T | undefined> {
+async function asPlugin<T>(id: string, config: CliConfig, logger: Logger, step: () => T | Promise<T>): Promise<T | undefined> {
   const specifier = moduleSpecifier(id, config);
   if (specifier === undefined) return step();
   try {

@@ -1,5 +1,5 @@
 import { Redactor, connectNats, exitWhenUnreachable, onShutdownSignal } from '@mcp-hub/connector-kit';
-import type { HubConfig } from '@mcp-hub/hub';
+import type { CliConfig } from '../cli-config';
 import { httpFront, listenOrExplain, openSessionStore, startHub } from '../hub-runtime';
 import { createLogger } from '../logger';
 
@@ -8,7 +8,7 @@ import { createLogger } from '../logger';
  * The HTTP front comes up before NATS is reached: `/healthz` answers at once and `/readyz` says
  * 503 with the reason until the bus is connected.
  */
-export async function runHub(config: HubConfig): Promise<void> {
+export async function runHub(config: CliConfig): Promise<void> {
   // The hub's own credentials never reach a log line, whatever a driver puts in its errors (URL userinfo is masked by shape).
   const redactor = new Redactor([config.nats.pass, config.nats.token]);
   const logger = createLogger(config.log.level, 'mcp-hub', { redactor });

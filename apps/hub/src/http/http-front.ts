@@ -63,11 +63,11 @@ export interface HttpFrontOptions {
 
 /**
  * Streamable HTTP on `/mcp`, serving both protocol eras from one set of handlers:
- *  - 2025-11-25 clients get a sessionful SDK transport each (list_changed, progress, elicitation,
+ *  - 2025-era clients (2025-11-25) get an SDK transport of their own per session (list_changed, progress, elicitation,
  *    GET stream, DELETE; an unknown session id is a 404, as the spec asks);
- *  - 2026-07-28 clients are served statelessly by the SDK's per-request handler, whose
+ *  - 2026-era clients (2026-07-28) are served by the SDK's per-request handler, without sessions, whose
  *    `subscriptions/listen` streams get list_changed and resource updates.
- * The SDK's default would serve 2025 clients statelessly and silently drop their notifications,
+ * The SDK's default would serve 2025-era clients without sessions and silently drop their notifications,
  * hence the split (see docs/decisions/0001-mcp-sdk-v2.md). Also `/healthz` and `/readyz`.
  */
 export class HttpFront {
@@ -208,19 +208,19 @@ export class HttpFront {
     }
     const sessionId = req.headers['mcp-session-id'];
     // Only 2025-era clients carry a session id: skip the era probe on their hot path.
-    if (typeof sessionId === 'string') return this.serveLegacySession(sessionId, req, res, body);
-    if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openLegacySession(req, res, body);
+    if (typeof sessionId === 'string') return this.serveEra2025Session(sessionId, req, res, body);
+    if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openEra2025Session(req, res, body);
     await this.listenStreams.admit(res, body, this.clientKeyFor(req));
     await this.era2026Node(req, res, body);
   }
 
-  private async serveLegacySession(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async serveEra2025Session(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     // Ids are UUIDs of ours; anything else cannot name a session (and must not reach the store as a key).
     if (!SESSION_ID.test(sessionId)) throw new HttpError(404, -32001, 'Session not found');
     await this.era2025.serve(sessionId, req, res, body, this.clientKeyFor(req));
   }
 
-  private async openLegacySession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async openEra2025Session(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       throw new HttpError(400, -32000, 'Bad Request: no valid session id (send initialize first)');
     }

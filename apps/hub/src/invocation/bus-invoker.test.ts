@@ -65,7 +65,8 @@ describe('BusInvoker', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubLocalError);
     expect(error).toMatchObject({ kind: 'cancelled' });
-    expect(Date.now() - started).toBeLessThan(200);
+    // Ended by the cancel, not by the 2 s deadline (the connector never answers).
+    expect(Date.now()).toBeLessThan(started + 2000);
     await until(() => cancels.length === 1);
     expect(cancels).toEqual(requests);
     await bus.close();

@@ -1,6 +1,6 @@
 import { defineResource } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { QUEUE_URI } from '../resource-uris';
+import { QUEUE_URI } from '../ticket-resources';
 import { toTicketSummary } from '../ticket-view';
 
 /** Active tickets listed in the overview. */

@@ -1,6 +1,6 @@
 import { defineResourceTemplate } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { TICKET_URI_TEMPLATE } from '../resource-uris';
+import { TICKET_URI_TEMPLATE } from '../ticket-resources';
 import { prefixWithinBytes } from '../text-bytes';
 import { requireTicket, ticketNotFound } from '../ticket-lookup';
 import { toCommentView, toTicketDetail } from '../ticket-view';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { announceTicketChanged, ticketLink } from '../resource-uris';
+import { publishTicketChanged, ticketLink } from '../ticket-resources';
 import { CommentVisibilitySchema, TicketIdSchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
 import { CommentViewSchema, toCommentView } from '../ticket-view';
@@ -28,7 +28,7 @@ export const addCommentTool = defineTool({
       await requireEditableTicket(deps.store, args.id, ctx.signal);
       const comment = await deps.store.addComment(args.id, { author: ctx.principal.id, body: args.body, visibility: args.visibility }, ctx.signal);
       if (!comment) throw ticketNotFound(args.id);
-      announceTicketChanged(ctx, args.id);
+      publishTicketChanged(ctx, args.id);
       return {
         structured: { comment: toCommentView(comment, deps.maxTextBytes) },
         text: `Added ${comment.visibility} comment ${comment.id} to ticket #${args.id}.`,

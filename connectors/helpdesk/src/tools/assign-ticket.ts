@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { announceTicketChanged, ticketLink } from '../resource-uris';
+import { publishTicketChanged, ticketLink } from '../ticket-resources';
 import { PersonSchema, TicketIdSchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
 import { TicketDetailSchema, cleanPerson, ticketLine, toTicketDetail } from '../ticket-view';
@@ -27,7 +27,7 @@ export const assignTicketTool = defineTool({
       const before = await requireEditableTicket(deps.store, args.id, ctx.signal);
       const after = await deps.store.assignTicket(args.id, args.assignee, ctx.signal);
       if (!after) throw ticketNotFound(args.id);
-      announceTicketChanged(ctx, args.id);
+      publishTicketChanged(ctx, args.id);
       const detail = toTicketDetail(after, deps.maxTextBytes);
       return {
         structured: { ticket: detail, previousAssignee: before.assignee === null ? null : cleanPerson(before.assignee) },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { announceTicketChanged, ticketLink } from '../resource-uris';
+import { publishTicketChanged, ticketLink } from '../ticket-resources';
 import { PersonSchema, SubjectSchema, TagSchema, TicketPrioritySchema } from '../ticket';
 import { TicketDetailSchema, ticketLine, toTicketDetail } from '../ticket-view';
 import { assertWithinBytes } from '../text-bytes';
@@ -30,7 +30,7 @@ export const createTicketTool = defineTool({
         { subject: args.subject, body: args.body, requester: args.requester, priority: args.priority, tags: args.tags, assignee: args.assignee ?? null },
         ctx.signal,
       );
-      announceTicketChanged(ctx, ticket.id);
+      publishTicketChanged(ctx, ticket.id);
       const detail = toTicketDetail(ticket, deps.maxTextBytes);
       return { structured: { ticket: detail }, text: `Created ${ticketLine(detail)}.`, links: [ticketLink(ticket.id)] };
     });

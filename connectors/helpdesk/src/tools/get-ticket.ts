@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { ticketLink } from '../resource-uris';
+import { ticketLink } from '../ticket-resources';
 import { prefixWithinBytes } from '../text-bytes';
 import { TicketIdSchema, TicketStatusSchema } from '../ticket';
 import { requireTicket } from '../ticket-lookup';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ToolError, defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { announceTicketChanged, ticketLink } from '../resource-uris';
+import { publishTicketChanged, ticketLink } from '../ticket-resources';
 import { TicketIdSchema, TicketStatusSchema, type TicketStatus } from '../ticket';
 import { requireTicket } from '../ticket-lookup';
 import { TicketDetailSchema, ticketLine, toTicketDetail } from '../ticket-view';
@@ -36,7 +36,7 @@ export const transitionTicketTool = defineTool({
         const now = await requireTicket(deps.store, args.id, ctx.signal);
         throw illegal(args.id, now.status, args.status);
       }
-      announceTicketChanged(ctx, args.id);
+      publishTicketChanged(ctx, args.id);
       const detail = toTicketDetail(moved, deps.maxTextBytes);
       return {
         structured: { ticket: detail, from: current.status, to: moved.status, nextStatuses: [...nextStatuses(moved.status)] },

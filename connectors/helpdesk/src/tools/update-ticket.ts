@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, IdempotencyKeySchema, runIdempotent } from '@mcp-hub/connector-kit';
 import type { HelpdeskDeps } from '../helpdesk-deps';
-import { announceTicketChanged, ticketLink } from '../resource-uris';
+import { publishTicketChanged, ticketLink } from '../ticket-resources';
 import { SubjectSchema, TagSchema, TicketIdSchema, TicketPrioritySchema } from '../ticket';
 import { requireEditableTicket, ticketNotFound } from '../ticket-lookup';
 import { TicketDetailSchema, ticketLine, toTicketDetail } from '../ticket-view';
@@ -36,7 +36,7 @@ export const updateTicketTool = defineTool({
       const patch = { subject: args.subject, body: args.body, priority: args.priority, tags: args.tags };
       const after = await deps.store.updateTicket(args.id, patch, ctx.signal);
       if (!after) throw ticketNotFound(args.id);
-      announceTicketChanged(ctx, args.id);
+      publishTicketChanged(ctx, args.id);
       const changed = FIELDS.filter((field) => patch[field] !== undefined && JSON.stringify(before[field]) !== JSON.stringify(after[field]));
       const detail = toTicketDetail(after, deps.maxTextBytes);
       return {

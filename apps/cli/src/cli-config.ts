@@ -4,8 +4,11 @@ import { NatsSettingsSchema } from '@mcp-hub/bus';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
-/** The hub's configuration. Every key has a default, so an empty file is a valid embedded setup. */
-export const HubConfigSchema = z.strictObject({
+/**
+ * The `mcp-hub` command's configuration (the hub front, the connectors it runs, the process).
+ * Every key has a default, so an empty file is a valid embedded setup.
+ */
+export const CliConfigSchema = z.strictObject({
   http: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
@@ -86,7 +89,7 @@ export const HubConfigSchema = z.strictObject({
     })
     .prefault({}),
 });
-export type HubConfig = z.infer<typeof HubConfigSchema>;
+export type CliConfig = z.infer<typeof CliConfigSchema>;
 
 function duplicates(ids: string[]): string[] {
   return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];

@@ -11,7 +11,7 @@ export function ticketUri(id: number): string {
 }
 
 /** Tells subscribers that a ticket, and so the queue, changed. Every write tool calls it. */
-export function announceTicketChanged(ctx: HandlerContext, id: number): void {
+export function publishTicketChanged(ctx: HandlerContext, id: number): void {
   ctx.resourceUpdated(ticketUri(id));
   ctx.resourceUpdated(QUEUE_URI);
 }
