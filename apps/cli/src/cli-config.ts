@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
@@ -21,6 +22,19 @@ export const CliConfigSchema = z.strictObject({
       allowedOrigins: z.array(z.string().min(1)).default(LOCAL_NAMES),
       /** Most 2025-era sessions one hub replica holds at once; beyond it, the longest-idle session of the client holding the most ends. */
       maxSessions: z.number().int().min(1).max(1_000_000).default(1000),
+      /**
+       * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client for
+       * the per-client quotas. Empty: the peer address is the client.
+       */
+      trustedProxies: z
+        .array(
+          z.string().refine((entry) => {
+            const [address = '', prefix] = entry.split('/');
+            return isIP(address) !== 0 && (prefix === undefined || /^\d{1,3}$/.test(prefix));
+          }, 'must be an IP address or a CIDR range (10.0.0.0/8)'),
+        )
+        .max(100)
+        .default([]),
       /** Most 2025-era sessions one client (remote address) holds on one replica; more initialize requests get 429. */
       maxSessionsPerClient: z.number().int().min(1).max(1_000_000).default(100),
       /** Most 2026-era subscriptions/listen streams open on one replica; beyond it, the oldest stream of the client holding the most closes. */

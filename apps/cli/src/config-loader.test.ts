@@ -86,4 +86,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ dataDir: '/d' }, { MCP_HUB_DATA_DIR: '/srv/hub' }).dataDir).toBe('/d');
     expect(loadConfig({ config: file('{"dataDir":"/from/file"}') }, { HOME: '/home/ann' }).dataDir).toBe('/from/file');
   });
+
+  it('takes trusted proxies as addresses or CIDR ranges, and names a bad one', () => {
+    expect(loadConfig({ config: file('{"http":{"trustedProxies":["10.0.0.0/8","127.0.0.1","::1"]}}') }, {}).http.trustedProxies).toHaveLength(3);
+    expect(() => loadConfig({ config: file('{"http":{"trustedProxies":["proxy.local"]}}') }, {})).toThrow(/http\.trustedProxies\.0: must be an IP address or a CIDR range/);
+  });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
-import { HttpFront, Hub, InMemorySessionStore, RedisSessionStore, serveHubOverStdio, type ServerIdentity, type SessionStore } from '@mcp-hub/hub';
+import { HttpFront, Hub, clientKeyBehindProxies, InMemorySessionStore, RedisSessionStore, serveHubOverStdio, type ServerIdentity, type SessionStore } from '@mcp-hub/hub';
 import type { CliConfig } from './cli-config';
 
 export const identity: ServerIdentity = {
@@ -46,6 +46,7 @@ export function httpFront(hub: Hub, config: CliConfig, logger: Logger, sessionSt
     allowedOrigins: config.http.allowedOrigins,
     sessionIdleMs: config.http.sessionIdleMinutes * 60_000,
     sessionStore,
+    ...(config.http.trustedProxies.length > 0 && { clientKeyFor: clientKeyBehindProxies(config.http.trustedProxies) }),
   });
 }
 

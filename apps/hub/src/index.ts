@@ -1,6 +1,8 @@
 export { Hub, ALL_SCOPES } from './hub';
 export type { HubOptions, CallOptions, ListedTool } from './hub';
 export { HttpFront } from './http/http-front';
+export { clientKeyBehindProxies, clientKeyFor } from './http/client-key';
+export type { ClientKeyResolver } from './http/client-key';
 export type { HttpFrontOptions } from './http/http-front';
 export { serveHubOverStdio } from './mcp/stdio-front';
 export type { PrincipalResolver, ServerIdentity } from './mcp/build-mcp-server';

@@ -1,4 +1,5 @@
 import { HubFixture, waitFor } from './hub-fixture';
+import { clientKeyBehindProxies } from '../src/http/client-key';
 import { modernHeaders, initialize, listen, openStream, send, type OpenStream } from './raw-http';
 
 /** Distinct loopback source addresses stand for distinct clients (Linux routes all of 127/8 to lo). */
@@ -111,5 +112,32 @@ describe('per-client quotas on 2026 listen streams', () => {
     await fixture.addConnector('later');
     await waitFor(() => received.includes('notifications/tools/list_changed'), 3000, 'list_changed on the newcomer stream');
     expect(ofB.every((s) => !s.response.closed)).toBe(true);
+  });
+});
+
+describe('per-client quotas behind a reverse proxy', () => {
+  let fixture: HubFixture;
+  beforeEach(async () => {
+    // 127.0.0.2 is the proxy; 127.0.0.3 is a client connecting directly.
+    fixture = await new HubFixture().start({ maxSessions: 20, maxSessionsPerClient: 2, clientKeyFor: clientKeyBehindProxies(['127.0.0.2/32']) });
+    await fixture.addConnector('echo');
+  });
+  afterEach(() => fixture.stop());
+
+  const open = (localAddress: string, forwardedFor?: string) =>
+    send(fixture.url, { body: initialize(), localAddress, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
+
+  it('counts each client behind the proxy apart, by the right-most untrusted X-Forwarded-For hop', async () => {
+    for (let i = 0; i < 2; i++) expect((await open(A, '203.0.113.7')).status).toBe(200);
+    expect((await open(A, '203.0.113.7')).status).toBe(429);
+    // Another client behind the same proxy, and one whose left-most hop is forged: its real hop is the right-most.
+    expect((await open(A, '203.0.113.8')).status).toBe(200);
+    expect((await open(A, '203.0.113.7, 203.0.113.9')).status).toBe(200);
+  });
+
+  it('does not believe X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    for (let i = 0; i < 2; i++) expect((await open(B, `198.51.100.${i}`)).status).toBe(200);
+    // B rotates the header to look like new clients: it is still one client, its own address.
+    expect((await open(B, '198.51.100.99')).status).toBe(429);
   });
 });
