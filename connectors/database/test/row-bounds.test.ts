@@ -5,8 +5,8 @@ const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
 /**
  * 101 rows of 5 MB text. Before the caps moved into the engines, one FETCH / one streamed batch
- * brought all of it into this process (~500 MB) for a 256 KiB result. A single value still
- * crosses the wire whole; the bound is about how many of them are held at once.
+ * brought all of it into this process (~500 MB) for a 256 KiB result. (The servers now cut each
+ * value too: see postgres-cell-cap and mariadb-cell-cap tests.)
  */
 const PAYLOAD = 101 * 5_000_000;
 

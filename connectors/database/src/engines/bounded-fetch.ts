@@ -13,8 +13,10 @@ interface ResultInternals {
  * A `pg` query (one `FETCH`) that takes each row as it arrives instead of collecting the whole
  * result: raw fields are cut to the budget's cell cap *before* type parsing (a cut JSON or array
  * text stays text), and rows that arrive after the budget is spent are counted and dropped.
- * So a fetch holds at most the budget plus the one row being parsed; pg-protocol still reads
- * each row whole, so one huge value passes through memory once.
+ * So a fetch holds at most the budget plus the one row being parsed. pg-protocol reads each row
+ * whole, so the engine has the server cut long cells first (see `capPostgresCells`);
+ * `columnTypes` (not `types`: pg.Query sends that as the parameter types) gives each column's
+ * original type OID, so a column that arrives as cut text is parsed and described as before.
  */
 export class BoundedFetch extends pg.Query {
   /** Rows kept. (Not `rows`: pg.Query reads that as the portal's row limit.) */
@@ -31,8 +33,14 @@ export class BoundedFetch extends pg.Query {
     text: string,
     private readonly budget: RowBudget,
     callback: (error: Error | undefined, result: unknown) => void,
+    private readonly columnTypes?: readonly number[],
   ) {
     super({ text, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig, callback as never);
+  }
+
+  handleRowDescription(message: { fields: Array<{ dataTypeID: number }> }): void {
+    if (this.columnTypes) message.fields.forEach((field, index) => (field.dataTypeID = this.columnTypes?.[index] ?? field.dataTypeID));
+    (pg.Query.prototype as unknown as { handleRowDescription(message: unknown): void }).handleRowDescription.call(this, message);
   }
 
   handleDataRow(message: DataRowMessage): void {

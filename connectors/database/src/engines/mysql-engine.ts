@@ -1,6 +1,7 @@
 import mysql from 'mysql2';
 import { DEFAULT_READ_BOUNDS, SYSTEM_SCHEMAS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
 import { RowBudget } from './row-budget';
+import { capMysqlCells, MYSQL_JSON, type MysqlDescribedColumn } from './mysql-cell-cap';
 import { DatabaseError } from './database-error';
 import type { Redactor } from '@mcp-hub/connector-kit';
 
@@ -68,6 +69,17 @@ export class MysqlEngine implements Engine {
 
   async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits, bounds: ReadBounds = DEFAULT_READ_BOUNDS): Promise<RowCursor> {
     const session = await this.begin(limits, true);
+    let described: MysqlDescribedColumn[];
+    try {
+      described = await session.describe(sql);
+    } catch (error) {
+      await session.end(false, true);
+      throw error;
+    }
+    // Long cells are cut by the server, so one huge value never crosses the wire.
+    const wrapped = capMysqlCells(sql, described, bounds.maxCellBytes);
+    // MySQL's JSON arrives as text once wrapped: parse the cells that were not cut, as mysql2 would.
+    const jsonColumns = wrapped ? described.flatMap((column, index) => (column.columnType === MYSQL_JSON ? [index] : [])) : [];
     const buffer: RowBatch = { rows: [], cut: [], end: 'more' };
     const budget = new RowBudget(bounds);
     let columns: ColumnInfo[] = [];
@@ -81,9 +93,9 @@ export class MysqlEngine implements Engine {
       wake = undefined;
     };
     const connection = session.connection;
-    const command = connection.execute({ sql, values: params as unknown[], rowsAsArray: true });
+    const command = connection.execute({ sql: wrapped ?? sql, values: params as unknown[], rowsAsArray: true });
     command.on('fields', (fields: Array<{ name: string; columnType: number }>) => {
-      columns = fields.map((f) => ({ name: f.name, type: TYPE_NAMES.get(f.columnType) ?? 'unknown' }));
+      columns = (wrapped ? described : fields).map((f) => ({ name: f.name, type: TYPE_NAMES.get(f.columnType) ?? 'unknown' }));
     });
     command.on('result', (row: unknown) => {
       if (budget.spent) {
@@ -91,7 +103,9 @@ export class MysqlEngine implements Engine {
         connection.pause();
       } else {
         // Cut as the row arrives; mysql2 has already parsed it whole (one row at a time).
-        RowBudget.append(buffer, budget.take(row as unknown[]));
+        const taken = budget.take(row as unknown[]);
+        for (const column of jsonColumns) taken.row[column] = parseJsonCell(taken.row[column], taken.cut.includes(column));
+        RowBudget.append(buffer, taken);
         if (buffer.rows.length >= HIGH_WATER || budget.spent) connection.pause();
       }
       notify();
@@ -340,6 +354,17 @@ class MysqlSession {
     this.timer.unref();
   }
 
+  /** The result columns of `sql`, from a server-side prepare (nothing runs); the statement stays cached for `execute`. */
+  async describe(sql: string): Promise<MysqlDescribedColumn[]> {
+    return new Promise((resolve, reject) =>
+      this.connection.prepare(sql, (error, statement) => {
+        if (error) return reject(this.engine.toDatabaseError(error, this.limits));
+        const columns = (statement as unknown as { columns?: MysqlDescribedColumn[] }).columns ?? [];
+        resolve(columns.map((c) => ({ name: c.name, columnType: c.columnType, columnLength: c.columnLength, characterSet: c.characterSet })));
+      }),
+    );
+  }
+
   async execute(sql: string, params: readonly SqlValue[], plain = false): Promise<unknown> {
     try {
       const promise = this.connection.promise();
@@ -368,5 +393,15 @@ class MysqlSession {
       this.connection.destroy();
       if (commit) throw this.engine.toDatabaseError(error, this.limits);
     }
+  }
+}
+
+/** A JSON cell that arrived as text: parsed unless it was cut (a cut document stays text, as elsewhere). */
+function parseJsonCell(value: unknown, cut: boolean): unknown {
+  if (cut || typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
   }
 }

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { BoundedFetch } from './bounded-fetch';
+import { capPostgresCells, quoteIdentifier, type PostgresTypeInfo } from './postgres-cell-cap';
+import { PostgresDescribe, type DescribedColumn } from './postgres-describe';
 import { DEFAULT_READ_BOUNDS, type Catalog, type CallLimits, type CatalogTable, type ColumnInfo, type Engine, type ReadBounds, type RowBatch, type RowCursor, type SqlValue, type WriteResult } from './engine';
 import { RowBudget } from './row-budget';
 import { DatabaseError } from './database-error';
@@ -32,6 +34,7 @@ export class PostgresEngine implements Engine {
   private readonly pool: pg.Pool;
   private readonly redactor: Redactor;
   private readonly typeNames = new Map<number, string>();
+  private readonly typeInfo = new Map<number, PostgresTypeInfo>();
 
   constructor(options: PostgresEngineOptions) {
     this.redactor = options.redactor;
@@ -67,8 +70,14 @@ export class PostgresEngine implements Engine {
 
   async openReadCursor(sql: string, params: readonly SqlValue[], limits: CallLimits, bounds: ReadBounds = DEFAULT_READ_BOUNDS): Promise<RowCursor> {
     const session = await this.begin(limits, true);
+    let types: number[] | undefined;
     try {
-      await session.query(`DECLARE mcp_cursor NO SCROLL CURSOR FOR ${sql}`, params);
+      // Long cells are cut by the server, so one huge value never crosses the wire.
+      const described = await session.describe(sql);
+      await this.loadTypes(described.map((c) => c.dataTypeID));
+      const capped = capPostgresCells(sql, described, this.typeInfo, bounds.maxCellBytes);
+      types = capped?.types;
+      await session.query(`DECLARE mcp_cursor NO SCROLL CURSOR FOR ${capped?.text ?? sql}`, params);
     } catch (error) {
       await session.end(false);
       throw error;
@@ -90,7 +99,7 @@ export class PostgresEngine implements Engine {
           // Ask for as many rows as the remaining budget holds at the largest row seen so far:
           // small rows come in one round trip, huge ones one at a time.
           const size = largestRow === 0 ? Math.min(wanted, FIRST_FETCH) : Math.max(1, Math.min(wanted, Math.floor(bounds.maxBytes / largestRow)));
-          const fetched = await session.fetch(size, budget);
+          const fetched = await session.fetch(size, budget, types);
           if (columns.length === 0) columns = await engine.describeFields(fetched.fields);
           largestRow = Math.max(largestRow, fetched.largestRow);
           for (const [row, column] of fetched.cut) batch.cut.push([batch.rows.length + row, column]);
@@ -289,12 +298,19 @@ export class PostgresEngine implements Engine {
   }
 
   private async describeFields(fields: Array<{ name: string; dataTypeID: number }>): Promise<ColumnInfo[]> {
-    const missing = [...new Set(fields.map((f) => f.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
-    if (missing.length > 0) {
-      const result = await this.run(() => this.pool.query('SELECT oid::int AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])', [missing]));
-      for (const row of result.rows as Array<{ oid: number; typname: string }>) this.typeNames.set(row.oid, row.typname);
-    }
+    await this.loadTypes(fields.map((f) => f.dataTypeID));
     return fields.map((f) => ({ name: f.name, type: this.typeNames.get(f.dataTypeID) ?? 'unknown' }));
+  }
+
+  /** Caches the name and length of types not seen yet (type OIDs are stable while the server runs). */
+  private async loadTypes(oids: readonly number[]): Promise<void> {
+    const missing = [...new Set(oids.filter((oid) => !this.typeNames.has(oid)))];
+    if (missing.length === 0) return;
+    const result = await this.run(() => this.pool.query('SELECT oid::int AS oid, typname, typlen::int AS typlen FROM pg_type WHERE oid = ANY($1::oid[])', [missing]));
+    for (const row of result.rows as Array<{ oid: number; typname: string; typlen: number }>) {
+      this.typeNames.set(row.oid, row.typname);
+      this.typeInfo.set(row.oid, { length: row.typlen });
+    }
   }
 
   /** Runs a driver call, turning its errors into scrubbed {@link DatabaseError}s. */
@@ -348,14 +364,30 @@ class PostgresSession {
   }
 
   /** One `FETCH` of at most `count` rows from `mcp_cursor`, each row cut and charged as it arrives. */
-  async fetch(count: number, budget: RowBudget): Promise<BoundedFetch & { fields: pg.FieldDef[] }> {
+  async fetch(count: number, budget: RowBudget, types?: readonly number[]): Promise<BoundedFetch & { fields: pg.FieldDef[] }> {
     return this.engine.run(
       () =>
         new Promise((resolve, reject) => {
           const fetch: BoundedFetch = new BoundedFetch(`FETCH FORWARD ${Math.max(1, Math.floor(count))} FROM mcp_cursor`, budget, (error, result) =>
             error ? reject(error) : resolve(Object.assign(fetch, { fields: (result as unknown as pg.QueryResult).fields })),
+            types,
           );
           this.client.query(fetch);
+        }),
+      this.limits,
+    );
+  }
+
+  /** The result columns of `text`, without planning or running it. */
+  async describe(text: string): Promise<DescribedColumn[]> {
+    return this.engine.run(
+      () =>
+        new Promise((resolve, reject) => {
+          this.client.query(
+            new PostgresDescribe(text, (error, result) =>
+              error ? reject(error) : resolve(((result as pg.QueryResult | undefined)?.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }))),
+            ),
+          );
         }),
       this.limits,
     );
@@ -380,8 +412,4 @@ class PostgresSession {
       if (commit) throw this.engine.toDatabaseError(error, this.limits);
     }
   }
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
