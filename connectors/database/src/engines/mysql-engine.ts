@@ -136,8 +136,12 @@ export class MysqlEngine implements Engine {
       },
       async read(count) {
         while (buffer.rows.length < count && !ended && !overflow) {
+          // The waker is set before resuming: resume() hands packets held while paused (the end
+          // of the result among them) to the listeners at once, and a wake-up before it is set
+          // was lost, leaving the call to hang until its deadline.
+          const woken = new Promise<void>((resolve) => (wake = resolve));
           connection.resume();
-          await new Promise<void>((resolve) => (wake = resolve));
+          await woken;
         }
         if (failure) {
           const error = engine.toDatabaseError(failure, limits);
