@@ -22,7 +22,8 @@ import { Inventory, type InventoryChange, type InventoryTool } from './inventory
 import { RegistryListener } from './inventory/registry-listener';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
-import { ClientRequestError, ConnectorFailure, HubLocalError } from './invocation/hub-errors';
+import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
+import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -53,6 +54,8 @@ export interface HubOptions {
   sweepMs?: number;
   /** Where the bus connects, without credentials (`nats://10.0.0.5:4222`): named in {@link Hub.notReadyReason}. */
   busUrl?: string;
+  /** Where calls, errors and gauges are recorded (served on `/metrics`). Default: a registry of this hub's own. */
+  metrics?: HubMetrics;
 }
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
@@ -69,6 +72,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   readonly inventory: Inventory;
   /** The deployment's subjects (namespace). */
   readonly subjects: Subjects;
+  /** This hub's Prometheus metrics. */
+  readonly metrics: HubMetrics;
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
   private readonly validator: ArgumentValidator;
@@ -83,6 +88,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.logger = options.logger;
     this.subjects = new Subjects(options.namespace);
     this.inventory = new Inventory(this.subjects);
+    this.metrics = options.metrics ?? new HubMetrics();
+    this.metrics.watchHub(this);
     this.busWasConnected = options.bus.status === 'connected';
     this.stopStatusWatch = options.bus.onStatus((status) => {
       if (status === 'connected') this.busWasConnected = true;
@@ -96,6 +103,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       logger: options.logger,
       defaultTimeoutMs: options.callTimeoutMs,
       replicasOf: (connector) => this.inventory.replicaCount(connector),
+      onBusyResend: (connector) => this.metrics.recordBusyResend(connector),
     });
     this.inventory.on('replicaLost', (connector, replicaId) => {
       const failed = this.invoker.replicaLost(connector, replicaId);
@@ -168,14 +176,20 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
     const tool = this.visibleTool(name, options.principal);
     const invalid = this.validator.check(tool.descriptor, args);
-    if (invalid) return errorResult(invalid);
+    if (invalid) {
+      this.metrics.recordError('client', 'invalid_arguments');
+      this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'tool_error', 0);
+      return errorResult(invalid);
+    }
     const { subject } = tool;
     const body = { tool: tool.descriptor.name, arguments: args };
     try {
-      const outcome = await this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, {
-        ...options,
-        retryIfReplicaLost: tool.descriptor.annotations.idempotentHint,
-      });
+      const outcome = await this.observed(tool.connector, 'tool_call', tool.qualifiedName, () =>
+        this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, {
+          ...options,
+          retryIfReplicaLost: tool.descriptor.annotations.idempotentHint,
+        }),
+      );
       return outcome.ok ? outcome.value : errorResult(connectorMessage(outcome.error));
     } catch (error) {
       return errorResult(this.hubLocalMessage(error, name));
@@ -194,8 +208,14 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
 
   /** @throws ClientRequestError (`resource_not_found`) or HubLocalError */
   async readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
-    const connector = this.resourceOwner(uri);
-    const outcome = await this.invoker.invoke(connector, this.subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, options);
+    const connector = this.inventory.resourceOwner(uri);
+    if (!connector) {
+      this.recordRefused('resource_read', 'resource_not_found');
+      throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
+    }
+    const outcome = await this.observed(connector, 'resource_read', '', () =>
+      this.invoker.invoke(connector, this.subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, options),
+    );
     return unwrap(outcome);
   }
 
@@ -224,13 +244,12 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
 
   async getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<PromptGetResult> {
     const prompt = this.inventory.prompt(name);
-    if (!prompt) throw new ClientRequestError('invalid_params', `Unknown prompt: ${name}`);
-    const outcome = await this.invoker.invoke(
-      prompt.connector,
-      this.subjects.promptGet(prompt.connector),
-      { prompt: prompt.descriptor.name, arguments: args },
-      PromptGetResultSchema,
-      options,
+    if (!prompt) {
+      this.recordRefused('prompt_get', 'invalid_params');
+      throw new ClientRequestError('invalid_params', `Unknown prompt: ${name}`);
+    }
+    const outcome = await this.observed(prompt.connector, 'prompt_get', '', () =>
+      this.invoker.invoke(prompt.connector, this.subjects.promptGet(prompt.connector), { prompt: prompt.descriptor.name, arguments: args }, PromptGetResultSchema, options),
     );
     return unwrap(outcome);
   }
@@ -256,9 +275,42 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     return unwrap(outcome);
   }
 
+  /**
+   * Runs one forwarded call and records it: outcome, latency, and the error's kind. `connector`
+   * and `tool` come from the live inventory, so the labels stay bounded.
+   */
+  private async observed<T>(connector: string, operation: HubOperation, tool: string, invoke: () => Promise<InvokeOutcome<T>>): Promise<InvokeOutcome<T>> {
+    const started = performance.now();
+    let outcome: CallOutcome = 'internal';
+    try {
+      const result = await invoke();
+      if (result.ok) outcome = 'ok';
+      else {
+        outcome = result.error.kind === 'busy' ? 'busy' : 'tool_error';
+        this.metrics.recordError('connector', result.error.kind);
+      }
+      return result;
+    } catch (error) {
+      outcome = error instanceof HubLocalError ? error.kind : 'internal';
+      this.metrics.recordError('hub', outcome);
+      throw error;
+    } finally {
+      this.metrics.recordCall(connector, operation, tool, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** Records a call naming nothing live under {@link UNKNOWN_LABEL}: the name the client sent is unbounded. */
+  private recordRefused(operation: HubOperation, kind: ClientRequestErrorKind): void {
+    this.metrics.recordError('client', kind);
+    this.metrics.recordCall(UNKNOWN_LABEL, operation, operation === 'tool_call' ? UNKNOWN_LABEL : '', kind, 0);
+  }
+
   private visibleTool(name: string, principal: Principal): InventoryTool {
     const tool = this.inventory.tool(name);
-    if (!tool || !mayUse(principal, tool.descriptor.scopes)) throw new ClientRequestError('invalid_params', `Unknown tool: ${name}`);
+    if (!tool || !mayUse(principal, tool.descriptor.scopes)) {
+      this.recordRefused('tool_call', 'invalid_params');
+      throw new ClientRequestError('invalid_params', `Unknown tool: ${name}`);
+    }
     return tool;
   }
 

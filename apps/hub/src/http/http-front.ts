@@ -68,7 +68,7 @@ export interface HttpFrontOptions {
  *  - 2026-era clients (2026-07-28) are served by the SDK's per-request handler, without sessions, whose
  *    `subscriptions/listen` streams get list_changed and resource updates.
  * The SDK's default would serve 2025-era clients without sessions and silently drop their notifications,
- * hence the split (see docs/decisions/0001-mcp-sdk-v2.md). Also `/healthz` and `/readyz`.
+ * hence the split (see docs/decisions/0001-mcp-sdk-v2.md). Also `/healthz`, `/readyz` and `/metrics` (Prometheus).
  */
 export class HttpFront {
   /** The 2025 sessions this replica holds. */
@@ -136,6 +136,7 @@ export class HttpFront {
       if (change.prompts) this.era2026.notify.promptsChanged();
     });
     this.cancellations.start();
+    hub.metrics.watchFront({ era2025Sessions: () => this.sessions.size, era2026ListenStreams: () => this.listenStreams.size });
     hub.on('resourceUpdated', (uri) => {
       void this.era2025.notifyResourceUpdated(uri);
       this.era2026.notify.resourceUpdated(uri);
@@ -182,6 +183,11 @@ export class HttpFront {
         // Counts only: which connectors run is for MCP clients' lists, not for anyone who can reach the port.
         const body = { status: reason ? 'not ready' : 'ready', ...(reason && { reason }), connectors: this.options.hub.inventory.connectorIds().length };
         return json(res, reason ? 503 : 200, body);
+      }
+      if (path === '/metrics') {
+        const { contentType, body } = await this.options.hub.metrics.exposition();
+        res.writeHead(200, { 'content-type': contentType }).end(body);
+        return;
       }
       if (path !== '/mcp') return json(res, 404, { error: 'not found' });
       if (this.closing) throw new HttpError(503, -32000, 'The hub is shutting down');

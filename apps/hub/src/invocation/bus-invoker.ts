@@ -55,6 +55,8 @@ export interface BusInvokerOptions {
   defaultTimeoutMs?: number;
   /** Replicas the connector has now (sizes the re-sends of `busy` calls). Default 1. */
   replicasOf?: (connector: string) => number;
+  /** Called each time a call refused as `busy` is sent again (for the metrics). */
+  onBusyResend?: (connector: string) => void;
   /**
    * A call still unclaimed this long after it was sent is taken to be on a replica that died
    * before claiming it, when one of its connector's replicas is lost. Default 1000 ms.
@@ -226,6 +228,7 @@ export class BusInvoker {
       let outcome: InvokeOutcome<z.infer<S>>;
       let tries = 0;
       do {
+        if (tries > 0) this.options.onBusyResend?.(connector);
         call.sentAt = Date.now();
         // The client's own signal (no new object): a cancelled call also leaves the bus's table at once.
         const sent = this.options.bus.request(subject, data, { timeoutMs: Math.max(1, deadline - Date.now()), headers: requestHeaders, signal: options.signal });
