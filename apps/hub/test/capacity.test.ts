@@ -21,6 +21,12 @@ describe('replicas at capacity', () => {
   const slow = (stepMs: number) => ({ name: 'echo_slow', arguments: { steps: 1, step_ms: stepMs } });
   const refused = () => replicas.map((r) => r.refusedBusy);
 
+  /** One series' value from the hub's registry (the HTTP scrape and its parser are tested in metrics.test.ts). */
+  async function metric(name: string, labels: Record<string, string>): Promise<number | undefined> {
+    const { values } = await fixture.hub.metrics.registry.getSingleMetric(name)!.get();
+    return values.find((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value))?.value;
+  }
+
   it('sends a call refused by a busy replica to the free one', async () => {
     const client = await fixture.client();
     const long = client.callTool(slow(400)); // replica 1, busy from now on
@@ -32,6 +38,7 @@ describe('replicas at capacity', () => {
     expect(redirected.isError).toBeFalsy();
     expect(replicas[0]!.inFlight).toBe(1); // answered while the long call still runs: it did not wait for it
     expect(refused()).toEqual([1, 0]);
+    expect(await metric('mcphub_busy_resends_total', { connector: 'echo' })).toBe(1);
     await expect(long).resolves.toMatchObject({ structuredContent: { completed: 1 } });
   });
 
@@ -45,6 +52,8 @@ describe('replicas at capacity', () => {
     expect(replicas.map((r) => r.inFlight)).toEqual([1, 1]); // refused at once, not after the long calls
     // As many tries as there are replicas, one each in turn.
     expect(refused()).toEqual([1, 1]);
+    expect(await metric('mcphub_busy_resends_total', { connector: 'echo' })).toBe(1);
+    expect(await metric('mcphub_calls_total', { connector: 'echo', tool: 'echo_echo', outcome: 'busy' })).toBe(1);
     for (const call of longCalls) await expect(call).resolves.toMatchObject({ structuredContent: { completed: 1 } });
     // Capacity is back: the next call is served.
     await expect(client.callTool({ name: 'echo_echo', arguments: { text: 'again' } })).resolves.toMatchObject({ structuredContent: { text: 'again' } });
