@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
+import { ReplicaSettingsSchema } from '@mcp-hub/connector-kit';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -60,18 +61,7 @@ export const CliConfigSchema = z.strictObject({
     })
     .prefault({}),
   /** How connector replicas started by this command run. */
-  replica: z
-    .strictObject({
-      /** Heartbeat period; the hub drops a replica after three missed beats. */
-      heartbeatMs: z.number().int().min(100).max(60_000).default(2000),
-      /** Most calls one replica runs at once. Unlimited when omitted. */
-      maxConcurrency: z.number().int().min(1).max(100_000).optional(),
-      /** With maxConcurrency: calls that may wait for a slot; more are refused as busy (the hub tries another replica). */
-      maxQueued: z.number().int().min(0).max(100_000).default(0),
-      /** How long SIGTERM lets in-flight calls finish. */
-      drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
-    })
-    .prefault({}),
+  replica: ReplicaSettingsSchema,
   /**
    * Where 2025-era sessions live. `memory`: this process only (one replica). `redis`: shared by
    * every hub replica, so any replica serves any request of a session. Env REDIS_URL selects

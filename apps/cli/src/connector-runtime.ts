@@ -63,7 +63,11 @@ export function connectorModuleFor(id: string, config: CliConfig): ConnectorModu
  *   when a setting is missing.
  */
 export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, config: CliConfig, options: RunOptions): void {
-  asConfigError(() => resolveConnectorConfig(module, sources(module.id, config, options)));
+  try {
+    resolveConnectorConfig(module, sources(module.id, config, options));
+  } catch (error) {
+    throw asConfigError(error);
+  }
 }
 
 /**
@@ -75,8 +79,7 @@ export async function startConnector(module: ConnectorModule<unknown, unknown>, 
   try {
     return await startConnectorModule(module, { sources: sources(module.id, config, options), bus, logger, namespace: config.namespace, replica: config.replica });
   } catch (error) {
-    if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
-    throw error;
+    throw asConfigError(error);
   }
 }
 
@@ -90,11 +93,7 @@ function sources(id: string, config: CliConfig, options: RunOptions): ConnectorC
   };
 }
 
-function asConfigError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
-    throw error;
-  }
+/** The kit's configuration error as the CLI's (whose message the command prints as is); anything else unchanged. */
+function asConfigError(error: unknown): unknown {
+  return error instanceof ConnectorConfigError ? new ConfigError(error.message) : error;
 }

@@ -11,3 +11,9 @@ export function identifier(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** An alias without its column list (`c(a, b)` → `c`); indexOf rather than a regex, which would backtrack on `((((`. */
+export function beforeParenthesis(alias: string): string {
+  const cut = alias.indexOf('(');
+  return cut < 0 ? alias : alias.slice(0, cut);
+}

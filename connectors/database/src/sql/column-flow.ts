@@ -1,5 +1,5 @@
 import type { EngineKind } from '../config';
-import { identifier } from './ast-identifier';
+import { beforeParenthesis, identifier } from './ast-identifier';
 
 type AstNode = Record<string, unknown>;
 
@@ -152,11 +152,6 @@ function relationNames(root: AstNode): Set<string> {
   return names;
 }
 
-/** An alias without its column list (`c(a, b)` → `c`); indexOf rather than a regex, which would backtrack on `((((`. */
-function beforeParenthesis(alias: string): string {
-  const cut = alias.indexOf('(');
-  return cut < 0 ? alias : alias.slice(0, cut);
-}
 
 /** Keys a bare column reference may carry; anything else (COLLATE, array subscripts, …) changes the value or its name. */
 const PLAIN_COLUMN_REF_KEYS = new Set(['type', 'table', 'column', 'db', 'schema']);

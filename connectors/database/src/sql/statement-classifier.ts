@@ -1,6 +1,6 @@
 import { Parser } from 'node-sql-parser';
 import type { EngineKind } from '../config';
-import { identifier } from './ast-identifier';
+import { beforeParenthesis, identifier } from './ast-identifier';
 import { analyzeColumnFlow } from './column-flow';
 import { isAllowedFunction } from './function-allowlist';
 import { scanSql, SqlScanError } from './sql-scanner';
@@ -268,8 +268,3 @@ function safeTableList(text: string, engine: EngineKind): string[] {
   }
 }
 
-/** An alias without its column list (`c(a, b)` → `c`); indexOf rather than a regex, which would backtrack on `((((`. */
-function beforeParenthesis(alias: string): string {
-  const cut = alias.indexOf('(');
-  return cut < 0 ? alias : alias.slice(0, cut);
-}
