@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { resolveConnectorConfig } from '@mcp-hub/connector-kit';
 import { toolTable, withToolTable } from '@mcp-hub/connector-kit/testing';
 import { builtInConnectors } from '../apps/cli/src/built-in-connectors';
 
@@ -18,7 +19,9 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
   try {
     const tables = [];
     for (const module of builtInConnectors.values()) {
-      const settings = module.configSchema.parse(withEveryTool(module.id, withoutKitKeys(module.embeddedConfig(dataDir))));
+      // The kit layers and splits the configuration as it does at run time (its own keys apart).
+      const sources = { embedded: true, dataDir, fromFile: everyToolOverride(module.id, module.embeddedConfig(dataDir)), env: {} };
+      const { settings } = resolveConnectorConfig(module, sources);
       const built = await module.create(settings, pino({ level: 'silent' }));
       tables.push({ id: module.id, readme: path.join(__dirname, '..', 'connectors', module.id, 'README.md'), table: toolTable(built.connector) });
       await built.close();
@@ -30,15 +33,10 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
 }
 
 /** The database offers execute_statement only with a read-write source: the table lists every tool, so its demo source is made one. */
-function withEveryTool(id: string, config: Record<string, unknown>): Record<string, unknown> {
-  if (id !== 'database') return config;
-  const sources = config['sources'] as Array<Record<string, unknown>>;
-  return { ...config, sources: sources.map((source) => ({ ...source, mode: 'read-write' })) };
-}
-
-function withoutKitKeys(config: Record<string, unknown>): Record<string, unknown> {
-  const { writeMode: _w, toolsets: _t, tools: _x, ...own } = config;
-  return own;
+function everyToolOverride(id: string, embedded: Record<string, unknown>): Record<string, unknown> {
+  if (id !== 'database') return {};
+  const sources = embedded['sources'] as Array<Record<string, unknown>>;
+  return { sources: sources.map((source) => ({ ...source, mode: 'read-write' })) };
 }
 
 if (require.main === module) {
