@@ -3,11 +3,13 @@ import type { Bus } from '@mcp-hub/bus';
 import {
   ConnectorConfigError,
   MODULE_CONFIG_KEY,
+  buildConnector,
   isPlainObject,
   loadConnectorModule,
   resolveConnectorConfig,
   startConnector as startConnectorModule,
   type ConnectorConfigSources,
+  type BuiltConnector,
   type ConnectorModule,
   type Redactor,
   type RunningConnector,
@@ -78,6 +80,18 @@ export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, 
 export async function startConnector(module: ConnectorModule<unknown, unknown>, config: CliConfig, bus: Bus, logger: Logger, options: RunOptions): Promise<RunningConnector> {
   try {
     return await startConnectorModule(module, { sources: sources(module.id, config, options), bus, logger, namespace: config.namespace, replica: config.replica });
+  } catch (error) {
+    throw asConfigError(error);
+  }
+}
+
+/**
+ * Builds a connector from the configuration without starting a replica: what `mcp-hub doctor`
+ * uses to check that its configuration is valid and its upstreams answer. The caller closes it.
+ */
+export async function buildConfiguredConnector(module: ConnectorModule<unknown, unknown>, config: CliConfig, logger: Logger, options: RunOptions): Promise<BuiltConnector<unknown>> {
+  try {
+    return await buildConnector(module, sources(module.id, config, options), logger);
   } catch (error) {
     throw asConfigError(error);
   }

@@ -4,6 +4,10 @@ import { runEmbedded } from './commands/embedded';
 import { runHub } from './commands/hub';
 import { runConnectorService } from './commands/connector';
 import { runNewConnector } from './commands/new-connector';
+import { runToolsList } from './commands/tools';
+import { runCall } from './commands/call';
+import { runDoctor } from './commands/doctor';
+import { CommandFailure, ExitCode } from './exit-codes';
 
 function withCommonFlags(command: Command): Command {
   return command
@@ -47,7 +51,42 @@ export async function main(argv: string[]): Promise<void> {
     .option('--dir <path>', 'where to write it (default connectors/<id>); refuses an existing folder')
     .action((id: string, options: { dir?: string }) => runNewConnector(id, options));
 
+  const tools = program.command('tools').description('inspect the tools of a running hub');
+  withHubFlags(tools.command('list'))
+    .description('list the tools the hub shows you (name, description, [write] marks)')
+    .option('--json', 'print the tools as the hub sent them')
+    .action((flags) => withExitCode(async () => (await runToolsList(flags), ExitCode.ok)));
+
+  withHubFlags(program.command('call <tool>'))
+    .description('call one tool on a running hub; progress on stderr, the result on stdout')
+    .option('--args <json>', 'the arguments, a JSON object (default {})')
+    .option('--timeout <seconds>', 'give up after this long without progress (default 60)')
+    .option('--json', 'print the whole result (content, structuredContent, isError) as JSON')
+    .action((tool: string, flags) => withExitCode(() => runCall(tool, flags)));
+
+  withCommonFlags(program.command('doctor [target]'))
+    .description('check what `mcp-hub <target>` needs and say how to fix what is wrong; target: start (default), hub, or a connector id')
+    .option('--json', 'print the checks as JSON')
+    .action((target: string | undefined, flags) => withExitCode(() => runDoctor(target, flags)));
+
   await program.parseAsync(withDefaultCommand(argv));
+}
+
+function withHubFlags(command: Command): Command {
+  return command
+    .option('--url <url>', 'the hub\'s MCP endpoint (env MCP_HUB_URL, default http://127.0.0.1:3000/mcp)')
+    .option('--token <token>', 'bearer token for the hub (env MCP_HUB_TOKEN; prefer the variable, flags show in ps)');
+}
+
+/** Runs a client command and sets the process's exit code (README, "Exit codes"); a CommandFailure prints its message. */
+async function withExitCode(run: () => Promise<ExitCode>): Promise<void> {
+  try {
+    process.exitCode = await run();
+  } catch (error) {
+    if (!(error instanceof CommandFailure)) throw error;
+    process.stderr.write(`mcp-hub: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  }
 }
 
 /**
