@@ -24,7 +24,7 @@ const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 interface Service {
   image?: string;
-  build?: { context?: string; dockerfile?: string } | string;
+  build?: { context?: string; dockerfile?: string; args?: Record<string, string> } | string;
   command?: string[] | string;
   environment?: Record<string, string | number | boolean | null> | string[];
   healthcheck?: { test?: string[] | string; disable?: boolean };
@@ -280,12 +280,14 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(service.healthcheck?.test)).toContain('/readyz');
   });
 
-  it.each(builtServices)('service %s runs an existing mcp-hub subcommand', (_name, service) => {
+  it.each(builtServices)('service %s runs an existing mcp-hub subcommand, the same as its image\'s SERVICE', (_name, service) => {
     const dockerfile = readDockerfile(dockerfileOf(service));
     expect(execForm(lastArg(dockerfile, 'ENTRYPOINT'))).toEqual(['node', 'bin/mcp-hub']);
     const commands = cliCommands();
     expect([...commands.keys()]).toEqual(expect.arrayContaining(['start', 'stdio', 'hub', 'connector']));
-    for (const args of [argv(service.command), execForm(lastArg(dockerfile, 'CMD'))]) {
+    const buildArg = typeof service.build === 'object' ? service.build.args?.SERVICE : undefined;
+    expect(buildArg?.split(' ')).toEqual(argv(service.command));
+    for (const args of [argv(service.command), buildArg?.split(' ')]) {
       expect(args).toBeDefined();
       const [command, argument] = args!;
       expect(commands.has(command!)).toBe(true);
@@ -302,14 +304,19 @@ describe('docker-compose.yml', () => {
     expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);
   });
 
-  it.each(['apps/hub/Dockerfile', 'connectors/helpdesk/Dockerfile', 'connectors/database/Dockerfile'])('%s exists, multi-stage, non-root', (file) => {
-    const text = read(file);
+  it('one Dockerfile: multi-stage, non-root, a health check, the default command from the SERVICE build argument', () => {
+    const text = read('Dockerfile');
     expect(text.match(/^FROM\s/gm)!.length).toBeGreaterThan(1);
-    const dockerfile = readDockerfile(file);
+    const dockerfile = readDockerfile('Dockerfile');
     expect(lastArg(dockerfile, 'USER')).toBe('node');
-    const cmd = execForm(lastArg(dockerfile, 'CMD'))!;
-    expect(cliCommands().has(cmd[0]!)).toBe(true);
+    expect(lastArg(dockerfile, 'CMD')).toBeUndefined();
+    expect(lastArg(dockerfile, 'ARG')).toBe('SERVICE=hub');
+    expect(lastArg(dockerfile, 'ENV')).toContain('MCP_HUB_SERVICE=${SERVICE}');
+    expect(lastArg(dockerfile, 'HEALTHCHECK')).toContain('"bin/container-healthcheck"');
+    expect(existsSync(path.join(root, 'bin/container-healthcheck'))).toBe(true);
     expect(existsSync(path.join(root, '.dockerignore'))).toBe(true);
+    const stray = (dir: string) => readdirSync(path.join(root, dir)).filter((d) => existsSync(path.join(root, dir, d, 'Dockerfile')));
+    expect([...stray('apps'), ...stray('connectors')]).toEqual([]);
   });
 
   it('keeps secrets out of the file: every password, token or credentialed URL is interpolated from .env', () => {

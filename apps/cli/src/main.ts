@@ -90,13 +90,15 @@ async function withExitCode(run: () => Promise<ExitCode>): Promise<void> {
 }
 
 /**
- * Inserts `start` when no command is given. Commander's own default command would also swallow
- * a misspelt command as an argument of `start` ("too many arguments"); without one it reports
- * "unknown command 'strat' (Did you mean start?)".
+ * Inserts the default command when none is given: `MCP_HUB_SERVICE` when set (the container image
+ * sets it from its SERVICE build argument: `hub`, `connector database`), else `start`.
+ * Commander's own default command would also swallow a misspelt command as an argument of
+ * `start` ("too many arguments"); without one it reports "unknown command 'strat' (Did you mean start?)".
  */
-function withDefaultCommand(argv: string[]): string[] {
+function withDefaultCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const [node, script, first, ...rest] = argv;
-  if (first === undefined) return [node!, script!, 'start'];
-  if (first.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(first)) return [node!, script!, 'start', first, ...rest];
+  const service = env.MCP_HUB_SERVICE?.trim() ? env.MCP_HUB_SERVICE.trim().split(/\s+/) : ['start'];
+  if (first === undefined) return [node!, script!, ...service];
+  if (first.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(first)) return [node!, script!, ...service, first, ...rest];
   return argv;
 }

@@ -67,6 +67,10 @@ describe('mcp-hub error messages name what to change', () => {
     expect(await failure(['connector', 'database'])).toMatch(/connectors\.database\.sources: missing: set DATABASE_SOURCES_JSON or connectors\.database\.sources in the --config file/);
   }, 40_000);
 
+  it('without a command, a container runs its MCP_HUB_SERVICE (here a connector), flags included', async () => {
+    expect(await failure(['--log-level', 'warn'], { MCP_HUB_SERVICE: 'connector database' })).toMatch(/connectors\.database\.sources: missing: set DATABASE_SOURCES_JSON/);
+  }, 40_000);
+
   it.each([
     ['["helpdesk","helpdesk"]', /embedded\.connectors: lists helpdesk more than once/],
     ['["helpdesk","crm"]', /unknown connector "crm"; built in: helpdesk, database/],

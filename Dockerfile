@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1
-# The database connector service (`mcp-hub connector database`): one replica over NATS, sources
-# from the config file's `connectors.database` section, their URLs from the environment variables
-# the config names. Scale by running more containers of this image.
-# Build from the repository root:  docker build -f connectors/database/Dockerfile -t mcp-hub/connector-database .
+# Every service of the hub in one image definition: the hub front and each connector.
+# The CLI is the composition root and loads every built-in connector, so one source tree serves
+# them all; the build argument SERVICE names the `mcp-hub` command the image runs by default:
 #
-# The three images (apps/hub, connectors/helpdesk, connectors/database) are built the same way
-# and differ only in CMD: the CLI is the composition root and loads every built-in connector, so
-# each image carries the whole source tree. Keep the stages of the three files identical.
+#   docker build -t mcp-hub/hub .                                              # mcp-hub hub
+#   docker build --build-arg SERVICE="connector database" -t mcp-hub/connector-database .
+#
+# A command given at run time wins (`docker run mcp-hub/hub connector helpdesk`), as does
+# `command:` in compose and `args:` in Kubernetes. The health check follows the same command:
+# the hub is healthy when /readyz answers 200, a connector while its process runs
+# (bin/container-healthcheck).
 #
 # Dependencies: the CLI runs from TypeScript source through tsx (bin/mcp-hub), and tsx is a
 # devDependency, so `npm ci --omit=dev` alone would give an image that cannot start. Installing
@@ -49,8 +52,13 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
  && test -d /tsx/node_modules/tsx
 
 FROM ${NODE_IMAGE} AS runtime
+# `hub`, or `connector <id>` for a built-in connector or one named by connectors.<id>.module.
+ARG SERVICE=hub
 ENV NODE_ENV=production \
-    MCP_HUB_DATA_DIR=/var/lib/mcp-hub
+    MCP_HUB_SERVICE=${SERVICE} \
+    MCP_HUB_DATA_DIR=/var/lib/mcp-hub \
+    HOST=0.0.0.0 \
+    PORT=3000
 WORKDIR /app
 # Code and dependencies belong to root and are read-only for the service user; only the data
 # directory is writable (tsx caches its compiled files under /tmp).
@@ -62,8 +70,11 @@ COPY libs/ ./libs/
 COPY apps/ ./apps/
 COPY connectors/ ./connectors/
 RUN mkdir -p /var/lib/mcp-hub && chown node:node /var/lib/mcp-hub \
- && node bin/mcp-hub --help > /dev/null && rm -rf /tmp/tsx-*
+ && node bin/mcp-hub --help > /dev/null && rm -rf /tmp/tsx-* \
+ && case "$SERVICE" in hub|"connector "*) ;; *) echo "SERVICE must be hub or 'connector <id>', not '$SERVICE'" >&2; exit 1;; esac
 # `node` (uid 1000) comes with the official image.
 USER node
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "bin/container-healthcheck"]
+# No CMD: without arguments the CLI runs $MCP_HUB_SERVICE (see the top of this file).
 ENTRYPOINT ["node", "bin/mcp-hub"]
-CMD ["connector", "database"]
