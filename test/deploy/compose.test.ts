@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { Subjects, type RegistryEvent } from '@mcp-hub/connector-contract';
 import { CliConfigSchema } from '../../apps/cli/src/cli-config';
 import { DatabaseConfigSchema } from '../../connectors/database/src/config';
+import { cliCommands, connectorIds } from './cli-commands';
 
 /**
  * The deployment files, checked without Docker (there is no engine on CI machines and no
@@ -44,21 +45,6 @@ function env(service: Service): Record<string, string> {
 function argv(value: string[] | string | undefined): string[] | undefined {
   return typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
 }
-
-// ---------------------------------------------------------------------------------------------
-// The CLI's subcommands, read from its source (running `mcp-hub --help` would load every
-// connector, and fail while one is half-built).
-
-function cliCommands(): Map<string, { argument?: string }> {
-  const source = read('apps/cli/src/main.ts');
-  const commands = new Map<string, { argument?: string }>();
-  for (const match of source.matchAll(/\.command\(\s*'([a-z][a-z-]*)(?:\s+<([a-z]+)>)?'/g)) commands.set(match[1]!, { argument: match[2] });
-  return commands;
-}
-
-/** Connector ids the CLI can be asked for: the projects under connectors/. */
-const connectorIds = () =>
-  new Set(readdirSync(path.join(root, 'connectors')).filter((dir) => existsSync(path.join(root, 'connectors', dir, 'package.json'))));
 
 // ---------------------------------------------------------------------------------------------
 // Dockerfiles

@@ -79,7 +79,14 @@ export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, 
  */
 export async function startConnector(module: ConnectorModule<unknown, unknown>, config: CliConfig, bus: Bus, logger: Logger, options: RunOptions): Promise<RunningConnector> {
   try {
-    return await startConnectorModule(module, { sources: sources(module.id, config, options), bus, logger, namespace: config.namespace, replica: config.replica });
+    return await startConnectorModule(module, {
+      sources: sources(module.id, config, options),
+      bus,
+      logger,
+      namespace: config.namespace,
+      // The embedded hub's own /metrics covers its connectors: no replica port (several would clash).
+      replica: options.embedded ? { ...config.replica, metricsPort: undefined } : config.replica,
+    });
   } catch (error) {
     throw asConfigError(error);
   }

@@ -20,7 +20,8 @@ function withCommonFlags(command: Command): Command {
     .option('--data-dir <dir>', 'embedded state and demo data (env MCP_HUB_DATA_DIR, default: per user, e.g. ~/.local/share/mcp-hub)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)')
     .option('--max-concurrency <n>', 'most calls one connector replica runs at once (env MCP_HUB_MAX_CONCURRENCY)')
-    .option('--max-queued <n>', 'calls that may wait for a slot on a full replica; more are refused as busy (env MCP_HUB_MAX_QUEUED, default 0)');
+    .option('--max-queued <n>', 'calls that may wait for a slot on a full replica; more are refused as busy (env MCP_HUB_MAX_QUEUED, default 0)')
+    .option('--metrics-port <port>', 'a connector replica\'s own /metrics, /healthz, /readyz port (env MCP_HUB_METRICS_PORT; host MCP_HUB_METRICS_HOST, default 127.0.0.1; off by default)');
 }
 
 /** The `mcp-hub` command. Without a command (`mcp-hub`, `mcp-hub --port 3999`) it runs `start`. */

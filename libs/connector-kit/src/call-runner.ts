@@ -44,6 +44,13 @@ const BUSY_MESSAGE = 'The connector is at capacity and did not start the call. T
 
 const GENERIC_FAILURE = 'The connector failed while handling this request. The failure has been logged.';
 
+/** The error kind a reply reports for `error` thrown by a handler whose call had `signal` (see `CallRunner.errorReply`). */
+export function errorKind(error: unknown, signal: AbortSignal): string {
+  if (error instanceof ToolError) return error.kind;
+  if (signal.aborted) return signal.reason instanceof ToolError ? signal.reason.kind : 'cancelled';
+  return 'internal';
+}
+
 /**
  * Runs the calls one replica receives: refuses them as `busy` when full, parses the request,
  * enforces its deadline, honours the hub's cancellations, limits concurrency, and replies with

@@ -33,6 +33,7 @@ export interface ConnectorProcessFlags {
   logLevel?: string;
   maxConcurrency?: string;
   maxQueued?: string;
+  metricsPort?: string;
 }
 
 /** The flag and environment variable that set each key a connector process reads, named in error messages. */
@@ -43,12 +44,14 @@ export const CONNECTOR_PROCESS_KEY_SOURCES: Readonly<Record<string, string>> = {
   'log.level': '--log-level or LOG_LEVEL',
   'replica.maxConcurrency': '--max-concurrency or MCP_HUB_MAX_CONCURRENCY',
   'replica.maxQueued': '--max-queued or MCP_HUB_MAX_QUEUED',
+  'replica.metricsPort': '--metrics-port or MCP_HUB_METRICS_PORT',
+  'replica.metricsHost': 'MCP_HUB_METRICS_HOST',
 };
 
 /**
  * The keys a connector process takes from flags and the environment (NATS_URL, NATS_USER,
  * NATS_PASS, NATS_TOKEN, MCP_HUB_WAIT_FOR_BUS, MCP_HUB_NAMESPACE, LOG_LEVEL,
- * MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED), to be merged over the file. A flag wins over its
+ * MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_METRICS_PORT, MCP_HUB_METRICS_HOST), to be merged over the file. A flag wins over its
  * variable; an empty variable counts as unset; digits become numbers, anything else is passed on
  * for the schema to refuse.
  */
@@ -67,6 +70,8 @@ export function connectorProcessOverlay(flags: ConnectorProcessFlags, processEnv
     replica: {
       maxConcurrency: numberOrText(flags.maxConcurrency ?? env.MCP_HUB_MAX_CONCURRENCY),
       maxQueued: numberOrText(flags.maxQueued ?? env.MCP_HUB_MAX_QUEUED),
+      metricsPort: numberOrText(flags.metricsPort ?? env.MCP_HUB_METRICS_PORT),
+      metricsHost: env.MCP_HUB_METRICS_HOST,
     },
   };
 }

@@ -14,7 +14,7 @@ import {
 } from '@mcp-hub/connector-contract';
 import type { ConnectorDefinition } from './define-connector';
 import type { HandlerContext } from './handler-context';
-import { CallRunner, type RequestEnvelope } from './call-runner';
+import { CallRunner, errorKind, type RequestEnvelope } from './call-runner';
 import { ReplicaPresence } from './replica-presence';
 import type { Redactor } from './redactor';
 import { ToolError } from './tool-error';
@@ -43,6 +43,11 @@ export interface RunConnectorOptions<D> {
   maxQueued?: number;
   /** Masks secrets in every error reply; give the process's redactor (see `buildConnector`). Default: credential shapes only. */
   redactor?: Redactor;
+  /**
+   * Told of every answered request: the tool name (or operation), the outcome (`ok` or the reply's
+   * error kind) and the handler's time. What the replica's metrics port counts (see `ReplicaMetrics`).
+   */
+  observe?: (tool: string, outcome: string, seconds: number) => void;
 }
 
 /**
@@ -63,6 +68,8 @@ export class ConnectorService<D> {
   private readonly workSubscriptions: Subscription[] = [];
   private cancelSubscription?: Subscription;
   private stopping?: Promise<void>;
+  private started = false;
+  private readonly observe?: (tool: string, outcome: string, seconds: number) => void;
 
   constructor(
     readonly connector: ConnectorDefinition<D>,
@@ -75,6 +82,7 @@ export class ConnectorService<D> {
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ connector: manifest.id, replica: this.replicaId });
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
     this.subjects = new Subjects(options.namespace);
+    this.observe = options.observe;
     const common = { bus: this.bus, subjects: this.subjects, replicaId: this.replicaId, logger: this.logger };
     this.calls = new CallRunner({
       ...common,
@@ -103,19 +111,28 @@ export class ConnectorService<D> {
     return this.calls.refusedBusy;
   }
 
+  /** Why hubs should not route here now, or undefined when the replica serves (its `/readyz`). */
+  notReadyReason(): string | undefined {
+    if (this.stopping) return 'draining';
+    if (!this.started) return 'starting';
+    if (this.bus.status !== 'connected') return `NATS ${this.bus.status}`;
+    return undefined;
+  }
+
   /** Subscribes to its subjects, then announces itself and starts heartbeating. */
   async start(): Promise<void> {
     const id = this.connector.manifest.id;
     const subjects = this.subjects;
     for (const [name, tool] of this.connector.tools) {
-      this.serve(subjects.invoke(id, name), InvocationRequestSchema, (request, ctx) => tool.run(request.arguments, ctx, this.deps));
+      this.serve(subjects.invoke(id, name), InvocationRequestSchema, this.observed(name, (request, ctx) => tool.run(request.arguments, ctx, this.deps)));
     }
-    this.serve(subjects.resourceRead(id), ResourceReadRequestSchema, (request, ctx) => this.readResource(request.uri, ctx));
-    this.serve(subjects.resourceSubscribe(id), ResourceSubscribeRequestSchema, (request) => this.checkSubscribable(request.uri));
-    this.serve(subjects.promptGet(id), PromptGetRequestSchema, (request, ctx) => this.getPrompt(request.prompt, request.arguments, ctx));
-    this.serve(subjects.complete(id), CompletionRequestSchema, (request, ctx) => this.complete(request, ctx));
+    this.serve(subjects.resourceRead(id), ResourceReadRequestSchema, this.observed('resources/read', (request, ctx) => this.readResource(request.uri, ctx)));
+    this.serve(subjects.resourceSubscribe(id), ResourceSubscribeRequestSchema, this.observed('resources/subscribe', (request) => this.checkSubscribable(request.uri)));
+    this.serve(subjects.promptGet(id), PromptGetRequestSchema, this.observed('prompts/get', (request, ctx) => this.getPrompt(request.prompt, request.arguments, ctx)));
+    this.serve(subjects.complete(id), CompletionRequestSchema, this.observed('completion/complete', (request, ctx) => this.complete(request, ctx)));
     this.cancelSubscription = this.bus.subscribe(subjects.cancel(id), (message) => this.calls.onCancel(message));
     await this.presence.start();
+    this.started = true;
     this.logger.info({ tools: this.connector.tools.size }, 'connector replica started');
   }
 
@@ -141,6 +158,23 @@ export class ConnectorService<D> {
   private serve<R extends RequestEnvelope>(subject: string, schema: z.ZodType<R>, handle: (request: R, ctx: HandlerContext) => Promise<unknown>): void {
     const queue = this.subjects.queueGroup(this.connector.manifest.id);
     this.workSubscriptions.push(this.bus.subscribe(subject, (message) => void this.calls.run(message, schema, handle), { queue }));
+  }
+
+  /** `handle`, timed and reported to `observe` when one is given (else unchanged: nothing on the hot path). */
+  private observed<R>(label: string, handle: (request: R, ctx: HandlerContext) => Promise<unknown>): (request: R, ctx: HandlerContext) => Promise<unknown> {
+    const observe = this.observe;
+    if (!observe) return handle;
+    return async (request, ctx) => {
+      const started = performance.now();
+      try {
+        const result = await handle(request, ctx);
+        observe(label, 'ok', (performance.now() - started) / 1000);
+        return result;
+      } catch (error) {
+        observe(label, errorKind(error, ctx.signal), (performance.now() - started) / 1000);
+        throw error;
+      }
+    };
   }
 
   private async readResource(uri: string, ctx: HandlerContext): Promise<unknown> {

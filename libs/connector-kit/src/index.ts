@@ -56,6 +56,8 @@ export {
 } from './connector-process-config';
 export type { ConnectorProcessConfig, ConnectorProcessFlags } from './connector-process-config';
 export { ReplicaSettingsSchema } from './replica-settings';
+export { ReplicaMetrics } from './replica-metrics';
+export { ReplicaHttpServer } from './replica-http';
 export type { ReplicaSettings } from './replica-settings';
 export { readConfigFile } from './read-config-file';
 export { BusUnreachableError, connectNats, exitWhenUnreachable } from './connect-nats';

@@ -11,6 +11,13 @@ export const ReplicaSettingsSchema = z
     maxQueued: z.number().int().min(0).max(100_000).default(0),
     /** How long SIGTERM lets in-flight calls finish. */
     drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+    /**
+     * Port of the replica's own HTTP listener: `/metrics` (Prometheus), `/healthz`, `/readyz`.
+     * Off when omitted; 0 picks a free port (logged).
+     */
+    metricsPort: z.number().int().min(0).max(65535).optional(),
+    /** Address of that listener. Loopback by default; `0.0.0.0` where probes and scrapers come from outside (a pod). */
+    metricsHost: z.string().min(1).default('127.0.0.1'),
   })
   .prefault({});
 export type ReplicaSettings = z.output<typeof ReplicaSettingsSchema>;

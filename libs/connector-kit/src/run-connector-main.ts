@@ -13,7 +13,7 @@ import { serveConnector } from './serve-connector';
  * NATS_USER, NATS_PASS, NATS_TOKEN, MCP_HUB_NAMESPACE, MCP_HUB_WAIT_FOR_BUS, LOG_LEVEL,
  * MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED and the connector's own variables), then the flags
  * of the same names (`--nats`, `--namespace`, `--wait-for-bus`, `--log-level`,
- * `--max-concurrency`, `--max-queued`). It logs JSON lines on stderr, serves one replica over
+ * `--max-concurrency`, `--max-queued`, `--metrics-port`). It logs JSON lines on stderr, serves one replica over
  * NATS, and drains it on SIGTERM or SIGINT. Bad configuration, NATS not reached within
  * `--wait-for-bus`, or a failing `create` is written to stderr and the process exits 1.
  */
@@ -45,6 +45,7 @@ function parseFlags(argv: string[]): ConnectorProcessFlags {
       'log-level': { type: 'string' },
       'max-concurrency': { type: 'string' },
       'max-queued': { type: 'string' },
+      'metrics-port': { type: 'string' },
     },
   });
   return {
@@ -55,5 +56,6 @@ function parseFlags(argv: string[]): ConnectorProcessFlags {
     logLevel: values['log-level'],
     maxConcurrency: values['max-concurrency'],
     maxQueued: values['max-queued'],
+    metricsPort: values['metrics-port'],
   };
 }

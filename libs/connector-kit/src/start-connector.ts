@@ -2,13 +2,17 @@ import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import type { ConnectorModule } from './connector-module';
 import { buildConnector, type ConnectorConfigSources } from './connector-config';
-import { runConnector, type ConnectorService } from './connector-service';
+import { ConnectorService } from './connector-service';
+import { ReplicaHttpServer } from './replica-http';
+import { ReplicaMetrics } from './replica-metrics';
 import type { ReplicaSettings } from './replica-settings';
 
 /** One replica of a connector module, running. */
 export interface RunningConnector {
   id: string;
   service: ConnectorService<unknown>;
+  /** Base URL of the replica's metrics and probe port, when `replica.metricsPort` is set. */
+  metricsUrl?: string;
   /** Drains the replica, then closes what the connector's module opened. */
   stop(): Promise<void>;
 }
@@ -30,25 +34,39 @@ export interface StartConnectorOptions {
  */
 export async function startConnector<C, D>(module: ConnectorModule<C, D>, options: StartConnectorOptions): Promise<RunningConnector> {
   const built = await buildConnector(module, options.sources, options.logger.child({ connector: module.id }));
-  let service: ConnectorService<D>;
+  const { metricsPort, metricsHost = '127.0.0.1', ...replica } = options.replica ?? {};
+  let metrics: ReplicaMetrics | undefined;
+  const service: ConnectorService<D> = new ConnectorService(built.connector, {
+    bus: options.bus,
+    deps: built.deps,
+    logger: options.logger,
+    namespace: options.namespace,
+    redactor: options.sources.redactor,
+    ...replica,
+    ...(metricsPort !== undefined && { observe: (tool, outcome, seconds) => metrics?.observe(tool, outcome, seconds) }),
+  });
+  let http: ReplicaHttpServer | undefined;
+  let metricsUrl: string | undefined;
   try {
-    service = await runConnector(built.connector, {
-      bus: options.bus,
-      deps: built.deps,
-      logger: options.logger,
-      namespace: options.namespace,
-      redactor: options.sources.redactor,
-      ...options.replica,
-    });
+    if (metricsPort !== undefined) {
+      metrics = new ReplicaMetrics(module.id, service, options.bus);
+      http = new ReplicaHttpServer(metrics, service);
+      metricsUrl = await http.listen(metricsPort, metricsHost);
+      options.logger.info({ connector: module.id, url: metricsUrl }, `replica metrics and probes on ${metricsUrl}`);
+    }
+    await service.start();
   } catch (error) {
+    await http?.close();
     await built.close();
     throw error;
   }
   return {
     id: module.id,
     service: service as ConnectorService<unknown>,
+    metricsUrl,
     stop: async () => {
       await service.stop();
+      await http?.close();
       await built.close();
     },
   };

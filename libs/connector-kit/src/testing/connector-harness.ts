@@ -96,6 +96,11 @@ export class ConnectorHarness<D> {
     });
   }
 
+  /** A harness around a replica already running on an in-process bus (one `startConnector` started, say). */
+  static attach<D>(bus: Bus, service: ConnectorService<D>): ConnectorHarness<D> {
+    return new ConnectorHarness(bus, service, service.connector.manifest.id);
+  }
+
   static async start<D>(connector: ConnectorDefinition<D>, deps: D): Promise<ConnectorHarness<D>> {
     const bus = new InProcessBus();
     const service = await runConnector(connector, { bus, deps, heartbeatMs: 60_000 });
