@@ -75,6 +75,11 @@ export const CliConfigSchema = z.strictObject({
     })
     .refine((s) => s.store !== 'redis' || s.redisUrl !== undefined, { message: 'redisUrl is required when store is redis', path: ['redisUrl'] })
     .prefault({}),
+  /**
+   * The admin page (`/admin`). Without a token it is off, except in the embedded mode, which keeps
+   * a generated one in `<dataDir>/admin-token` and prints it at start. Prefer MCP_HUB_ADMIN_TOKEN.
+   */
+  admin: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional() }).prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode). */
   principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
   /** `level` unset: the CLI picks `info`, or `warn` in a terminal and in stdio mode. */

@@ -28,6 +28,7 @@ const SOURCES_OF_KEY: Record<string, string> = {
   'http.host': '--host or HOST',
   dataDir: '--data-dir or MCP_HUB_DATA_DIR',
   'sessions.redisUrl': 'REDIS_URL',
+  'admin.token': 'MCP_HUB_ADMIN_TOKEN',
 };
 
 export class ConfigError extends Error {
@@ -38,7 +39,7 @@ export class ConfigError extends Error {
  * Loads the configuration: defaults, then the JSON file (`--config` or MCP_HUB_CONFIG), then the
  * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, MCP_HUB_NAMESPACE, LOG_LEVEL,
  * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_WAIT_FOR_BUS, REDIS_URL:
- * shared sessions in Redis), then flags. Without a data directory from any of them, the
+ * shared sessions in Redis, MCP_HUB_ADMIN_TOKEN), then flags. Without a data directory from any of them, the
  * per-user one of {@link defaultDataDir}. An empty variable counts as unset.
  * @throws ConfigError naming the bad key and the flag or variable that sets it
  *   (`http.port (--port or PORT): ...`), or the unreadable or malformed file.
@@ -53,6 +54,7 @@ export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = p
       http: { host: flags.host ?? env.HOST, port: numberOrText(flags.port ?? env.PORT) },
       dataDir: flags.dataDir ?? env.MCP_HUB_DATA_DIR ?? (raw.dataDir === undefined ? defaultDataDir(env) : undefined),
       sessions: env.REDIS_URL ? { store: 'redis', redisUrl: env.REDIS_URL } : undefined,
+      admin: { token: env.MCP_HUB_ADMIN_TOKEN },
     };
     return parseConfigOrExplain(CliConfigSchema, deepMerge(raw, overlay), file ? `configuration (${file})` : 'configuration', SOURCES_OF_KEY);
   } catch (error) {

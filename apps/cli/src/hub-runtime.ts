@@ -27,8 +27,8 @@ export async function openSessionStore(config: CliConfig, logger: Logger): Promi
   return RedisSessionStore.connect({ url: config.sessions.redisUrl!, ttlMs: ttlMs + 10_000, logger });
 }
 
-/** The HTTP front; without `sessionStore`, sessions stay in this process (embedded mode). */
-export function httpFront(hub: Hub, config: CliConfig, logger: Logger, sessionStore?: SessionStore): HttpFront {
+/** The HTTP front; without `sessionStore`, sessions stay in this process (embedded mode). `adminToken` defaults to `admin.token`. */
+export function httpFront(hub: Hub, config: CliConfig, logger: Logger, sessionStore?: SessionStore, adminToken = config.admin.token): HttpFront {
   return new HttpFront({
     hub,
     logger,
@@ -46,6 +46,7 @@ export function httpFront(hub: Hub, config: CliConfig, logger: Logger, sessionSt
     allowedOrigins: config.http.allowedOrigins,
     sessionIdleMs: config.http.sessionIdleMinutes * 60_000,
     sessionStore,
+    adminToken,
     ...(config.http.trustedProxies.length > 0 && { clientKeyFor: clientKeyBehindProxies(config.http.trustedProxies) }),
   });
 }

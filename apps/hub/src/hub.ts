@@ -23,6 +23,7 @@ import { RegistryListener } from './inventory/registry-listener';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
 import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
+import { RecentCalls } from './admin/recent-calls';
 import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
 
 /** A tool as listed to MCP clients. */
@@ -74,6 +75,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   readonly subjects: Subjects;
   /** This hub's Prometheus metrics. */
   readonly metrics: HubMetrics;
+  /** The last calls forwarded, for the admin page. */
+  readonly recentCalls = new RecentCalls();
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
   private readonly validator: ArgumentValidator;
@@ -295,7 +298,9 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       this.metrics.recordError('hub', outcome);
       throw error;
     } finally {
-      this.metrics.recordCall(connector, operation, tool, outcome, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.recordCall(connector, operation, tool, outcome, seconds);
+      this.recentCalls.record({ at: Date.now(), connector, operation, tool, outcome, ms: Math.round(seconds * 10_000) / 10 });
     }
   }
 

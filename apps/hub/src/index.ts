@@ -14,3 +14,4 @@ export type { SessionStore, SessionRecord, StoredSession } from './sessions/sess
 export { Inventory } from './inventory/inventory';
 export type { InventoryChange } from './inventory/inventory';
 export { ClientRequestError, HubLocalError } from './invocation/hub-errors';
+export { AdminAuth } from './admin/admin-auth';

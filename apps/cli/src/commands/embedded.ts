@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { onShutdownSignal, Redactor, type ConnectorModule } from '@mcp-hub/connector-kit';
 import type { CliConfig } from '../cli-config';
 import { builtInConnectors } from '../built-in-connectors';
+import { embeddedAdminToken } from '../admin-token';
 import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
 import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
 import { createLogger } from '../logger';
@@ -35,7 +36,9 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   if (transport === 'stdio') process.stderr.write(`mcp-hub: data in ${config.dataDir}\n`);
   const bus = new InProcessBus();
   const hub = await startHub(config, bus, logger);
-  const front = transport === 'http' ? httpFront(hub, config, logger) : undefined;
+  const admin = transport === 'http' ? embeddedAdminToken(config.admin.token, config.dataDir) : undefined;
+  if (admin) redactor.register(admin.token);
+  const front = transport === 'http' ? httpFront(hub, config, logger, undefined, admin?.token) : undefined;
   const url = front ? await listenOrExplain(front, config) : undefined;
   const connectors: RunningConnector[] = [];
   for (const [id, module] of modules) {
@@ -46,7 +49,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
 
   if (url) {
     const started = connectors.map((c) => c.id);
-    process.stdout.write(banner(url, hub.inventory.tools().length, started, ids.filter((id) => !started.includes(id)), config.dataDir));
+    process.stdout.write(banner(url, hub.inventory.tools().length, started, ids.filter((id) => !started.includes(id)), config.dataDir, admin!));
   } else {
     stdioFront(hub, config, logger);
     // A desktop client closing our stdin means it is done with us.
@@ -78,7 +81,7 @@ async function asPlugin<T>(id: string, config: CliConfig, logger: Logger, step: 
   }
 }
 
-function banner(url: string, tools: number, connectors: string[], notStarted: string[], dataDir: string): string {
+function banner(url: string, tools: number, connectors: string[], notStarted: string[], dataDir: string, admin: { token: string; file?: string }): string {
   const bin = path.resolve(__dirname, '../../../../bin/mcp-hub');
   return [
     '',
@@ -93,6 +96,8 @@ function banner(url: string, tools: number, connectors: string[], notStarted: st
     `  Claude Desktop (stdio, claude_desktop_config.json):`,
     `    ${JSON.stringify({ mcpServers: { 'mcp-hub': { command: bin, args: ['stdio'] } } })}`,
     `  MCP Inspector:  npx @modelcontextprotocol/inspector  (transport Streamable HTTP, URL ${url})`,
+    '',
+    `Admin page: ${url.replace(/\/mcp$/, '/admin')}  token: ${admin.token}${admin.file ? `  (kept in ${admin.file})` : ''}`,
     '',
     'Press Ctrl-C to stop.',
     '',

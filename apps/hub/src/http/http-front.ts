@@ -15,6 +15,7 @@ import { HttpError } from './http-error';
 import { readJsonBody } from './read-json-body';
 import { CancellationRelay } from './cancellation-relay';
 import { Era2025Sessions, type HttpSession } from './era-2025-sessions';
+import { AdminRoutes } from '../admin/admin-routes';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,6 +60,8 @@ export interface HttpFrontOptions {
   sessionStore?: SessionStore;
   /** Most often a held session writes its last activity to the store, ms. Default min(5000, sessionIdleMs / 4). */
   sessionTouchMs?: number;
+  /** The admin page's token (at least 16 characters); without one, `/admin` is off (404). */
+  adminToken?: string;
 }
 
 /**
@@ -68,7 +71,8 @@ export interface HttpFrontOptions {
  *  - 2026-era clients (2026-07-28) are served by the SDK's per-request handler, without sessions, whose
  *    `subscriptions/listen` streams get list_changed and resource updates.
  * The SDK's default would serve 2025-era clients without sessions and silently drop their notifications,
- * hence the split (see docs/decisions/0001-mcp-sdk-v2.md). Also `/healthz`, `/readyz` and `/metrics` (Prometheus).
+ * hence the split (see docs/decisions/0001-mcp-sdk-v2.md). Also `/healthz`, `/readyz`, `/metrics` (Prometheus)
+ * and the admin page under `/admin` (see AdminRoutes).
  */
 export class HttpFront {
   /** The 2025 sessions this replica holds. */
@@ -81,6 +85,7 @@ export class HttpFront {
   private readonly server: HttpServer;
   private readonly era2026: ReturnType<typeof createMcpHandler>;
   private readonly era2026Node: ReturnType<typeof toNodeHandler>;
+  private readonly admin: AdminRoutes;
   private idleSweeper?: NodeJS.Timeout;
   private closing = false;
   /** POST requests being answered (GET streams stay open for ever, so they do not count). */
@@ -135,6 +140,23 @@ export class HttpFront {
       if (change.resources) this.era2026.notify.resourcesChanged();
       if (change.prompts) this.era2026.notify.promptsChanged();
     });
+    this.admin = new AdminRoutes(
+      {
+        hub,
+        listenStreams: () => this.listenStreams.size,
+        sessions: () =>
+          [...this.sessions.entries()].map(([id, session]) => ({
+            idPrefix: id.slice(0, 8),
+            client: `${session.record.initialize.clientInfo.name} ${session.record.initialize.clientInfo.version}`,
+            protocolVersion: session.record.initialize.protocolVersion,
+            createdAt: session.record.createdAt,
+            idleMs: Date.now() - session.lastActivity,
+            subscriptions: session.subscriptions.size,
+            openStreams: session.openStreams,
+          })),
+      },
+      options.adminToken,
+    );
     this.cancellations.start();
     hub.metrics.watchFront({ era2025Sessions: () => this.sessions.size, era2026ListenStreams: () => this.listenStreams.size });
     hub.on('resourceUpdated', (uri) => {
@@ -189,6 +211,7 @@ export class HttpFront {
         res.writeHead(200, { 'content-type': contentType }).end(body);
         return;
       }
+      if (path === '/admin' || path?.startsWith('/admin/')) return await this.admin.handle(req, res, path);
       if (path !== '/mcp') return json(res, 404, { error: 'not found' });
       if (this.closing) throw new HttpError(503, -32000, 'The hub is shutting down');
       if (req.method !== 'POST') return await this.serveMcp(req, res);

@@ -34,6 +34,19 @@ export interface InventoryResourceTemplate {
   readonly template: UriTemplate;
 }
 
+/** A live connector as the admin page shows it: the served manifest and every replica. */
+export interface ConnectorSnapshot {
+  id: string;
+  version: string;
+  title?: string;
+  description?: string;
+  tools: ReadonlyArray<{ name: string; title?: string; readOnly: boolean; destructive: boolean }>;
+  resources: number;
+  resourceTemplates: number;
+  prompts: number;
+  replicas: ReadonlyArray<{ replicaId: string; version: string; serving: boolean; sameManifest: boolean; lastSeenMsAgo: number; heartbeatMs: number }>;
+}
+
 /** Which lists changed, so only those list_changed notifications are sent. */
 export interface InventoryChange {
   tools: boolean;
@@ -178,6 +191,33 @@ export class Inventory extends EventEmitter<{
   served(connector: string): { replicaId: string; digest: string } | undefined {
     const served = this.connectors.get(connector)?.served;
     return served && { replicaId: served.replicaId, digest: served.digest };
+  }
+
+  /** Every live connector with its replicas, sorted by id (for the admin page; not a hot path). */
+  snapshot(now = Date.now()): ConnectorSnapshot[] {
+    return [...this.connectors.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, entry]) => {
+        const { manifest } = entry.served;
+        return {
+          id,
+          version: manifest.version,
+          title: manifest.title,
+          description: manifest.description,
+          tools: manifest.tools.map((t) => ({ name: t.name, title: t.title, readOnly: t.annotations?.readOnlyHint === true, destructive: t.annotations?.destructiveHint !== false && t.annotations?.readOnlyHint !== true })),
+          resources: manifest.resources.length,
+          resourceTemplates: manifest.resourceTemplates.length,
+          prompts: manifest.prompts.length,
+          replicas: [...entry.replicas].map(([replicaId, replica]) => ({
+            replicaId,
+            version: replica.manifest.version,
+            serving: replicaId === entry.served.replicaId,
+            sameManifest: replica.digest === entry.served.digest,
+            lastSeenMsAgo: Math.max(0, now - replica.lastSeen),
+            heartbeatMs: replica.heartbeatMs,
+          })),
+        };
+      });
   }
 
   /** Serves the manifest of the replica that announced newest; rebuilds the lists if that changed it. */

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Hub } from '../hub';
+import { HttpError } from '../http/http-error';
+import { AdminAuth } from './admin-auth';
+import { adminPage, callsFragment, connectorsFragment, loginPage, sessionsFragment, type SessionSummary } from './admin-views';
+import type { Html } from './html';
+
+/** What the admin page reads besides the hub: the HTTP front's sessions. */
+export interface AdminSources {
+  hub: Hub;
+  sessions(): SessionSummary[];
+  listenStreams(): number;
+}
+
+/** Largest login form accepted, bytes. */
+const MAX_FORM_BYTES = 4096;
+
+/** No inline script or style anywhere, nothing from another origin. */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  // Not no-referrer: with it, browsers send `Origin: null` on form posts, which the Origin allowlist refuses.
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+/** Static assets, read once: htmx from its npm package, the stylesheet from this folder. */
+const ASSETS: Record<string, { type: string; body: Buffer }> = {
+  'htmx.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist/htmx.min.js')) },
+  'admin.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(__dirname, 'admin.css')) },
+};
+
+/**
+ * `/admin`: a server-rendered page whose parts htmx refreshes every second (live connectors with
+ * their replicas and tools, sessions, recent calls), and `/admin/api/state` with the same as JSON.
+ * Behind the admin token ({@link AdminAuth}); disabled (404) when none is configured.
+ */
+export class AdminRoutes {
+  private readonly auth?: AdminAuth;
+
+  constructor(
+    private readonly sources: AdminSources,
+    token: string | undefined,
+  ) {
+    this.auth = token === undefined ? undefined : new AdminAuth(token);
+  }
+
+  /** Answers a request under /admin. */
+  async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    if (!this.auth) return send(res, 404, 'application/json', JSON.stringify({ error: 'the admin page is off: set admin.token (MCP_HUB_ADMIN_TOKEN)' }));
+    const method = req.method ?? 'GET';
+    const asset = pathname.startsWith('/admin/assets/') ? ASSETS[pathname.slice('/admin/assets/'.length)] : undefined;
+    if (asset && method === 'GET') return send(res, 200, asset.type, asset.body, { 'cache-control': 'max-age=3600' });
+    if (pathname === '/admin/login') return method === 'POST' ? this.login(req, res) : page(res, 200, loginPage(false));
+    if (pathname === '/admin/logout' && method === 'POST') return redirect(res, '/admin/login', AdminAuth.logoutCookie());
+    if (!this.auth.isAdmin(req)) {
+      if (pathname === '/admin' && method === 'GET') return redirect(res, '/admin/login');
+      return send(res, 401, 'application/json', JSON.stringify({ error: 'admin token required' }), { 'www-authenticate': 'Bearer realm="mcp-hub admin"' });
+    }
+    if (method !== 'GET') return send(res, 405, 'application/json', JSON.stringify({ error: 'method not allowed' }));
+    const { hub } = this.sources;
+    switch (pathname) {
+      case '/admin':
+        return page(res, 200, adminPage(hub.hubId));
+      case '/admin/fragments/connectors':
+        return page(res, 200, connectorsFragment(hub.inventory.snapshot()));
+      case '/admin/fragments/sessions':
+        return page(res, 200, sessionsFragment(this.sources.sessions(), this.sources.listenStreams()));
+      case '/admin/fragments/calls':
+        return page(res, 200, callsFragment(hub.recentCalls.list()));
+      case '/admin/api/state':
+        return send(res, 200, 'application/json', JSON.stringify({ hubId: hub.hubId, connectors: hub.inventory.snapshot(), sessions: this.sources.sessions(), listenStreams: this.sources.listenStreams(), calls: hub.recentCalls.list() }));
+      default:
+        return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+    }
+  }
+
+  private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(req, MAX_FORM_BYTES));
+    if (!this.auth!.tokenMatches(form.get('token') ?? '')) return page(res, 401, loginPage(true));
+    redirect(res, '/admin', this.auth!.loginCookie());
+  }
+}
+
+function page(res: ServerResponse, status: number, markup: Html): void {
+  send(res, status, 'text/html; charset=utf-8', markup.text);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...extra }).end(body);
+}
+
+function redirect(res: ServerResponse, location: string, cookie?: string): void {
+  res.writeHead(303, { ...SECURITY_HEADERS, location, ...(cookie && { 'set-cookie': cookie }) }).end();
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.destroy();
+        reject(new HttpError(413, -32000, 'login form too large'));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

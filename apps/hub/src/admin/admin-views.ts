@@ -1,0 +1,98 @@
+import type { ConnectorSnapshot } from '../inventory/inventory';
+import { html, type Html } from './html';
+import type { RecentCall } from './recent-calls';
+
+/** One 2025-era session held by this replica, as the admin page shows it (never the full id: it is a bearer of the session). */
+export interface SessionSummary {
+  idPrefix: string;
+  client: string;
+  protocolVersion: string;
+  createdAt: number;
+  idleMs: number;
+  subscriptions: number;
+  openStreams: number;
+}
+
+/** Every fragment refreshes itself: a connector that starts shows up without a reload. */
+const REFRESH = 'load, every 1s';
+
+export function adminPage(hubId: string): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true}'>
+<title>mcp-hub admin</title>
+<link rel="stylesheet" href="/admin/assets/admin.css">
+<script src="/admin/assets/htmx.min.js"></script>
+</head>
+<body>
+<header><h1>mcp-hub admin</h1><span class="muted">hub ${hubId}</span>
+<form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>
+<main>
+<section><h2>Connectors</h2><div id="connectors" hx-get="/admin/fragments/connectors" hx-trigger="${REFRESH}">loading…</div></section>
+<section><h2>Sessions</h2><div id="sessions" hx-get="/admin/fragments/sessions" hx-trigger="${REFRESH}">loading…</div></section>
+<section><h2>Recent calls</h2><div id="calls" hx-get="/admin/fragments/calls" hx-trigger="${REFRESH}">loading…</div></section>
+</main>
+</body>
+</html>
+`;
+}
+
+export function loginPage(failed: boolean): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>mcp-hub admin: log in</title><link rel="stylesheet" href="/admin/assets/admin.css"></head>
+<body><main class="login">
+<h1>mcp-hub admin</h1>
+${failed ? html`<p class="error" role="alert">That token is not the admin token.</p>` : ''}
+<form method="post" action="/admin/login">
+<label for="token">Admin token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Log in</button>
+</form>
+<p class="muted">The embedded hub prints its admin token at start; a distributed hub takes it from <code>admin.token</code> or <code>MCP_HUB_ADMIN_TOKEN</code>.</p>
+</main></body></html>
+`;
+}
+
+export function connectorsFragment(connectors: ConnectorSnapshot[]): Html {
+  if (connectors.length === 0) return html`<p class="muted">No connector is live.</p>`;
+  return html`<table class="connectors"><thead><tr><th>Connector</th><th>Version</th><th>Health</th><th>Replicas</th><th>Tools</th><th>Resources</th><th>Prompts</th></tr></thead><tbody>
+${connectors.map((c) => {
+    const late = c.replicas.filter((r) => r.lastSeenMsAgo > r.heartbeatMs * 1.5).length;
+    const mixed = c.replicas.some((r) => !r.sameManifest);
+    const health = late > 0 ? `${late} late` : mixed ? 'versions differ' : 'healthy';
+    return html`<tr data-connector="${c.id}">
+<td><strong>${c.id}</strong>${c.title ? html`<br><span class="muted">${c.title}</span>` : ''}</td>
+<td>${c.version}</td>
+<td class="${health === 'healthy' ? 'ok' : 'warn'}">${health}</td>
+<td><ul class="plain">${c.replicas.map((r) => html`<li title="${r.replicaId}">${r.replicaId.slice(0, 8)} v${r.version}${r.serving ? ' (served)' : ''}, seen ${Math.round(r.lastSeenMsAgo / 100) / 10} s ago</li>`)}</ul></td>
+<td><details><summary>${c.tools.length}</summary><ul class="plain">${c.tools.map((t) => html`<li>${t.name}${t.readOnly ? '' : html` <span class="tag">${t.destructive ? 'destructive' : 'write'}</span>`}</li>`)}</ul></details></td>
+<td>${c.resources} + ${c.resourceTemplates} templates</td>
+<td>${c.prompts}</td>
+</tr>`;
+  })}
+</tbody></table>`;
+}
+
+export function sessionsFragment(sessions: SessionSummary[], listenStreams: number, now = Date.now()): Html {
+  const summary = html`<p>${sessions.length} session${sessions.length === 1 ? '' : 's'} (2025-11-25) held by this replica; ${listenStreams} 2026-07-28 listen stream${listenStreams === 1 ? '' : 's'} open.</p>`;
+  if (sessions.length === 0) return summary;
+  return html`${summary}<table><thead><tr><th>Session</th><th>Client</th><th>Protocol</th><th>Age</th><th>Idle</th><th>Subscriptions</th><th>Streams</th></tr></thead><tbody>
+${sessions.map((s) => html`<tr><td><code>${s.idPrefix}…</code></td><td>${s.client}</td><td>${s.protocolVersion}</td><td>${seconds(now - s.createdAt)}</td><td>${seconds(s.idleMs)}</td><td>${s.subscriptions}</td><td>${s.openStreams}</td></tr>`)}
+</tbody></table>`;
+}
+
+export function callsFragment(calls: RecentCall[]): Html {
+  if (calls.length === 0) return html`<p class="muted">No call yet.</p>`;
+  return html`<table class="calls"><thead><tr><th>Ended</th><th>Connector</th><th>What</th><th>Outcome</th><th>Latency</th></tr></thead><tbody>
+${calls.map((c) => html`<tr data-tool="${c.tool}"><td>${new Date(c.at).toISOString().slice(11, 23)}</td><td>${c.connector}</td><td>${c.tool || c.operation}</td><td class="${c.outcome === 'ok' ? 'ok' : 'warn'}">${c.outcome}</td><td>${c.ms} ms</td></tr>`)}
+</tbody></table>`;
+}
+
+function seconds(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
