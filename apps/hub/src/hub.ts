@@ -23,6 +23,7 @@ import { RegistryListener } from './inventory/registry-listener';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
 import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
+import { inSpan } from '@mcp-hub/telemetry';
 import { RecentCalls } from './admin/recent-calls';
 import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
 
@@ -286,7 +287,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     const started = performance.now();
     let outcome: CallOutcome = 'internal';
     try {
-      const result = await invoke();
+      // With tracing on, the call's span is current while it is sent: the bus invoker puts its traceparent on the request.
+      const result = await inSpan(`${operation} ${tool || connector}`, 'client', { 'mcphub.connector': connector, 'mcphub.operation': operation, 'mcphub.tool': tool }, invoke, undefined, (r) => !r.ok);
       if (result.ok) outcome = 'ok';
       else {
         outcome = result.error.kind === 'busy' ? 'busy' : 'tool_error';

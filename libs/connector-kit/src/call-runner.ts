@@ -14,6 +14,8 @@ export interface RequestEnvelope {
   principal: Principal;
   eventsSubject?: string;
   wantsProgress?: boolean;
+  /** W3C trace context of the hub's span for this call. */
+  traceparent?: string;
 }
 
 export interface CallRunnerOptions {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import pino, { type Logger } from 'pino';
 import type { Bus, Subscription } from '@mcp-hub/bus';
+import { inSpan, tracingEnabled } from '@mcp-hub/telemetry';
 import {
   CompletionRequestSchema,
   InvocationRequestSchema,
@@ -160,14 +161,21 @@ export class ConnectorService<D> {
     this.workSubscriptions.push(this.bus.subscribe(subject, (message) => void this.calls.run(message, schema, handle), { queue }));
   }
 
-  /** `handle`, timed and reported to `observe` when one is given (else unchanged: nothing on the hot path). */
-  private observed<R>(label: string, handle: (request: R, ctx: HandlerContext) => Promise<unknown>): (request: R, ctx: HandlerContext) => Promise<unknown> {
+  /**
+   * `handle`, timed and reported to `observe` when one is given, and run in a span continuing the
+   * hub's trace when tracing is on. Without either, `handle` itself: nothing on the hot path.
+   */
+  private observed<R extends RequestEnvelope>(label: string, handle: (request: R, ctx: HandlerContext) => Promise<unknown>): (request: R, ctx: HandlerContext) => Promise<unknown> {
     const observe = this.observe;
-    if (!observe) return handle;
+    const id = this.connector.manifest.id;
+    const traced: (request: R, ctx: HandlerContext) => Promise<unknown> = tracingEnabled()
+      ? (request, ctx) => inSpan(`${id} ${label}`, 'server', { 'mcphub.connector': id, 'mcphub.tool': label, 'mcphub.invocation_id': request.invocationId }, () => handle(request, ctx), request.traceparent)
+      : handle;
+    if (!observe) return traced;
     return async (request, ctx) => {
       const started = performance.now();
       try {
-        const result = await handle(request, ctx);
+        const result = await traced(request, ctx);
         observe(label, 'ok', (performance.now() - started) / 1000);
         return result;
       } catch (error) {

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
+import { shutdownTracing } from '@mcp-hub/telemetry';
 
 /**
- * Runs `stop` once on SIGTERM or SIGINT, then exits. A second signal exits at once (an operator
+ * Runs `stop` once on SIGTERM or SIGINT, sends the buffered trace spans, then exits. A second signal exits at once (an operator
  * who presses Ctrl-C twice means it).
  */
 export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
@@ -11,6 +12,7 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
     stopping = true;
     logger.info({ signal }, 'shutting down');
     stop()
+      .then(() => shutdownTracing())
       .then(() => process.exit(0))
       .catch((error) => {
         logger.error({ err: error }, 'shutdown failed');

@@ -1,3 +1,4 @@
+import { currentTraceparent } from '@mcp-hub/telemetry';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
@@ -194,12 +195,13 @@ export class BusInvoker {
     const timeoutMs = deadline - Date.now();
     if (timeoutMs <= 0) throw new HubLocalError('timeout', `${subject}: deadline passed before sending`, connector);
     if (options.signal?.aborted) throw new HubLocalError('cancelled', `${subject}: cancelled before sending`, connector);
+    const traceparent = options.traceparent ?? currentTraceparent();
     const request = {
       ...body,
       invocationId,
       deadline,
       principal: options.principal,
-      ...(options.traceparent && { traceparent: options.traceparent }),
+      ...(traceparent && { traceparent }),
       eventsSubject: this.eventsSubject,
       ...(options.onProgress && { wantsProgress: true }),
     };
@@ -207,7 +209,7 @@ export class BusInvoker {
       [headers.invocationId]: invocationId,
       [headers.principal]: options.principal.id,
       [headers.contractVersion]: CONTRACT_VERSION,
-      ...(options.traceparent && { [headers.traceparent]: options.traceparent }),
+      ...(traceparent && { [headers.traceparent]: traceparent }),
     };
     // The wait ends early when the client cancels or the replica is lost: a promise that only
     // rejects, raced with the reply. (An AbortController per call costs more: on Node 20 every

@@ -1,0 +1,1 @@
+export { currentTraceparent, enableTracing, inSpan, shutdownTracing, tracingEnabled } from './trace-context';
