@@ -27,6 +27,8 @@ export class MqttBrokerClient implements Broker {
   private readonly client: MqttClient;
   private readonly logger: Logger;
   private wasConnected = false;
+  private subscribedOn?: number;
+  private connections = 0;
 
   constructor(private readonly options: MqttBrokerClientOptions) {
     this.logger = options.logger;
@@ -61,6 +63,10 @@ export class MqttBrokerClient implements Broker {
     return this.client.connected;
   }
 
+  get subscribed(): boolean {
+    return this.client.connected && this.subscribedOn === this.connections;
+  }
+
   async publish(topic: string, payload: string, options: { qos: 0 | 1 | 2; retain: boolean }, signal: AbortSignal): Promise<void> {
     if (!this.client.connected) throw new Error('not connected to the broker');
     signal.throwIfAborted();
@@ -83,13 +89,18 @@ export class MqttBrokerClient implements Broker {
 
   private onConnect(sessionPresent: boolean): void {
     this.wasConnected = true;
+    const connection = ++this.connections;
     this.logger.info({ sessionPresent }, 'mqtt broker connected');
-    if (sessionPresent) return;
+    if (sessionPresent) {
+      this.subscribedOn = connection;
+      return;
+    }
     const map = Object.fromEntries(this.options.subscriptions.map((s) => [s.filter, { qos: s.qos }]));
     this.client.subscribe(map, (error, granted) => {
       if (error) return this.logger.warn({ reason: error.message }, 'mqtt subscribe failed');
       const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
       if (refused.length > 0) this.logger.warn({ refused }, 'the broker refused some subscriptions');
+      this.subscribedOn = connection;
     });
   }
 }
