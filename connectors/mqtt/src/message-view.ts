@@ -6,7 +6,7 @@ import { PayloadViewSchema, viewPayload, type PayloadView } from './payload-view
 /** A kept message as tools and resources show it. */
 export const MessageViewSchema = z.object({
   received_at: z.string().describe('ISO time this replica received it.'),
-  retained: z.boolean().describe('Delivered by the broker as its retained value (on subscribe), not as a live publish.'),
+  retained: z.boolean().describe('Delivered by the broker as its retained value (on subscribe), not as a live message.'),
   qos: z.number().int(),
   size: z.number().int().describe('Payload size as published, in bytes.'),
   truncated: z.boolean().describe('The payload was cut to the window\'s byte cap before decoding.'),

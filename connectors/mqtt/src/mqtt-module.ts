@@ -122,7 +122,7 @@ async function create(config: MqttConfig, logger: Logger, options: CreateOptions
       idempotency = new RedisIdempotencyStore({ redis, prefix: config.idempotency.keyPrefix });
     } else {
       idempotency = new InMemoryIdempotencyStore();
-      if (config.publish.allowTopics.length > 0) logger.warn('idempotency keys of publish are kept in this replica only: set MQTT_IDEMPOTENCY_REDIS_URL (or REDIS_URL) when running several replicas');
+      if (config.publish.allowTopics.length > 0) logger.warn('idempotency keys of mqtt_publish are kept in this replica only: set MQTT_IDEMPOTENCY_REDIS_URL (or REDIS_URL) when running several replicas');
     }
   } catch (error) {
     await close();

@@ -30,7 +30,7 @@ export function checkPublish(request: PublishRequest, limits: PublishLimits): vo
   // `$` topics belong to the broker ($SYS statistics, $share subscriptions): clients never publish there.
   if (request.topic.startsWith('$')) throw new ToolError('forbidden', 'Topics starting with "$" are reserved for the broker; publishing there is never allowed.');
   if (!limits.allowTopics.some((filter) => topicMatches(filter, request.topic))) {
-    const allowed = limits.allowTopics.length > 0 ? `Allowed topic filters: ${limits.allowTopics.join(', ')}.` : 'No topic is allowed: the connector has no publish.allowTopics.';
+    const allowed = limits.allowTopics.length > 0 ? `Allowed topic filters: ${limits.allowTopics.join(', ')}.` : 'No topic is allowed: the connector\'s configuration lists none (allowTopics).';
     throw new ToolError('forbidden', `Publishing to this topic is not allowed. ${allowed}`);
   }
   const bytes = Buffer.byteLength(request.payload, 'utf8');

@@ -27,7 +27,7 @@ export const publishTool = defineTool({
         await deps.broker.publish(args.topic, args.payload, { qos: args.qos, retain: args.retain }, ctx.signal);
       } catch (error) {
         if (ctx.signal.aborted) throw error;
-        ctx.logger.warn({ reason: (error as Error).message }, 'mqtt publish failed');
+        ctx.logger.warn({ reason: (error as Error).message }, 'mqtt message not published');
         throw new ToolError('upstream', 'The broker did not take the message (connection lost or refused). It may or may not have been delivered.');
       }
       const bytes = Buffer.byteLength(args.payload, 'utf8');
