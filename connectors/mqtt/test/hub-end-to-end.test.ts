@@ -9,6 +9,35 @@ import { MOSQUITTO_URL, TestDevice, uniquePrefix, waitFor } from './support';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
+/** `bin/mcp-hub <args>` as a child process, its output collected for the assertions and for a failing test's message. */
+function mcpHub(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/mcp-hub'), ...args], { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    get output() {
+      return output;
+    },
+    waitForOutput: (text: string, timeoutMs = 60_000) => waitFor(() => output.includes(text), timeoutMs, `"${text}" from mcp-hub ${args[0]}:\n${output}`),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Waits until the client's reading of `uri` shows `expected`: the connector has that message. */
+async function readUntil(client: Client, uri: string, expected: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    const read = await client.readResource({ uri });
+    if ((read.contents[0] as { text: string }).text.includes(expected)) return;
+    if (tries > 100) throw new Error(`${uri} never showed ${expected}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * The issue's "done when", as a user runs it: `bin/mcp-hub start` with the connector configured,
  * an MCP client watching a device's telemetry live through the hub, reading its history and
@@ -34,22 +63,14 @@ describe('mqtt through the hub', () => {
       }),
     );
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/mcp-hub'), 'start', '--port', String(port), '--config', config, '--data-dir', dir], {
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const hub = mcpHub(['start', '--port', String(port), '--config', config, '--data-dir', dir]);
     const device = await TestDevice.connect();
     const client = new Client({ name: 'iot-watcher', version: '1.0.0' });
     try {
-      await waitFor(() => output.includes(`serving http://127.0.0.1:${port}/mcp`), 60_000, `the hub to serve:\n${output}`);
+      await hub.waitForOutput(`serving http://127.0.0.1:${port}/mcp`);
       // Configured, mqtt runs beside the built-in connectors that need nothing.
-      expect(output).toMatch(/Connectors: helpdesk, database, mqtt/);
-      await waitFor(() => output.includes('mqtt broker connected'), 10_000, 'the broker connection');
+      expect(hub.output).toMatch(/Connectors: helpdesk, database, mqtt/);
+      await hub.waitForOutput('mqtt broker connected', 10_000);
       await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
       const tools = (await client.listTools()).tools.map((t) => t.name);
       expect(tools).toEqual(expect.arrayContaining(['mqtt_list_topics', 'mqtt_get_latest', 'mqtt_get_history', 'mqtt_publish']));
@@ -61,12 +82,7 @@ describe('mqtt through the hub', () => {
       client.setNotificationHandler('notifications/resources/updated', (n) => void updates.push({ uri: n.params.uri, at: Date.now() }));
       await client.subscribeResource({ uri });
       // Wait until the connector has the first reading, so the next publish is the one measured.
-      for (let tries = 0; ; tries++) {
-        const read = await client.readResource({ uri });
-        if ((read.contents[0] as { text: string }).text.includes('61.5')) break;
-        if (tries > 50) throw new Error('the first reading never reached the connector');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await readUntil(client, uri, '61.5');
       await new Promise((r) => setTimeout(r, 300)); // past the throttle interval of the first reading
       updates.length = 0;
 
@@ -91,9 +107,50 @@ describe('mqtt through the hub', () => {
     } finally {
       await client.close().catch(() => undefined);
       await device.close();
-      child.kill('SIGTERM');
-      await exited;
+      await hub.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('runs as its own replica with mcp-hub connector mqtt behind a hub over NATS', async () => {
+    const p = uniquePrefix();
+    const namespace = `mqtt${p.slice(-8)}`;
+    const port = await freePort();
+    const nats = ['--nats', 'nats://127.0.0.1:4222', '--namespace', namespace];
+    const hub = mcpHub(['hub', ...nats, '--port', String(port)]);
+    const connector = mcpHub(['connector', 'mqtt', ...nats], { MQTT_URL: MOSQUITTO_URL, MQTT_SUBSCRIPTIONS: `${p}/#` });
+    const device = await TestDevice.connect();
+    const client = new Client({ name: 'iot-watcher', version: '1.0.0' });
+    try {
+      await Promise.all([hub.waitForOutput('hub serving'), connector.waitForOutput('connector serving'), connector.waitForOutput('mqtt broker connected')]);
+      await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+      await waitForTools(client, 'mqtt_get_latest');
+      const topic = `${p}/line-1/speed`;
+      const uri = topicUri(topic);
+      await device.publish(topic, '120');
+      await readUntil(client, uri, '120');
+      const updates: string[] = [];
+      client.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri));
+      await client.subscribeResource({ uri });
+      await new Promise((r) => setTimeout(r, 1100)); // past the default throttle interval of the first reading
+      await device.publish(topic, '0');
+      await waitFor(() => updates.includes(uri), 3000, 'resources/updated over NATS');
+      const latest = await client.callTool({ name: 'mqtt_get_latest', arguments: { topic } });
+      expect(latest.structuredContent).toMatchObject({ message: { payload: { json: 0 } }, untrusted: true });
+      expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('mqtt_publish');
+    } finally {
+      await client.close().catch(() => undefined);
+      await device.close();
+      await connector.stop();
+      await hub.stop();
+    }
+  }, 90_000);
 });
+
+async function waitForTools(client: Client, name: string): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    if ((await client.listTools()).tools.some((t) => t.name === name)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} never listed`);
+}
