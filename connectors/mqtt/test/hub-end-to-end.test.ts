@@ -44,7 +44,7 @@ async function readUntil(client: Client, uri: string, expected: string): Promise
  * publishing a command only where allowed. The device is a client of the machine's Mosquitto.
  */
 describe('mqtt through the hub', () => {
-  it('delivers resources/updated to a subscribed MCP client within 1 s of a device publishing', async () => {
+  it('delivers resources/updated to a subscribed MCP client within 1 s of a device publishing, a burst as a few', async () => {
     const p = uniquePrefix();
     const dir = mkdtempSync(path.join(tmpdir(), 'mqtt-hub-'));
     const config = path.join(dir, 'hub.json');
@@ -96,6 +96,18 @@ describe('mqtt through the hub', () => {
 
       const history = await client.callTool({ name: 'mqtt_get_history', arguments: { topic, field: 'temp' } });
       expect((history.structuredContent as { messages: Array<{ value: number }> }).messages.map((m) => m.value)).toEqual([61.5, 75]);
+
+      // A chatty sensor: 200 readings in a burst reach the client as a few updates, the last reading readable.
+      await new Promise((r) => setTimeout(r, 300));
+      updates.length = 0;
+      const burstStarted = Date.now();
+      for (let i = 0; i < 200; i++) void device.client.publish(topic, JSON.stringify({ temp: i }), { qos: 0 });
+      await device.publish(topic, '{"temp":1000}');
+      await readUntil(client, uri, '1000');
+      await new Promise((r) => setTimeout(r, 400)); // the trailing update of the last interval
+      const burstMs = Date.now() - burstStarted;
+      expect(updates.length).toBeGreaterThanOrEqual(1);
+      expect(updates.length).toBeLessThanOrEqual(Math.ceil(burstMs / 200) + 1);
 
       await device.watch(`${p}/cmd/#`);
       const command = await client.callTool({ name: 'mqtt_publish', arguments: { topic: `${p}/cmd/boiler-1`, payload: 'off', qos: 1 } });
