@@ -70,6 +70,30 @@ describe('mqtt connector on Mosquitto', () => {
     expect(await call(harness, 'list_topics', { filter: `${p}/#/x` })).toMatchObject({ ok: false, kind: 'invalid_arguments' });
   });
 
+  it('cuts a page of topics or history with big payloads at the byte cap and says so', async () => {
+    const p = uniquePrefix();
+    const { harness, deps } = await start({ url: MOSQUITTO_URL, subscriptions: [{ filter: `${p}/#` }] });
+    const big = JSON.stringify({ a: 'a'.repeat(3900), b: 'b'.repeat(3900), c: 'c'.repeat(3900), d: 'd'.repeat(3900) });
+    for (let i = 10; i < 25; i++) await device.publish(`${p}/t${i}`, big);
+    await waitFor(() => deps.window.topics().length === 15, 5000, 'fifteen topics');
+    const first = await call(harness, 'list_topics', {});
+    if (!first.ok) throw new Error(first.message);
+    expect(first.structured['truncated']).toBe(true);
+    expect(JSON.stringify(first.structured).length).toBeLessThan(220_000);
+    const shown = first.structured['topics'].length;
+    expect(shown).toBeLessThan(15);
+    const second = await structured(harness, 'list_topics', { cursor: first.structured['next_cursor'] });
+    expect(second['topics'].length).toBe(15 - shown);
+    expect(second['truncated']).toBe(false);
+
+    for (let i = 0; i < 15; i++) await device.publish(`${p}/history`, big);
+    await waitFor(() => deps.window.count(`${p}/history`) === 15, 5000, 'fifteen messages');
+    const page = await structured(harness, 'get_history', { topic: `${p}/history` });
+    expect(page['truncated']).toBe(true);
+    const rest = await structured(harness, 'get_history', { topic: `${p}/history`, cursor: page['next_cursor'] });
+    expect(page['messages'].length + rest['messages'].length).toBe(15);
+  });
+
   it('returns history in a time range, paged, and downsampled to exact min/max/avg buckets', async () => {
     const p = uniquePrefix();
     const clock = new TestClock(Date.UTC(2026, 0, 1, 12, 0, 0));

@@ -6,6 +6,9 @@ import type { MqttDeps } from '../mqtt-deps';
 import { topicFilterProblem, topicMatches } from '../topic-filter';
 import { topicUri } from '../topic-uri';
 
+/** JSON characters of one page at most: topics with big payloads end a page early. */
+const MAX_PAGE_CHARS = 200_000;
+
 const TopicSummarySchema = z.object({
   topic: z.string(),
   uri: z.string().describe('The topic\'s resource: read it, or subscribe to it for live updates.'),
@@ -29,6 +32,7 @@ export const listTopicsTool = defineTool({
     topics: z.array(TopicSummarySchema),
     total: z.number().int(),
     next_cursor: z.string().optional(),
+    truncated: z.boolean().describe('The page was cut at the byte cap before `limit`; pass next_cursor for the rest.'),
     ...UntrustedMarkSchema,
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -38,9 +42,19 @@ export const listTopicsTool = defineTool({
     const all = deps.window.topics().filter((topic) => filter === undefined || topicMatches(filter, topic));
     // The cursor is the last topic of the previous page: topics sort by name, and new ones do not shift a page already read.
     const rest = cursor === undefined ? all : all.filter((topic) => topic > cursor);
-    const page = rest.slice(0, limit);
-    const topics = page.map((topic) => ({ topic, uri: topicUri(topic), messages: deps.window.count(topic), last: messageView(deps.window.latest(topic)!) }));
-    const more = rest.length > page.length;
+    const topics = [];
+    let chars = 0;
+    let truncated = false;
+    for (const topic of rest.slice(0, limit)) {
+      const summary = { topic, uri: topicUri(topic), messages: deps.window.count(topic), last: messageView(deps.window.latest(topic)!) };
+      chars += JSON.stringify(summary).length;
+      if (chars > MAX_PAGE_CHARS && topics.length > 0) {
+        truncated = true;
+        break;
+      }
+      topics.push(summary);
+    }
+    const more = rest.length > topics.length;
     const lines = topics.map((t) => `${t.topic} = ${payloadLine(t.last.payload, 120)} (${t.last.received_at}${t.last.retained ? ', retained' : ''})`);
     const header = `${all.length} topic(s)${deps.broker.connected ? '' : '; NOT connected to the broker: values may be stale'}`;
     return {
@@ -49,7 +63,8 @@ export const listTopicsTool = defineTool({
         watched_filters: deps.window.subscriptions.map((s) => s.filter),
         topics,
         total: all.length,
-        ...(more && { next_cursor: page.at(-1) }),
+        truncated,
+        ...(more && { next_cursor: topics.at(-1)!.topic }),
         ...untrusted(`${MQTT_CONNECTOR_ID}:topics`),
       },
       text: [header, ...lines, ...(more ? ['More topics: pass next_cursor, or narrow with filter.'] : [])].join('\n'),
