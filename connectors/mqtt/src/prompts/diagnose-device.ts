@@ -55,4 +55,8 @@ export const diagnoseDevicePrompt = definePrompt({
     ].join('\n\n');
     return { description: `Diagnose ${device}`, messages: [{ role: 'user', content: { type: 'text', text } }] };
   },
+  complete: {
+    // Device ids are topic levels: offer the levels seen that start with what the user typed.
+    device: async (value, _ctx, deps) => [...new Set(deps.window.topics().flatMap((topic) => topic.split('/')))].filter((level) => level.length > 0 && level.startsWith(value)).sort(),
+  },
 });
