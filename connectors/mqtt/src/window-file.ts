@@ -40,8 +40,8 @@ export class WindowFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
       throw error;
     }
-    const parsed = PersistedWindowSchema.safeParse(JSON.parse(raw));
-    if (!parsed.success) throw new Error(`${this.path} is not an MQTT window file (version ${FILE_VERSION})`);
+    const parsed = PersistedWindowSchema.safeParse(parseJson(raw));
+    if (!parsed.success) throw new Error(`${this.path} is not an MQTT window file (version ${FILE_VERSION}): move it away or fix connectors.mqtt.persistence.path`);
     const messages = parsed.data.messages.sort((a, b) => a.receivedAt - b.receivedAt);
     for (const m of messages) window.restore({ ...m, payload: Buffer.from(m.payload, 'base64') });
     return messages.length;
@@ -53,5 +53,13 @@ export class WindowFile {
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify({ version: FILE_VERSION, messages }), { mode: 0o600 });
     renameSync(temporary, this.path);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
