@@ -32,8 +32,13 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
   }
 }
 
-/** The database offers execute_statement only with a read-write source: the table lists every tool, so its demo source is made one. */
+/**
+ * The database offers execute_statement only with a read-write source: the table lists every
+ * tool, so its demo source is made one. The mqtt connector has no demo broker: it is given one
+ * that nothing listens on (it connects in the background, so its tools are listed all the same).
+ */
 function everyToolOverride(id: string, embedded: Record<string, unknown>): Record<string, unknown> {
+  if (id === 'mqtt') return { url: 'mqtt://127.0.0.1:1', subscriptions: [{ filter: 'sensors/#' }] };
   if (id !== 'database') return {};
   const sources = embedded['sources'] as Array<Record<string, unknown>>;
   return { sources: sources.map((source) => ({ ...source, mode: 'read-write' })) };

@@ -2,6 +2,7 @@ import { createDatabaseConnector } from '@mcp-hub/connector-database';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
 import { createEchoConnector } from '@mcp-hub/connector-kit/testing';
 import { exampleConnector } from '@mcp-hub/connector-example';
+import { mqttConnector } from '@mcp-hub/connector-mqtt';
 import type { Manifest } from '@mcp-hub/connector-contract';
 
 /** Every connector of the repository with every tool it can offer. */
@@ -10,6 +11,7 @@ const manifests: Manifest[] = [
   createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest,
   createEchoConnector().manifest,
   exampleConnector.manifest,
+  mqttConnector.manifest,
 ];
 
 const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;

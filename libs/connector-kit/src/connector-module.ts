@@ -14,6 +14,17 @@ export interface BuiltConnector<D> {
   secrets?: readonly string[];
   /** Closes what `create` opened (pools, files). Called after the replica drained. */
   close(): Promise<void>;
+  /**
+   * Called once the replica serves, with what lets the connector announce changes that happen
+   * outside any call (a broker message, a webhook). Changes made by a call go through the
+   * handler's `ctx.resourceUpdated` instead.
+   */
+  attach?(replica: ResourceUpdatePublisher): void;
+}
+
+/** Tells every hub that a resource changed, so its subscribers get `notifications/resources/updated`. */
+export interface ResourceUpdatePublisher {
+  resourceUpdated(uri: string): void;
 }
 
 /**

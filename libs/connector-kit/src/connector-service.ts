@@ -6,6 +6,7 @@ import { inSpan, tracingEnabled } from '@mcp-hub/telemetry';
 import {
   CompletionRequestSchema,
   InvocationRequestSchema,
+  encode,
   PromptGetRequestSchema,
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
@@ -14,6 +15,7 @@ import {
   type CompletionRequest,
 } from '@mcp-hub/connector-contract';
 import type { ConnectorDefinition } from './define-connector';
+import type { ResourceUpdatePublisher } from './connector-module';
 import type { HandlerContext } from './handler-context';
 import { CallRunner, errorKind, type RequestEnvelope } from './call-runner';
 import { ReplicaPresence } from './replica-presence';
@@ -57,7 +59,7 @@ export interface RunConnectorOptions<D> {
  * registry ({@link ReplicaPresence}) with the running of its calls ({@link CallRunner}), the way
  * nats.js's services API keeps discovery apart from endpoints.
  */
-export class ConnectorService<D> {
+export class ConnectorService<D> implements ResourceUpdatePublisher {
   readonly replicaId: string;
   private readonly bus: Bus;
   private readonly deps: D;
@@ -118,6 +120,20 @@ export class ConnectorService<D> {
     if (!this.started) return 'starting';
     if (this.bus.status !== 'connected') return `NATS ${this.bus.status}`;
     return undefined;
+  }
+
+  /**
+   * Tells every hub that a resource of this connector changed, outside any call (a call uses
+   * `ctx.resourceUpdated`). Dropped while the bus is not connected: an update is a hint to
+   * re-read, and a client that missed one reads the current state on its next read.
+   */
+  resourceUpdated(uri: string): void {
+    if (this.bus.status !== 'connected' || this.stopping) return;
+    try {
+      this.bus.publish(this.subjects.resourceUpdated(this.connector.manifest.id), encode({ uri }));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not publish a resource update');
+    }
   }
 
   /** Subscribes to its subjects, then announces itself and starts heartbeating. */

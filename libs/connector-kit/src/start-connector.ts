@@ -60,6 +60,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
     await built.close();
     throw error;
   }
+  built.attach?.(service);
   return {
     id: module.id,
     service: service as ConnectorService<unknown>,

@@ -4,7 +4,7 @@ import { InProcessBus } from '@mcp-hub/bus';
 import type { Logger } from 'pino';
 import { onShutdownSignal, Redactor, type ConnectorModule } from '@mcp-hub/connector-kit';
 import type { CliConfig } from '../cli-config';
-import { builtInConnectors } from '../built-in-connectors';
+import { builtInConnectors, connectorsRunWhenConfigured } from '../built-in-connectors';
 import { embeddedAdminToken } from '../admin-token';
 import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
 import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
@@ -22,7 +22,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   // One redactor for the process: every connector registers its secrets, every log line is masked.
   const redactor = new Redactor();
   const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio', redactor });
-  const ids = config.embedded.connectors ?? [...new Set([...builtInConnectors.keys(), ...pluginIds(config)])];
+  const ids = config.embedded.connectors ?? [...new Set([...defaultBuiltIns(config), ...pluginIds(config)])];
   const modules = new Map<string, ConnectorModule<unknown, unknown>>();
   for (const id of ids) {
     const module = await asPlugin(id, config, logger, () => {
@@ -62,6 +62,11 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
     hub.stop();
     await bus.close();
   });
+}
+
+/** The built-in connectors the embedded mode runs when `embedded.connectors` is not set. */
+function defaultBuiltIns(config: CliConfig): string[] {
+  return [...builtInConnectors.keys()].filter((id) => !connectorsRunWhenConfigured.has(id) || config.connectors[id] !== undefined);
 }
 
 /**
