@@ -12,6 +12,12 @@ export interface BuiltConnector<D> {
    * `Redactor`; patterns that look like credentials are masked anyway.
    */
   secrets?: readonly string[];
+  /**
+   * Starts work that notices upstream changes outside any call (a poller, a webhook listener),
+   * once the replica serves; `resourceUpdated` tells every hub that a resource changed, so
+   * subscribed clients get `notifications/resources/updated`. `close` stops that work.
+   */
+  watch?(resourceUpdated: (uri: string) => void): void;
   /** Closes what `create` opened (pools, files). Called after the replica drained. */
   close(): Promise<void>;
 }

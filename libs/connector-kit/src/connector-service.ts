@@ -8,7 +8,9 @@ import {
   PromptGetRequestSchema,
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
+  ResourceUpdatedSchema,
   Subjects,
+  encode,
   manifestDigest,
   type CompletionRequest,
 } from '@mcp-hub/connector-contract';
@@ -101,6 +103,20 @@ export class ConnectorService<D> {
   /** Calls refused as `busy` since start (at the concurrency limit with a full wait line). */
   get refusedBusy(): number {
     return this.calls.refusedBusy;
+  }
+
+  /**
+   * Tells every hub that a resource of this connector changed, for changes noticed outside a
+   * call (a poller); inside a handler use `ctx.resourceUpdated`. Dropped while the bus is not
+   * connected: a subscriber re-reads the resource anyway when it reconnects.
+   */
+  resourceUpdated(uri: string): void {
+    if (this.bus.status !== 'connected') return;
+    try {
+      this.bus.publish(this.subjects.resourceUpdated(this.connector.manifest.id), encode(ResourceUpdatedSchema.parse({ uri })));
+    } catch (error) {
+      this.logger.warn({ err: error, uri }, 'could not announce a resource update');
+    }
   }
 
   /** Subscribes to its subjects, then announces itself and starts heartbeating. */
