@@ -79,7 +79,8 @@ export class FakeSlack {
   private readonly users: FakeUser[];
   private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number }>();
   private readonly failures = new Map<string, string>();
-  private clock = 1_712_000_000;
+  /** Seconds; starts an hour ago so that "the last hours" hold the messages a test adds. */
+  private clock = Math.floor(Date.now() / 1000) - 3600;
   private server?: Server;
   private url = '';
 

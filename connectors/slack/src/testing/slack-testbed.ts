@@ -14,7 +14,7 @@ export interface SlackTestbed {
   /** Log lines the connector wrote (to check that no token reaches them). */
   logs: string[];
   /** Calls a tool and returns its structured result. */
-  call<T = Record<string, any>>(tool: string, args: Record<string, unknown>, timeoutMs?: number): Promise<T>;
+  call<T = Record<string, unknown>>(tool: string, args: Record<string, unknown>, timeoutMs?: number): Promise<T>;
   /** Calls a tool that must fail and returns the error reply. */
   fail(tool: string, args: Record<string, unknown>, timeoutMs?: number): Promise<ErrorReply>;
   stop(): Promise<void>;
