@@ -234,6 +234,16 @@ describe('slack connector rate limits', () => {
     expect((await bed.call<any>('list_users', {})).users).toHaveLength(3);
   });
 
+  it('retries a 5xx for a read inside the deadline, and never re-sends a post', async () => {
+    fake.failHttp('users.list', 2, 503);
+    expect((await bed.call<any>('list_users', {}, 5000)).users).toHaveLength(3);
+    expect(fake.requestsOf('users.list')).toHaveLength(3);
+    fake.failHttp('chat.postMessage', 1, 503);
+    const error = await bed.fail('post_message', { channel: SUPPORT, text: 'once only' });
+    expect(error).toMatchObject({ kind: 'upstream', message: expect.stringContaining('HTTP 503') });
+    expect(fake.requestsOf('chat.postMessage')).toHaveLength(1);
+  });
+
   it('reports ok:false ratelimited as rate_limited', async () => {
     fake.failWith('users.list', 'ratelimited');
     expect((await bed.fail('list_users', {})).kind).toBe('rate_limited');

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
+  WebAPICallResult,
   AuthTestResponse,
   ChatDeleteResponse,
   ChatPostMessageResponse,
@@ -79,6 +80,7 @@ export class FakeSlack {
   private readonly users: FakeUser[];
   private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number }>();
   private readonly failures = new Map<string, string>();
+  private readonly httpFailures = new Map<string, { times: number; status: number }>();
   /** Seconds; starts an hour ago so that "the last hours" hold the messages a test adds. */
   private clock = Math.floor(Date.now() / 1000) - 3600;
   private server?: Server;
@@ -127,6 +129,11 @@ export class FakeSlack {
     this.rateLimits.set(method, { times, retryAfterSeconds });
   }
 
+  /** The next `times` calls of `method` get a bare HTTP `status` (a 5xx of Slack's edge, say), without a Slack body. */
+  failHttp(method: string, times: number, status: number): void {
+    this.httpFailures.set(method, { times, status });
+  }
+
   /** Every later call of `method` answers `ok: false` with `error` (until cleared with undefined). */
   failWith(method: string, error: string | undefined): void {
     if (error === undefined) this.failures.delete(method);
@@ -162,14 +169,22 @@ export class FakeSlack {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const contentType = String(req.headers['content-type'] ?? '');
-    const args = parseBody(raw, contentType);
+    let args: Record<string, string>;
+    try {
+      args = parseBody(raw, contentType);
+    } catch {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ ok: false, error: 'invalid_json' }));
+      return;
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const bearer = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? args.token;
     const token = bearer === undefined ? 'none' : bearer === this.botToken ? 'bot' : bearer === this.userToken ? 'user' : 'invalid';
     delete args.token;
     this.requests.push({ method, token, args, contentType });
     const answer = req.method !== 'POST' && req.method !== 'GET' ? { status: 405, body: 'method not allowed' } : this.answer(method, token, args);
-    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
+    const type = typeof answer.body === 'string' ? 'text/plain' : 'application/json; charset=utf-8';
+    res.writeHead(answer.status, { 'content-type': type, ...answer.headers });
     res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
   }
 
@@ -178,6 +193,11 @@ export class FakeSlack {
     if (limit && limit.times > 0) {
       limit.times--;
       return { status: 429, headers: { 'retry-after': String(limit.retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } };
+    }
+    const httpFailure = this.httpFailures.get(method);
+    if (httpFailure && httpFailure.times > 0) {
+      httpFailure.times--;
+      return { status: httpFailure.status, body: 'upstream connect error' };
     }
     if (token === 'none') return fail('not_authed');
     if (token === 'invalid') return fail('invalid_auth');
@@ -305,8 +325,10 @@ function ok<T>(body: T): Answer {
   return { status: 200, body };
 }
 
+/** Slack's failure shape: HTTP 200, `ok: false` and an error code. */
 function fail(error: string): Answer {
-  return { status: 200, body: { ok: false, error } };
+  const body: WebAPICallResult & { error: string } = { ok: false, error };
+  return { status: 200, body };
 }
 
 function toWireUser(u: FakeUser) {
