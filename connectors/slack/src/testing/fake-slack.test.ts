@@ -19,7 +19,7 @@ describe('FakeSlack wire format', () => {
     });
 
   it('accepts JSON with a bearer token and form bodies with a token field, and pages with next_cursor', async () => {
-    const first = await (await post('conversations.list', { json: { limit: 2 }, token: fake.botToken })).json();
+    const first = (await (await post('conversations.list', { json: { limit: 2 }, token: fake.botToken })).json()) as { response_metadata: { next_cursor: string } };
     expect(first).toMatchObject({ ok: true, channels: [{ name: 'general' }, { name: 'random' }] });
     const cursor = first.response_metadata.next_cursor;
     expect(cursor).not.toBe('');
