@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { freePort } from '@mcp-hub/bus/testing';
+import { NatsServerProcess, freePort } from '@mcp-hub/bus/testing';
 import { FakeSlack, FAKE_BOT } from '@mcp-hub/connector-slack/testing';
 import { CliProcess } from './support/cli-process';
 import { waitFor } from './support/wait-for';
@@ -15,7 +15,7 @@ const PRIVATE = 'G0PRIVATE1';
  * environment against the fake Web API, an MCP client reading a support channel, replying in a
  * thread and reacting, subscribed to the channel's history; and refused anywhere else.
  */
-describe('slack through the embedded hub', () => {
+describe('slack through the hub', () => {
   let fake: FakeSlack;
   let dataDir: string;
   let hub: CliProcess | undefined;
@@ -83,5 +83,50 @@ describe('slack through the embedded hub', () => {
     expect(JSON.stringify(elsewhere.content)).toContain('not in the connector');
     expect(fake.channelMessages(PRIVATE)).toHaveLength(0);
     expect(hub.output).not.toContain(fake.botToken);
+  }, 90_000);
+
+  it('mcp-hub connector slack serves a hub over NATS read-only: no write tool, reads and updates work', async () => {
+    const nats = await NatsServerProcess.start();
+    const processes: CliProcess[] = [];
+    try {
+      fake.addMessage(SUPPORT, { user: 'U0ALICE001', text: 'Is the wiki down?' });
+      const port = await freePort();
+      const front = CliProcess.mcpHub(['hub', '--port', String(port), '--nats', nats.url], {}, 'hub');
+      processes.push(front);
+      const url = (await front.waitForOutput(/MCP hub serving (http:\/\/\S+)/, 60_000))[1]!;
+      const env = { SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl, SLACK_CHANNELS: SUPPORT, SLACK_POLL_INTERVAL_MS: '100' };
+      const connector = CliProcess.mcpHub(['connector', 'slack', '--nats', nats.url], env, 'slack');
+      processes.push(connector);
+      await connector.waitForOutput(/connector replica started/, 60_000);
+      client = new Client({ name: 'reader', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const slackTools = async () => (await client!.listTools()).tools.map((t) => t.name).filter((name) => name.startsWith('slack_'));
+      await waitFor(async () => (await slackTools()).length > 0, 10_000, 'the slack tools');
+      expect((await slackTools()).sort()).toEqual(['slack_get_channel_history', 'slack_get_thread_replies', 'slack_get_user', 'slack_list_channels', 'slack_list_users', 'slack_search_messages']);
+
+      const uri = `slack://channels/${SUPPORT}/history`;
+      const updates: string[] = [];
+      client.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri));
+      await client.subscribeResource({ uri });
+      const read = await client.readResource({ uri });
+      expect(JSON.stringify(read.contents)).toContain('Is the wiki down?');
+      // The poller's first round has recorded the channel once Slack has been asked twice.
+      await waitFor(() => fake.requestsOf('conversations.history').filter((r) => r.args.limit === '1').length >= 2, 10_000, 'two polling rounds');
+      fake.addMessage(SUPPORT, { user: 'U0BOB00001', text: 'Yes, since noon' });
+      await waitFor(() => updates.includes(uri), 10_000, 'the resource update over NATS');
+      expect(fake.requestsOf('chat.postMessage')).toHaveLength(0);
+      expect(connector.output).not.toContain(fake.botToken);
+    } finally {
+      for (const p of processes) await p.stop();
+      await nats.stop();
+    }
+  }, 120_000);
+
+  it('mcp-hub connector slack without a token stops at once, naming SLACK_BOT_TOKEN', async () => {
+    const connector = CliProcess.mcpHub(['connector', 'slack', '--nats', 'nats://127.0.0.1:1'], { SLACK_BOT_TOKEN: '' }, 'slack');
+    hub = connector;
+    const { code } = await connector.exited(60_000);
+    expect(code).not.toBe(0);
+    expect(connector.output).toContain('SLACK_BOT_TOKEN');
   }, 90_000);
 });
