@@ -71,7 +71,7 @@ const KIND_OF_CODE = new Map(ERROR_KINDS.flatMap(([kind, codes]) => codes.map((c
 export class SlackClient {
   private readonly bot: WebClient;
   private readonly user?: WebClient;
-  /** Method → epoch ms before which Slack asked not to call it again. */
+  /** Method (and, for chat.postMessage, channel) → epoch ms before which Slack asked not to call it again. */
   private readonly coolDowns = new Map<string, number>();
 
   constructor(options: SlackClientOptions) {
@@ -94,22 +94,24 @@ export class SlackClient {
 
   /**
    * Runs `run` against Slack method `method` within the call's deadline.
-   * @param retrySafe whether a failure without an answer may be retried (true for reads; a
-   *   write that timed out may have happened).
+   * `options.retrySafe`: whether a failure without an answer may be retried (true for reads; a
+   * write that timed out may have happened). `options.bucket` narrows the cool-down of a 429 to
+   * one target where Slack limits per target (chat.postMessage: about one post a second per channel).
    * @throws ToolError for every failure the model or an operator can act on.
    */
-  async call<T>(ctx: SlackCallContext, method: string, run: (client: WebClient) => Promise<T>, options: { token?: TokenKind; retrySafe: boolean }): Promise<T> {
+  async call<T>(ctx: SlackCallContext, method: string, run: (client: WebClient) => Promise<T>, options: { token?: TokenKind; retrySafe: boolean; bucket?: string }): Promise<T> {
     const client = options.token === 'user' ? this.user : this.bot;
+    const limitKey = options.bucket ? `${method} ${options.bucket}` : method;
     if (!client) throw new ToolError('unauthorized', 'This needs a Slack user token, which the connector does not have: an operator must set SLACK_USER_TOKEN.');
     for (let attempt = 1; ; attempt++) {
-      await this.waitForCoolDown(ctx, method);
+      await this.waitForCoolDown(ctx, method, limitKey);
       try {
         return await abortable(run(client), ctx.signal);
       } catch (error) {
         if (error instanceof ToolError) throw error;
         const failure = error as Partial<WebAPICallError> & Error;
         if (failure.code === 'slack_webapi_rate_limited_error' && 'retryAfter' in failure) {
-          this.coolDowns.set(method, Date.now() + Math.max(1, Number(failure.retryAfter)) * 1000);
+          this.coolDowns.set(limitKey, Date.now() + Math.max(1, Number(failure.retryAfter)) * 1000);
           continue;
         }
         if (failure.code === 'slack_webapi_platform_error' && 'data' in failure) throw platformError(method, String(failure.data?.error ?? ''));
@@ -126,11 +128,11 @@ export class SlackClient {
     }
   }
 
-  private async waitForCoolDown(ctx: SlackCallContext, method: string): Promise<void> {
-    const until = this.coolDowns.get(method);
+  private async waitForCoolDown(ctx: SlackCallContext, method: string, limitKey: string): Promise<void> {
+    const until = this.coolDowns.get(limitKey);
     if (until === undefined) return;
     const wait = until - Date.now();
-    if (wait <= 0) return void this.coolDowns.delete(method);
+    if (wait <= 0) return void this.coolDowns.delete(limitKey);
     if (Date.now() + wait >= ctx.deadline) {
       const tier = SLACK_METHOD_TIERS[method] ? ` (${SLACK_METHOD_TIERS[method]})` : '';
       throw new ToolError('rate_limited', `Slack is rate limiting ${method}${tier}; retry in ${Math.ceil(wait / 1000)} s.`, wait);

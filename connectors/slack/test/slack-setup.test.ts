@@ -137,6 +137,10 @@ describe('slack connector setup', () => {
     });
   });
 
+  it('keeps its published contract unless the snapshot is deliberately updated', () => {
+    expect(exposeTools(slackConnector, ToolExposureSchema.parse({ writeMode: true })).manifest).toMatchSnapshot({ contractVersion: expect.any(String) });
+  });
+
   it('keeps the README tool table in step with the connector', () => {
     const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     expect(toolTableInReadme(readme)).toBe(toolTable(exposeTools(slackConnector, ToolExposureSchema.parse({ writeMode: true }))));

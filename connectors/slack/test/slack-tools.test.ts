@@ -244,6 +244,19 @@ describe('slack connector rate limits', () => {
     expect(fake.requestsOf('chat.postMessage')).toHaveLength(1);
   });
 
+  it('holds back posts only to the channel Slack rate limited', async () => {
+    const other = await startSlackTestbed(fake, { channels: [SUPPORT, 'C0RANDOM01'] });
+    try {
+      fake.rateLimit('chat.postMessage', 1, 30);
+      expect((await other.fail('post_message', { channel: SUPPORT, text: 'a' }, 2000)).kind).toBe('rate_limited');
+      expect((await other.call<any>('post_message', { channel: 'C0RANDOM01', text: 'b' })).channel).toBe('C0RANDOM01');
+      expect((await other.fail('post_message', { channel: SUPPORT, text: 'c' }, 2000)).kind).toBe('rate_limited');
+      expect(fake.requestsOf('chat.postMessage')).toHaveLength(2);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('reports ok:false ratelimited as rate_limited', async () => {
     fake.failWith('users.list', 'ratelimited');
     expect((await bed.fail('list_users', {})).kind).toBe('rate_limited');

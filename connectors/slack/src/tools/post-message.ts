@@ -28,7 +28,7 @@ export async function postMessage(
       ctx,
       'chat.postMessage',
       (c) => c.chat.postMessage({ channel, text: outgoing.text, ...(outgoing.blocks && { blocks: outgoing.blocks }), ...(args.thread_ts && { thread_ts: args.thread_ts }), ...SAFE_POST_OPTIONS }),
-      { retrySafe: false },
+      { retrySafe: false, bucket: channel },
     );
     announceChannelChanged(ctx, channel);
     const posted: Posted = { channel, ts: response.ts ?? '', ...(args.thread_ts && { thread_ts: args.thread_ts }), mentions_neutralised: outgoing.neutralised };
