@@ -1,5 +1,6 @@
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
+import { slackConnector } from '@mcp-hub/connector-slack';
 import { createEchoConnector } from '@mcp-hub/connector-kit/testing';
 import { exampleConnector } from '@mcp-hub/connector-example';
 import type { Manifest } from '@mcp-hub/connector-contract';
@@ -10,6 +11,7 @@ const manifests: Manifest[] = [
   createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest,
   createEchoConnector().manifest,
   exampleConnector.manifest,
+  slackConnector.manifest,
 ];
 
 const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
