@@ -57,6 +57,24 @@ export function isOwnMessage(message: SlackMessage, self: SlackIdentity): boolea
   return (message.bot_id !== undefined && message.bot_id === self.botId) || (message.user !== undefined && message.user === self.userId);
 }
 
+/**
+ * Most message text one result carries, in characters (at most ~450 KiB as UTF-8): every reply
+ * must fit a bus message (NATS's default limit is 1 MiB) with its text form beside it.
+ */
+export const MAX_RESULT_TEXT_CHARS = 150_000;
+
+/** The leading messages whose text fits {@link MAX_RESULT_TEXT_CHARS}, and whether any were left out. */
+export function capMessages(messages: MessageView[]): { messages: MessageView[]; cut: boolean } {
+  let total = 0;
+  const kept: MessageView[] = [];
+  for (const message of messages) {
+    total += message.text.length;
+    if (total > MAX_RESULT_TEXT_CHARS && kept.length > 0) return { messages: kept, cut: true };
+    kept.push(message);
+  }
+  return { messages: kept, cut: false };
+}
+
 /** One line per message for the text form of a result. */
 export function messageLine(m: MessageView): string {
   const who = m.user ?? m.bot_id ?? 'unknown';

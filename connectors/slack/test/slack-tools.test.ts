@@ -57,6 +57,19 @@ describe('slack connector against the fake Web API', () => {
     expect(fake.requestsOf('conversations.history').at(-1)!.args).toMatchObject({ cursor: page.next_cursor, limit: '4' });
   });
 
+  it('caps each message text and the text of a whole page, saying where to read on', async () => {
+    for (let i = 0; i < 40; i++) fake.addMessage(SUPPORT, { user: 'U0ALICE001', text: `${i} `.padEnd(5000, 'x') });
+    const outcome = await bed.harness.callToolOutcome('get_channel_history', { channel: SUPPORT, limit: 100 });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    const page = outcome.result.structuredContent as { messages: Array<{ ts: string; text: string; text_truncated: boolean }>; truncated: boolean; next_cursor?: string };
+    expect(page.messages.length).toBeLessThan(40);
+    expect(page.messages.every((m) => m.text.length === 4000 && m.text_truncated)).toBe(true);
+    expect(page).toMatchObject({ truncated: true });
+    expect(page.next_cursor).toBeUndefined();
+    const text = (outcome.result.content[0] as { text: string }).text;
+    expect(text).toContain(`pass latest ${page.messages.at(-1)!.ts}`);
+  });
+
   it('filters history by time range', async () => {
     const a = fake.addMessage(SUPPORT, { user: 'U0ALICE001', text: 'a' });
     const b = fake.addMessage(SUPPORT, { user: 'U0ALICE001', text: 'b' });

@@ -1,5 +1,5 @@
 import { defineResourceTemplate } from '@mcp-hub/connector-kit';
-import { toMessageView } from '../message-view';
+import { capMessages, toMessageView } from '../message-view';
 import type { SlackDeps } from '../slack-deps';
 
 /**
@@ -16,7 +16,7 @@ export const channelHistoryResource = defineResourceTemplate<SlackDeps>({
   read: async ({ id }, uri, ctx, deps) => {
     const channel = deps.channels.resolve(id ?? '');
     const response = await deps.slack.call(ctx, 'conversations.history', (c) => c.conversations.history({ channel, limit: deps.pageSize }), { retrySafe: true });
-    const messages = (response.messages ?? []).slice(0, deps.pageSize).map((m) => toMessageView(channel, m, deps.self));
+    const { messages } = capMessages((response.messages ?? []).slice(0, deps.pageSize).map((m) => toMessageView(channel, m, deps.self)));
     return [{ uri, mimeType: 'application/json', text: JSON.stringify({ channel, name: deps.channels.nameOf(channel), messages, untrusted: true, source: `slack:${channel}` }) }];
   },
   complete: {

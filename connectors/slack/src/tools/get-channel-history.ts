@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, fenceUntrusted } from '@mcp-hub/connector-kit';
-import { MessageSchema, messageLine, toMessageView } from '../message-view';
+import { MessageSchema, capMessages, messageLine, toMessageView } from '../message-view';
 import { ChannelArg, CursorArg, LimitArg, PageOutput, TimeArg, slackTime } from '../slack-arguments';
 import type { SlackDeps } from '../slack-deps';
 
@@ -26,12 +26,14 @@ export const getChannelHistoryTool = defineTool({
       (c) => c.conversations.history({ channel, oldest: slackTime(args.oldest), latest: slackTime(args.latest), limit: args.limit ?? deps.pageSize, cursor: args.cursor }),
       { retrySafe: true },
     );
-    const messages = (response.messages ?? []).slice(0, args.limit ?? deps.pageSize).map((m) => toMessageView(channel, m, deps.self));
+    const { messages, cut } = capMessages((response.messages ?? []).slice(0, args.limit ?? deps.pageSize).map((m) => toMessageView(channel, m, deps.self)));
     const next = response.response_metadata?.next_cursor || undefined;
     const body = messages.length ? fenceUntrusted(`slack:${channel}`, messages.map(messageLine).join('\n')) : 'No messages in that range.';
+    // Messages cut for size are older than the last one kept: `latest` reaches them, a cursor would skip them.
+    const hint = cut ? `\nThe page was cut for size: pass latest ${messages.at(-1)!.ts} to read on.` : next ? `\nOlder messages: pass cursor ${next}.` : '';
     return {
-      structured: { channel, messages, ...(next && { next_cursor: next }), truncated: next !== undefined },
-      text: next ? `${body}\nOlder messages: pass cursor ${next}.` : body,
+      structured: { channel, messages, ...(next && !cut && { next_cursor: next }), truncated: cut || next !== undefined },
+      text: `${body}${hint}`,
     };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, fenceUntrusted } from '@mcp-hub/connector-kit';
-import { MessageSchema, messageLine, toMessageView } from '../message-view';
+import { MessageSchema, capMessages, messageLine, toMessageView } from '../message-view';
 import { ChannelArg, CursorArg, LimitArg, PageOutput, TsArg } from '../slack-arguments';
 import type { SlackDeps } from '../slack-deps';
 
@@ -19,12 +19,13 @@ export const getThreadRepliesTool = defineTool({
       (c) => c.conversations.replies({ channel, ts: args.thread_ts, limit: args.limit ?? deps.pageSize, cursor: args.cursor }),
       { retrySafe: true },
     );
-    const messages = (response.messages ?? []).slice(0, args.limit ?? deps.pageSize).map((m) => toMessageView(channel, m, deps.self));
+    const { messages, cut } = capMessages((response.messages ?? []).slice(0, args.limit ?? deps.pageSize).map((m) => toMessageView(channel, m, deps.self)));
     const next = response.response_metadata?.next_cursor || undefined;
     const body = fenceUntrusted(`slack:${channel}:${args.thread_ts}`, messages.map(messageLine).join('\n'));
+    const hint = cut ? '\nThe page was cut for size: ask for a smaller limit.' : next ? `\nMore replies: pass cursor ${next}.` : '';
     return {
-      structured: { channel, thread_ts: args.thread_ts, messages, ...(next && { next_cursor: next }), truncated: next !== undefined },
-      text: next ? `${body}\nMore replies: pass cursor ${next}.` : body,
+      structured: { channel, thread_ts: args.thread_ts, messages, ...(next && !cut && { next_cursor: next }), truncated: cut || next !== undefined },
+      text: `${body}${hint}`,
     };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, fenceUntrusted } from '@mcp-hub/connector-kit';
-import { MessageSchema, messageLine, toMessageView } from '../message-view';
+import { MessageSchema, capMessages, messageLine, toMessageView } from '../message-view';
 import type { SlackDeps } from '../slack-deps';
 
 const MAX_SEARCH_PAGE = 50;
@@ -27,14 +27,14 @@ export const searchMessagesTool = defineTool({
     const matches = response.messages?.matches ?? [];
     // A user token sees far more than the allowlist: everything outside it is dropped, not shown.
     const allowed = matches.filter((m) => m.channel?.id !== undefined && deps.channels.has(m.channel.id));
-    const messages = allowed.map((m) => toMessageView(m.channel!.id!, m, deps.self));
+    const { messages, cut } = capMessages(allowed.map((m) => toMessageView(m.channel!.id!, m, deps.self)));
     const pageCount = response.messages?.paging?.pages ?? 1;
     const omitted = matches.length - allowed.length;
     const body = messages.length ? fenceUntrusted('slack:search', messages.map((m) => `${m.channel} ${messageLine(m)}`).join('\n')) : 'No matches in allowed channels.';
     const more = args.page < pageCount ? `\nMore: page ${args.page + 1} of ${pageCount}.` : '';
     return {
-      structured: { messages, omitted, page: args.page, page_count: pageCount, truncated: args.page < pageCount },
-      text: `${body}${omitted ? `\n${omitted} matches outside the allowed channels were omitted.` : ''}${more}`,
+      structured: { messages, omitted, page: args.page, page_count: pageCount, truncated: cut || args.page < pageCount },
+      text: `${body}${omitted ? `\n${omitted} matches outside the allowed channels were omitted.` : ''}${cut ? '\nThe page was cut for size: ask for a smaller count.' : ''}${more}`,
     };
   },
 });
