@@ -1,4 +1,4 @@
-import { LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
+import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { ToolError, backoffDelayMs } from '@mcp-hub/connector-kit';
 
 export type { ConversationsHistoryResponse, ConversationsListResponse, UsersInfoResponse } from '@slack/web-api';
@@ -108,22 +108,24 @@ export class SlackClient {
       try {
         return await abortable(run(client), ctx.signal);
       } catch (error) {
-        if (error instanceof ToolError) throw error;
-        const failure = error as Partial<WebAPICallError> & Error;
-        if (failure.code === 'slack_webapi_rate_limited_error' && 'retryAfter' in failure) {
-          this.coolDowns.set(limitKey, Date.now() + Math.max(1, Number(failure.retryAfter)) * 1000);
+        // Anything but the SDK's own errors is a bug here, and the kit reports it as one.
+        if (error instanceof ToolError || !isWebApiError(error)) throw error;
+        const failure = error;
+        if (failure.code === ErrorCode.RateLimitedError) {
+          this.coolDowns.set(limitKey, Date.now() + Math.max(1, failure.retryAfter) * 1000);
           continue;
         }
-        if (failure.code === 'slack_webapi_platform_error' && 'data' in failure) throw platformError(method, String(failure.data?.error ?? ''));
-        const transient = failure.code === 'slack_webapi_request_error' || (failure.code === 'slack_webapi_http_error' && 'statusCode' in failure && Number(failure.statusCode) >= 500);
+        if (failure.code === ErrorCode.PlatformError) throw platformError(method, failure.data.error);
+        const status = failure.code === ErrorCode.HTTPError ? failure.statusCode : undefined;
+        const transient = failure.code === ErrorCode.RequestError || (status !== undefined && status >= 500);
         const wait = backoffDelayMs(attempt, RETRY_POLICY);
         if (transient && options.retrySafe && attempt < MAX_ATTEMPTS && Date.now() + wait < ctx.deadline) {
           await sleep(wait, ctx.signal);
           continue;
         }
         if (ctx.signal.aborted) throw new ToolError('cancelled', `The call to Slack's ${method} was cancelled.`);
-        const status = 'statusCode' in failure ? ` (HTTP ${Number(failure.statusCode)})` : '';
-        throw new ToolError('upstream', `Slack's ${method} failed${status}${attempt > 1 ? ` after ${attempt} tries` : ''}.`);
+        const http = status !== undefined ? ` (HTTP ${status})` : '';
+        throw new ToolError('upstream', `Slack's ${method} failed${http}${attempt > 1 ? ` after ${attempt} tries` : ''}.`);
       }
     }
   }
@@ -139,6 +141,12 @@ export class SlackClient {
     }
     await sleep(wait, ctx.signal);
   }
+}
+
+const WEB_API_ERROR_CODES: ReadonlySet<string> = new Set([ErrorCode.RateLimitedError, ErrorCode.PlatformError, ErrorCode.HTTPError, ErrorCode.RequestError]);
+
+function isWebApiError(error: unknown): error is WebAPICallError {
+  return error instanceof Error && WEB_API_ERROR_CODES.has(String((error as { code?: unknown }).code));
 }
 
 /** The tool error for Slack's `ok: false` answer. Slack's codes are short identifiers; anything else is not echoed. */

@@ -270,6 +270,12 @@ describe('slack connector rate limits', () => {
     }
   });
 
+  it('reports an unreachable Slack as upstream after retrying reads inside the deadline', async () => {
+    await fake.stop();
+    const error = await bed.fail('list_users', {}, 3000);
+    expect(error).toMatchObject({ kind: 'upstream', message: expect.stringContaining('users.list') });
+  });
+
   it('reports ok:false ratelimited as rate_limited', async () => {
     fake.failWith('users.list', 'ratelimited');
     expect((await bed.fail('list_users', {})).kind).toBe('rate_limited');
