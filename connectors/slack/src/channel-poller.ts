@@ -44,8 +44,8 @@ export class ChannelPoller {
       const ctx = { signal: this.stopped.signal, deadline: Date.now() + Math.max(1000, Math.min(this.intervalMs, 10_000)) };
       try {
         const response = await this.slack.call(ctx, 'conversations.history', (c) => c.conversations.history({ channel: id, limit: 1 }), { retrySafe: true });
-        const ts = response.messages?.[0]?.ts;
-        if (ts === undefined) continue;
+        // An empty channel stands at 0, so that its first message is news too.
+        const ts = response.messages?.[0]?.ts ?? '0';
         const before = this.newest.get(id);
         this.newest.set(id, ts);
         if (before !== undefined && Number(ts) > Number(before)) announce(channelHistoryUri(id));

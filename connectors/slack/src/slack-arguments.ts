@@ -17,10 +17,9 @@ export const LimitArg = z.number().int().min(1).max(MAX_PAGE_SIZE).optional().de
 /** A time bound: a Slack timestamp or an ISO 8601 date-time. */
 export const TimeArg = z.union([TsArg, z.iso.datetime({ offset: true })]);
 
-/** A time bound as Slack wants it (seconds since the epoch, as text). */
+/** A time bound as Slack wants it: a Slack timestamp as is, an ISO date-time as seconds since the epoch. */
 export function slackTime(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d/.test(value) && !value.includes('-')) return value;
+  if (value === undefined || TsArg.safeParse(value).success) return value;
   return (Date.parse(value) / 1000).toFixed(6);
 }
 

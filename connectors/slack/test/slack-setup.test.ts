@@ -95,6 +95,7 @@ describe('slack connector setup', () => {
       const body = JSON.parse((read.contents[0] as { text: string }).text);
       expect(body).toMatchObject({ channel: SUPPORT, name: 'support', untrusted: true, messages: [{ text: 'first' }] });
       await expect(bed.harness.readResource('slack://channels/C0OTHER001/history')).rejects.toMatchObject({ reply: { kind: 'forbidden' } });
+      await expect(bed.harness.readResource('slack://channels/support/history')).rejects.toMatchObject({ reply: { kind: 'not_found', message: expect.stringContaining(uri) } });
       // Let the poller record where the channel stands, then a new message must be announced.
       await until(() => fake.requestsOf('conversations.history').filter((r) => r.args.limit === '1').length >= 2);
       expect(bed.harness.resourceUpdates).toEqual([]);
@@ -103,6 +104,18 @@ describe('slack connector setup', () => {
       expect(bed.harness.resourceUpdates[0]).toBe(uri);
       const completion = await bed.harness.complete({ type: 'resource', uriTemplate: 'slack://channels/{id}/history' }, { name: 'id', value: 'C0S' });
       expect(completion.values).toEqual([SUPPORT]);
+    } finally {
+      await bed.stop();
+    }
+  });
+
+  it('announces the first message of a channel that was empty', async () => {
+    const bed = await startSlackTestbed(fake, { channels: [SUPPORT], pollIntervalMs: 50 });
+    try {
+      await until(() => fake.requestsOf('conversations.history').length >= 2);
+      fake.addMessage(SUPPORT, { user: 'U0ALICE001', text: 'anyone here?' });
+      await until(() => bed.harness.resourceUpdates.length > 0);
+      expect(bed.harness.resourceUpdates[0]).toBe(`slack://channels/${SUPPORT}/history`);
     } finally {
       await bed.stop();
     }

@@ -1,4 +1,4 @@
-import { defineResourceTemplate } from '@mcp-hub/connector-kit';
+import { ToolError, defineResourceTemplate } from '@mcp-hub/connector-kit';
 import { capMessages, toMessageView } from '../message-view';
 import type { SlackDeps } from '../slack-deps';
 
@@ -15,6 +15,8 @@ export const channelHistoryResource = defineResourceTemplate<SlackDeps>({
   mimeType: 'application/json',
   read: async ({ id }, uri, ctx, deps) => {
     const channel = deps.channels.resolve(id ?? '');
+    // One URI per channel: updates are announced for the id, so a subscription by name would never hear of any.
+    if (channel !== id) throw new ToolError('not_found', `Address the channel by its id: slack://channels/${channel}/history.`);
     const response = await deps.slack.call(ctx, 'conversations.history', (c) => c.conversations.history({ channel, limit: deps.pageSize }), { retrySafe: true });
     const { messages } = capMessages((response.messages ?? []).slice(0, deps.pageSize).map((m) => toMessageView(channel, m, deps.self)));
     return [{ uri, mimeType: 'application/json', text: JSON.stringify({ channel, name: deps.channels.nameOf(channel), messages, untrusted: true, source: `slack:${channel}` }) }];
