@@ -235,6 +235,17 @@ describe('slack connector rate limits', () => {
     expect(fake.requestsOf('conversations.history')).toHaveLength(2);
   });
 
+  it('stops waiting out a rate limit when the client cancels', async () => {
+    fake.rateLimit('conversations.history', 1, 3);
+    const controller = new AbortController();
+    const pending = bed.harness.callToolOutcome('get_channel_history', { channel: SUPPORT }, { timeoutMs: 8000, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ ok: false, error: { kind: 'cancelled' } });
+    expect(fake.requestsOf('conversations.history')).toHaveLength(1);
+  });
+
   it('returns rate_limited with the wait when Retry-After passes the deadline, and holds back only that method', async () => {
     fake.rateLimit('conversations.history', 1, 30);
     const error = await bed.fail('get_channel_history', { channel: SUPPORT }, 2000);
