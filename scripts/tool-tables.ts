@@ -11,16 +11,19 @@ import path from 'node:path';
 import pino from 'pino';
 import { resolveConnectorConfig } from '@mcp-hub/connector-kit';
 import { toolTable, withToolTable } from '@mcp-hub/connector-kit/testing';
+import { FakeSlack } from '@mcp-hub/connector-slack/testing';
 import { builtInConnectors } from '../apps/cli/src/built-in-connectors';
 
 /** Each built-in connector's README path and generated table (the embedded demo configuration). */
 export async function generatedToolTables(): Promise<Array<{ id: string; readme: string; table: string }>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tool-tables-'));
+  // Slack has no offline demo: its connector is built against the local fake of its Web API.
+  const slack = await FakeSlack.start();
   try {
     const tables = [];
     for (const module of builtInConnectors.values()) {
       // The kit layers and splits the configuration as it does at run time (its own keys apart).
-      const sources = { embedded: true, dataDir, fromFile: everyToolOverride(module.id, module.embeddedConfig(dataDir)), env: {} };
+      const sources = { embedded: true, dataDir, fromFile: everyToolOverride(module.id, module.embeddedConfig(dataDir), slack), env: {} };
       const { settings } = resolveConnectorConfig(module, sources);
       const built = await module.create(settings, pino({ level: 'silent' }));
       tables.push({ id: module.id, readme: path.join(__dirname, '..', 'connectors', module.id, 'README.md'), table: toolTable(built.connector) });
@@ -28,6 +31,7 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
     }
     return tables;
   } finally {
+    await slack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -36,9 +40,11 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
  * The database offers execute_statement only with a read-write source: the table lists every
  * tool, so its demo source is made one. The mqtt connector has no demo broker: it is given one
  * that nothing listens on (it connects in the background, so its tools are listed all the same).
+ * Slack needs a token and an API: the fake's.
  */
-function everyToolOverride(id: string, embedded: Record<string, unknown>): Record<string, unknown> {
+function everyToolOverride(id: string, embedded: Record<string, unknown>, slack: FakeSlack): Record<string, unknown> {
   if (id === 'mqtt') return { url: 'mqtt://127.0.0.1:1', subscriptions: [{ filter: 'sensors/#' }] };
+  if (id === 'slack') return { botToken: slack.botToken, apiUrl: slack.apiUrl, pollIntervalMs: 0 };
   if (id !== 'database') return {};
   const sources = embedded['sources'] as Array<Record<string, unknown>>;
   return { sources: sources.map((source) => ({ ...source, mode: 'read-write' })) };

@@ -1,5 +1,6 @@
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
+import { slackConnector } from '@mcp-hub/connector-slack';
 import { createEchoConnector } from '@mcp-hub/connector-kit/testing';
 import { exampleConnector } from '@mcp-hub/connector-example';
 import { mqttConnector } from '@mcp-hub/connector-mqtt';
@@ -12,6 +13,7 @@ const manifests: Manifest[] = [
   createEchoConnector().manifest,
   exampleConnector.manifest,
   mqttConnector.manifest,
+  slackConnector.manifest,
 ];
 
 const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;

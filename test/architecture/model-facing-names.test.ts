@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
 import { mqttConnector } from '@mcp-hub/connector-mqtt';
+import { slackConnector } from '@mcp-hub/connector-slack';
 import type { Manifest } from '@mcp-hub/connector-contract';
 
 const root = path.resolve(__dirname, '../..');
@@ -13,6 +14,7 @@ const connectors: Array<{ dir: string; manifest: Manifest }> = [
   { dir: 'connectors/helpdesk', manifest: helpdeskConnector.manifest },
   { dir: 'connectors/database', manifest: createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest },
   { dir: 'connectors/mqtt', manifest: mqttConnector.manifest },
+  { dir: 'connectors/slack', manifest: slackConnector.manifest },
 ];
 
 function sourceFiles(dir: string): string[] {

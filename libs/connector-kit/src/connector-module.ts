@@ -16,8 +16,9 @@ export interface BuiltConnector<D> {
   close(): Promise<void>;
   /**
    * Called once the replica serves, with what lets the connector announce changes that happen
-   * outside any call (a broker message, a webhook). Changes made by a call go through the
-   * handler's `ctx.resourceUpdated` instead.
+   * outside any call (a broker message, a poller, a webhook), so subscribed clients get
+   * `notifications/resources/updated`. Changes made by a call go through the handler's
+   * `ctx.resourceUpdated` instead. `close` stops that work.
    */
   attach?(replica: ResourceUpdatePublisher): void;
 }

@@ -95,6 +95,12 @@ describe('connector service', () => {
     expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ status: 'error', kind: 'internal' });
   });
 
+  it('announces resource updates noticed outside any call', async () => {
+    harness.service.resourceUpdated('echo://things/7');
+    await harness.bus.flush();
+    expect(harness.resourceUpdates).toEqual(['echo://things/7']);
+  });
+
   it('reads fixed and templated resources and refuses unknown ones', async () => {
     expect((await harness.readResource('echo://status')).contents[0]).toMatchObject({ text: '{"ok":true}' });
     expect((await harness.readResource('echo://items/a%20b')).contents[0]).toMatchObject({ text: 'item a b' });

@@ -6,11 +6,12 @@ import { inSpan, tracingEnabled } from '@mcp-hub/telemetry';
 import {
   CompletionRequestSchema,
   InvocationRequestSchema,
-  encode,
   PromptGetRequestSchema,
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
+  ResourceUpdatedSchema,
   Subjects,
+  encode,
   manifestDigest,
   type CompletionRequest,
 } from '@mcp-hub/connector-contract';

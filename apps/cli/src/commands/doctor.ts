@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type ConfigFlags } from '../config-loader';
 import type { CliConfig } from '../cli-config';
-import { builtInConnectors } from '../built-in-connectors';
+import { builtInsToEmbed } from '../built-in-connectors';
 import { pluginIds } from '../connector-runtime';
 import { ExitCode } from '../exit-codes';
 import { checkConnector } from '../doctor/connector-checks';
@@ -39,7 +39,7 @@ export async function doctorChecks(target: string, flags: ConfigFlags, env: Node
   }
   if (target === 'start') {
     checks.push(checkDataDir(config.dataDir), await checkHttpPort(config));
-    const ids = config.embedded.connectors ?? [...new Set([...builtInConnectors.keys(), ...pluginIds(config)])];
+    const ids = config.embedded.connectors ?? [...new Set([...builtInsToEmbed(config, env), ...pluginIds(config)])];
     for (const id of ids) checks.push(await checkConnector(id, config, true, env));
   } else if (target === 'hub') {
     checks.push(await checkHttpPort(config), await checkSessionStore(config), ...(await checkNats(config)));

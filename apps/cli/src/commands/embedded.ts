@@ -4,14 +4,14 @@ import { InProcessBus } from '@mcp-hub/bus';
 import type { Logger } from 'pino';
 import { onShutdownSignal, Redactor, type ConnectorModule } from '@mcp-hub/connector-kit';
 import type { CliConfig } from '../cli-config';
-import { builtInConnectors, connectorsRunWhenConfigured } from '../built-in-connectors';
+import { builtInsToEmbed } from '../built-in-connectors';
 import { embeddedAdminToken } from '../admin-token';
 import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
 import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
 import { createLogger } from '../logger';
 
 /**
- * The embedded mode: hub, built-in connectors and the connector packages the configuration names
+ * The embedded mode: hub, built-in connectors (those that need credentials only when configured) and the connector packages the configuration names
  * (`connectors.<id>.module`) in one process on the in-process bus, demo data under the data
  * directory. `http` serves Streamable HTTP and prints how to connect; `stdio` speaks MCP on
  * stdin/stdout (desktop clients start it themselves). Configuration errors of the built-in
@@ -22,7 +22,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   // One redactor for the process: every connector registers its secrets, every log line is masked.
   const redactor = new Redactor();
   const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio', redactor });
-  const ids = config.embedded.connectors ?? [...new Set([...defaultBuiltIns(config), ...pluginIds(config)])];
+  const ids = config.embedded.connectors ?? [...new Set([...builtInsToEmbed(config, process.env), ...pluginIds(config)])];
   const modules = new Map<string, ConnectorModule<unknown, unknown>>();
   for (const id of ids) {
     const module = await asPlugin(id, config, logger, () => {
@@ -65,9 +65,6 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
 }
 
 /** The built-in connectors the embedded mode runs when `embedded.connectors` is not set. */
-function defaultBuiltIns(config: CliConfig): string[] {
-  return [...builtInConnectors.keys()].filter((id) => !connectorsRunWhenConfigured.has(id) || config.connectors[id] !== undefined);
-}
 
 /**
  * Runs a step of connector `id`. For a connector package named in the configuration, a failure
