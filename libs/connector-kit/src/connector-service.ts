@@ -9,7 +9,6 @@ import {
   PromptGetRequestSchema,
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
-  ResourceUpdatedSchema,
   Subjects,
   encode,
   manifestDigest,
