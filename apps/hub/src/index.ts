@@ -14,3 +14,16 @@ export type { SessionStore, SessionRecord, StoredSession } from './sessions/sess
 export { Inventory } from './inventory/inventory';
 export type { InventoryChange } from './inventory/inventory';
 export { ClientRequestError, HubLocalError } from './invocation/hub-errors';
+export { AuthError } from './auth/auth-error';
+export type { Authentication, Authenticator } from './auth/authentication';
+export { BearerAuthenticator } from './auth/bearer-authenticator';
+export type { BearerAuthenticatorOptions } from './auth/bearer-authenticator';
+export { TrustedIssuerSchema, DEFAULT_ALGORITHMS } from './auth/trusted-issuer';
+export type { TrustedIssuer } from './auth/trusted-issuer';
+export { HubTokenSigner, DEFAULT_MAX_TOKEN_TTL_MS } from './auth/hub-token-signer';
+export type { MintedToken } from './auth/hub-token-signer';
+export { InMemoryRevocationList, RevocationListUnavailable } from './auth/revocation-list';
+export type { RevocationList } from './auth/revocation-list';
+export { RedisRevocationList } from './auth/redis-revocation-list';
+export { protectedResourceMetadata, metadataUrlFor, PROTECTED_RESOURCE_METADATA_PATH } from './auth/protected-resource-metadata';
+export type { HttpAuth } from './http/http-auth';
