@@ -18,6 +18,11 @@ export interface BearerAuthenticatorOptions {
   lifetimeLimit?: { issuer: string; maxMs: number };
   /** Clock skew tolerated on `exp`/`nbf`, seconds. Default 5. */
   clockToleranceSeconds?: number;
+  /**
+   * Least time between two fetches of one JWKS, ms. Default 30 000: a token naming an unknown key
+   * id refetches at most this often, so forged key ids cannot make the hub hammer the issuer.
+   */
+  jwksCooldownMs?: number;
 }
 
 interface IssuerKeys {
@@ -41,7 +46,7 @@ export class BearerAuthenticator implements Authenticator {
     this.tolerance = options.clockToleranceSeconds ?? 5;
     for (const config of options.issuers) {
       const keys = config.jwksUrl
-        ? createRemoteJWKSet(new URL(config.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5000 })
+        ? createRemoteJWKSet(new URL(config.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: options.jwksCooldownMs ?? 30_000, timeoutDuration: 5000 })
         : createLocalJWKSet({ keys: config.keys as JWK[] });
       this.issuers.set(config.issuer, { config, keys });
     }
