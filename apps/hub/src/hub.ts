@@ -23,6 +23,7 @@ import { RegistryListener } from './inventory/registry-listener';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
 import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
+import type { PrincipalAssertionSigner } from './auth/principal-assertion-signer';
 import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
 
 /** A tool as listed to MCP clients. */
@@ -56,6 +57,8 @@ export interface HubOptions {
   busUrl?: string;
   /** Where calls, errors and gauges are recorded (served on `/metrics`). Default: a registry of this hub's own. */
   metrics?: HubMetrics;
+  /** Signs the principal assertion every request to a connector carries. Absent: none is sent. */
+  assertions?: PrincipalAssertionSigner;
 }
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
@@ -104,6 +107,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       defaultTimeoutMs: options.callTimeoutMs,
       replicasOf: (connector) => this.inventory.replicaCount(connector),
       onBusyResend: (connector) => this.metrics.recordBusyResend(connector),
+      assertions: options.assertions,
     });
     this.inventory.on('replicaLost', (connector, replicaId) => {
       const failed = this.invoker.replicaLost(connector, replicaId);

@@ -27,3 +27,4 @@ export type { RevocationList } from './auth/revocation-list';
 export { RedisRevocationList } from './auth/redis-revocation-list';
 export { protectedResourceMetadata, metadataUrlFor, PROTECTED_RESOURCE_METADATA_PATH } from './auth/protected-resource-metadata';
 export type { HttpAuth } from './http/http-auth';
+export { PrincipalAssertionSigner } from './auth/principal-assertion-signer';

@@ -10,7 +10,7 @@ import { protectedResourceMetadata } from '../src/auth/protected-resource-metada
 import type { HttpAuth } from '../src/http/http-auth';
 import { RedisSessionStore } from '../src/sessions/redis-session-store';
 import { HubFixture, silent } from './hub-fixture';
-import { initialize, send } from './raw-http';
+import { initialize, openStream, send } from './raw-http';
 import { TestIssuer } from './test-issuer';
 
 const ISSUER = 'https://idp.test';
@@ -81,7 +81,7 @@ describe('bearer authentication on /mcp', () => {
   it('serves a valid token, and the connector sees the token\'s principal, not the configured one', async () => {
     const { client } = await clientWith(fixture.url, { current: await issuer.token({ sub: 'alice', scope: 'mcp extra', roles: ['support'] }) });
     const result = await client.callTool({ name: 'echo_whoami', arguments: {} });
-    expect(result.structuredContent).toEqual({ id: 'alice', scopes: ['mcp', 'extra'] });
+    expect(result.structuredContent).toEqual({ id: 'alice', scopes: ['mcp', 'extra'], roles: ['support'] });
     await client.close();
   });
 
@@ -133,7 +133,6 @@ describe('bearer authentication on /mcp', () => {
     const token = await issuer.token({ sub: 'carol', expiresIn: 2 });
     const opened = await send(fixture.url, { body: initialize(), headers: bearer(token) });
     const sessionId = String(opened.headers['mcp-session-id']);
-    const { openStream } = await import('./raw-http');
     const stream = await openStream(fixture.url, { method: 'GET', headers: { ...bearer(token), 'mcp-session-id': sessionId, accept: 'text/event-stream', 'mcp-protocol-version': '2025-11-25' } });
     expect(stream.status).toBe(200);
     const started = Date.now();

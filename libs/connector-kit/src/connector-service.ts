@@ -17,6 +17,7 @@ import type { HandlerContext } from './handler-context';
 import { CallRunner, type RequestEnvelope } from './call-runner';
 import { ReplicaPresence } from './replica-presence';
 import type { Redactor } from './redactor';
+import type { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 import { ToolError } from './tool-error';
 
 export interface RunConnectorOptions<D> {
@@ -43,6 +44,8 @@ export interface RunConnectorOptions<D> {
   maxQueued?: number;
   /** Masks secrets in every error reply; give the process's redactor (see `buildConnector`). Default: credential shapes only. */
   redactor?: Redactor;
+  /** Verifies the hub's principal assertion on every request before any handler runs (see {@link PrincipalAssertionVerifier}). */
+  assertions?: PrincipalAssertionVerifier;
 }
 
 /**
@@ -83,6 +86,7 @@ export class ConnectorService<D> {
       maxConcurrency: options.maxConcurrency,
       maxQueued: options.maxQueued,
       redactor: options.redactor,
+      assertions: options.assertions,
     });
     this.presence = new ReplicaPresence({
       ...common,
