@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import {
@@ -23,6 +24,8 @@ interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** The process's redactor: the connector's secrets are registered with it. */
   redactor?: Redactor;
+  /** The hub's assertion keys: the replica verifies every request's principal with them. */
+  assertionKeys?: readonly KeyObject[];
 }
 
 /**
@@ -77,7 +80,7 @@ export function checkConnectorConfig(module: ConnectorModule<unknown, unknown>, 
  */
 export async function startConnector(module: ConnectorModule<unknown, unknown>, config: CliConfig, bus: Bus, logger: Logger, options: RunOptions): Promise<RunningConnector> {
   try {
-    return await startConnectorModule(module, { sources: sources(module.id, config, options), bus, logger, namespace: config.namespace, replica: config.replica });
+    return await startConnectorModule(module, { sources: sources(module.id, config, options), bus, logger, namespace: config.namespace, replica: config.replica, assertionKeys: options.assertionKeys });
   } catch (error) {
     throw asConfigError(error);
   }

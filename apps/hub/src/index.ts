@@ -28,3 +28,4 @@ export { RedisRevocationList } from './auth/redis-revocation-list';
 export { protectedResourceMetadata, metadataUrlFor, PROTECTED_RESOURCE_METADATA_PATH } from './auth/protected-resource-metadata';
 export type { HttpAuth } from './http/http-auth';
 export { PrincipalAssertionSigner } from './auth/principal-assertion-signer';
+export { hubTokenIssuer } from './auth/hub-token-issuer';

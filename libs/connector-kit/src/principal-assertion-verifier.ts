@@ -37,11 +37,6 @@ export class PrincipalAssertionVerifier {
     this.tolerance = options.clockToleranceSeconds ?? 5;
   }
 
-  /** From SPKI PEM text (`openssl pkey -pubout`), one or several keys concatenated. */
-  static fromPem(pem: string, connectorId: string): PrincipalAssertionVerifier {
-    const blocks = pem.match(/-----BEGIN PUBLIC KEY-----[^-]+-----END PUBLIC KEY-----/g) ?? [];
-    return new PrincipalAssertionVerifier({ publicKeys: blocks.map((block) => createPublicKey(block)), connectorId });
-  }
 
   /**
    * @returns the principal the assertion names
@@ -83,4 +78,15 @@ export class PrincipalAssertionVerifier {
     }
     this.seen.set(invocationId, expiresAt + this.tolerance * 1000);
   }
+}
+
+/**
+ * The public keys in SPKI PEM text (`openssl pkey -pubout`), one or several concatenated (during
+ * a rotation).
+ * @throws Error when there is none
+ */
+export function publicKeysFromPem(pem: string): KeyObject[] {
+  const blocks = pem.match(/-----BEGIN PUBLIC KEY-----[^-]+-----END PUBLIC KEY-----/g) ?? [];
+  if (blocks.length === 0) throw new Error('no PEM public key (-----BEGIN PUBLIC KEY-----) found');
+  return blocks.map((block) => createPublicKey(block));
 }

@@ -1,9 +1,11 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import type { ConnectorModule } from './connector-module';
 import { buildConnector, type ConnectorConfigSources } from './connector-config';
 import { runConnector, type ConnectorService } from './connector-service';
 import type { ReplicaSettings } from './replica-settings';
+import { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 
 /** One replica of a connector module, running. */
 export interface RunningConnector {
@@ -20,6 +22,8 @@ export interface StartConnectorOptions {
   /** The deployment namespace. Default `mcphub`. */
   namespace?: string;
   replica?: Partial<ReplicaSettings>;
+  /** The hub's Ed25519 public keys: every request must carry a principal assertion one of them signed. Absent: the bus is trusted. */
+  assertionKeys?: readonly KeyObject[];
 }
 
 /**
@@ -38,6 +42,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
       logger: options.logger,
       namespace: options.namespace,
       redactor: options.sources.redactor,
+      ...(options.assertionKeys && { assertions: new PrincipalAssertionVerifier({ publicKeys: options.assertionKeys, connectorId: module.id }) }),
       ...options.replica,
     });
   } catch (error) {

@@ -40,7 +40,7 @@ describe('connector-side verification of the hub\'s principal assertion', () => 
     bus = new InProcessBus();
     service = await runConnector(createEchoConnector('echo'), {
       bus,
-      deps: { aborted: [] },
+      deps: { aborted: [] as string[] },
       logger: silent,
       assertions: new PrincipalAssertionVerifier({ publicKeys: [hub.publicKey], connectorId: 'echo' }),
     });

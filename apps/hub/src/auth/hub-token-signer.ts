@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, type JWK } from 'jose';
 import type { Principal } from '@mcp-hub/connector-contract';
+import { hubTokenKeyId } from './hub-token-issuer';
 
 /** Default and ceiling of a hub-minted token's life unless configured (`auth.hubTokens.maxTtlMinutes`). */
 export const DEFAULT_MAX_TOKEN_TTL_MS = 60 * 60_000;
@@ -38,7 +39,7 @@ export class HubTokenSigner {
     this.privateKey = createPrivateKey(options.privateKeyPem);
     if (this.privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the hub token key must be Ed25519, got ${this.privateKey.asymmetricKeyType}`);
     this.maxTtlMs = options.maxTtlMs ?? DEFAULT_MAX_TOKEN_TTL_MS;
-    this.keyId = `hub-${createPublicKey(this.privateKey).export({ format: 'der', type: 'spki' }).subarray(-8).toString('hex')}`;
+    this.keyId = hubTokenKeyId(createPublicKey(this.privateKey));
   }
 
   get issuer(): string {
