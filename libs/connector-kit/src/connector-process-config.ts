@@ -54,7 +54,7 @@ export const CONNECTOR_PROCESS_KEY_SOURCES: Readonly<Record<string, string>> = {
 
 /**
  * The keys a connector process takes from flags and the environment (NATS_URL, NATS_USER,
- * NATS_PASS, NATS_TOKEN, MCP_HUB_WAIT_FOR_BUS, MCP_HUB_NAMESPACE, LOG_LEVEL,
+ * NATS_PASS, NATS_TOKEN, NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, MCP_HUB_WAIT_FOR_BUS, MCP_HUB_NAMESPACE, LOG_LEVEL,
  * MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_ASSERTION_PUBLIC_KEY_FILE), to be merged over the file. A flag wins over its
  * variable; an empty variable counts as unset; digits become numbers, anything else is passed on
  * for the schema to refuse.
@@ -67,6 +67,8 @@ export function connectorProcessOverlay(flags: ConnectorProcessFlags, processEnv
       user: env.NATS_USER,
       pass: env.NATS_PASS,
       token: env.NATS_TOKEN,
+      credsFile: env.NATS_CREDS_FILE,
+      nkeySeedFile: env.NATS_NKEY_SEED_FILE,
       waitSeconds: numberOrText(flags.waitForBus ?? env.MCP_HUB_WAIT_FOR_BUS),
     },
     namespace: flags.namespace ?? env.MCP_HUB_NAMESPACE,
