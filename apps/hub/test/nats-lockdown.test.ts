@@ -75,8 +75,8 @@ describe('NATS locked down with the shipped permissions', () => {
   it("cannot answer another connector's subjects: the subscription is refused and calls reach the real replica", async () => {
     const stolen: string[] = [];
     const target = subjects.invoke('helpdesk', 'whoami');
-    attacker.nc.subscribe(target, { queue: subjects.queueGroup('helpdesk'), callback: (_e, msg) => stolen.push(msg.subject) });
-    attacker.nc.subscribe(subjects.resourceRead('helpdesk'), { callback: (_e, msg) => stolen.push(msg.subject) });
+    attacker.nc.subscribe(target, { queue: subjects.queueGroup('helpdesk'), callback: (_e, msg) => void stolen.push(msg.subject) });
+    attacker.nc.subscribe(subjects.resourceRead('helpdesk'), { callback: (_e, msg) => void stolen.push(msg.subject) });
     await attacker.nc.flush().catch(() => undefined);
     await waitFor(() => attacker.refused('subscription', target) && attacker.refused('subscription', subjects.resourceRead('helpdesk')));
     for (let i = 0; i < 5; i++) {
@@ -89,7 +89,7 @@ describe('NATS locked down with the shipped permissions', () => {
   it('cannot read hub traffic: replies, hub events, session cancellations, the registry', async () => {
     const seen: string[] = [];
     const forbidden = ['_INBOX.>', subjects.hubEvents('hub-lockdown'), subjects.sessionCancellations(), subjects.allRegistry('announce'), 'mcphub.v2.>', '>'];
-    for (const subject of forbidden) attacker.nc.subscribe(subject, { callback: (_e, msg) => seen.push(msg.subject) });
+    for (const subject of forbidden) attacker.nc.subscribe(subject, { callback: (_e, msg) => void seen.push(msg.subject) });
     await waitFor(() => forbidden.every((subject) => attacker.refused('subscription', subject)));
     // Traffic of every kind while the attacker listens: calls with progress (hub events), replies.
     await hub.callTool('helpdesk_slow', { steps: 2, step_ms: 30 }, { principal, onProgress: () => undefined });
@@ -99,7 +99,7 @@ describe('NATS locked down with the shipped permissions', () => {
 
   it("cannot forge a reply to another connector's request, even knowing its reply subject", async () => {
     let replySubject: string | undefined;
-    const sub = spy.subscribe(subjects.invoke('helpdesk', 'slow'), { callback: (_e, msg) => (replySubject ??= msg.reply) });
+    const sub = spy.subscribe(subjects.invoke('helpdesk', 'slow'), { callback: (_e, msg) => void (replySubject ??= msg.reply) });
     await spy.flush();
     const call = hub.callTool('helpdesk_slow', { steps: 3, step_ms: 100 }, { principal });
     await waitFor(() => replySubject !== undefined);
