@@ -85,6 +85,20 @@ describe('bearer authentication on /mcp', () => {
     await client.close();
   });
 
+  it('never passes the client\'s token on to the connector, in headers or body', async () => {
+    const token = await issuer.token({ sub: 'erin', scope: 'mcp' });
+    const seen: string[] = [];
+    const spy = fixture.bus.subscribe('mcphub.v2.echo.>', (message) => void seen.push(JSON.stringify(message.headers) + new TextDecoder().decode(message.data)));
+    const { client } = await clientWith(fixture.url, { current: token });
+    await client.callTool({ name: 'echo_echo', arguments: { text: 'hi' } });
+    await client.readResource({ uri: 'echo://status' });
+    await client.close();
+    spy.unsubscribe();
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    const signature = token.split('.')[2]!;
+    for (const message of seen) expect(message).not.toContain(signature);
+  });
+
   const tampered: Array<[string, () => Promise<string>, string]> = [
     ['alg none', async () => issuer.unsignedToken(), 'algorithm'],
     ['a key the issuer never published', () => issuer.tokenWithForeignKey(), 'signature'],
