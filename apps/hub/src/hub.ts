@@ -245,8 +245,12 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     unwrap(outcome);
   }
 
-  /** Whether a live connector serves `uri`: an exact resource, or a match of one of its templates. */
-  servesResource(uri: string): boolean {
+  /**
+   * Whether a live connector serves `uri` (an exact resource, or a match of one of its templates),
+   * and `principal`, when given, may read it.
+   */
+  servesResource(uri: string, principal?: Principal): boolean {
+    if (principal) return this.visibleResourceOwner(uri, principal) !== undefined;
     return this.inventory.resourceOwner(uri) !== undefined;
   }
 

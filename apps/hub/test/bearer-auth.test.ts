@@ -10,7 +10,7 @@ import { protectedResourceMetadata } from '../src/auth/protected-resource-metada
 import type { HttpAuth } from '../src/http/http-auth';
 import { RedisSessionStore } from '../src/sessions/redis-session-store';
 import { HubFixture, silent } from './hub-fixture';
-import { initialize, openStream, send } from './raw-http';
+import { initialize, MODERN_META, modernHeaders, openStream, send } from './raw-http';
 import { TestIssuer } from './test-issuer';
 
 const ISSUER = 'https://idp.test';
@@ -97,6 +97,16 @@ describe('bearer authentication on /mcp', () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     const signature = token.split('.')[2]!;
     for (const message of seen) expect(message).not.toContain(signature);
+  });
+
+  it('authenticates 2026-era (sessionless) requests the same way', async () => {
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: MODERN_META } };
+    expect((await send(fixture.url, { body: list, headers: modernHeaders('tools/list') })).status).toBe(401);
+    const expired = await send(fixture.url, { body: list, headers: { ...modernHeaders('tools/list'), ...bearer(await issuer.token({ expiresIn: -30 })) } });
+    expect(expired.status).toBe(401);
+    const served = await send(fixture.url, { body: list, headers: { ...modernHeaders('tools/list'), ...bearer(await issuer.token()) } });
+    expect(served.status).toBe(200);
+    expect(served.messages[0]?.result?.tools.map((t: { name: string }) => t.name)).toContain('echo_whoami');
   });
 
   const tampered: Array<[string, () => Promise<string>, string]> = [

@@ -274,7 +274,7 @@ export class HttpFront {
     // Only 2025-era clients carry a session id: skip the era probe on their hot path.
     if (typeof sessionId === 'string') return this.serveEra2025Session(sessionId, req, res, body, clientKey, principalId);
     if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openEra2025Session(req, res, body, clientKey, principalId);
-    await this.listenStreams.admit(res, body, clientKey);
+    await this.listenStreams.admit(res, body, clientKey, authentication?.principal);
     await this.era2026Node(req, res, body);
   }
 
