@@ -15,7 +15,7 @@ describe('BearerAuthenticator claims', () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
     privateKey = pair.privateKey;
     jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1' };
-    authenticator = new BearerAuthenticator({ resource: RESOURCE, issuers: [{ issuer: ISSUER, keys: [jwk], rolesClaim: 'groups' }] });
+    authenticator = new BearerAuthenticator({ resource: RESOURCE, issuers: [{ issuer: ISSUER, keys: [jwk as { kty: 'EC' }], rolesClaim: 'groups' }] });
   });
 
   async function token(claims: Record<string, unknown>, build: (jwt: SignJWT) => SignJWT = (jwt) => jwt.setSubject('alice').setExpirationTime('5m')) {
