@@ -6,10 +6,11 @@ import { createUser } from '@nats-io/nkeys';
 import pino from 'pino';
 import { NatsBus, isBusError } from '@mcp-hub/bus';
 import { NatsServerProcess } from '@mcp-hub/bus/testing';
-import { Subjects, encode } from '@mcp-hub/connector-contract';
-import { connectNats, runConnector, type ConnectorService } from '@mcp-hub/connector-kit';
+import { Subjects, encode, headers } from '@mcp-hub/connector-contract';
+import { PrincipalAssertionVerifier, connectNats, runConnector, type ConnectorService } from '@mcp-hub/connector-kit';
 import { createEchoConnector, type EchoDeps } from '@mcp-hub/connector-kit/testing';
 import { Hub } from '../src/hub';
+import { PrincipalAssertionSigner } from '../src/auth/principal-assertion-signer';
 import { waitFor } from './hub-fixture';
 
 /**
@@ -126,6 +127,44 @@ describe('NATS locked down with the shipped permissions', () => {
       (error: unknown) => (isBusError(error) ? error.kind : String(error)),
     );
     expect(outcome).toBe('forbidden');
+  });
+});
+
+describe('the signed principal over NATS', () => {
+  it('the hub signs each request and the connector serves exactly that principal; the same request without a valid assertion is refused', async () => {
+    const server = await NatsServerProcess.withConfig(NATS_CONF, PASSWORDS);
+    const hubKeys = PrincipalAssertionSigner.ephemeral();
+    const hubBus = await NatsBus.connect({ servers: server.url, name: 'hub', user: 'hub', pass: PASSWORDS.NATS_HUB_PASS });
+    const helpdeskBus = await NatsBus.connect({ servers: server.url, name: 'helpdesk', user: 'connector-helpdesk', pass: PASSWORDS.NATS_HELPDESK_PASS });
+    const hub = new Hub({ bus: hubBus, hubId: 'hub-signing', logger: pino({ level: 'silent' }), sweepMs: 200, assertions: hubKeys.signer });
+    const helpdesk = await runConnector(createEchoConnector('helpdesk'), {
+      bus: helpdeskBus,
+      deps: { aborted: [] } as EchoDeps,
+      heartbeatMs: 500,
+      assertions: new PrincipalAssertionVerifier({ publicKeys: [hubKeys.publicKey], connectorId: 'helpdesk' }),
+    });
+    try {
+      await hub.start();
+      await waitFor(() => hub.inventory.replicaCount('helpdesk') === 1);
+      const alice = { id: 'alice', scopes: ['tickets:read'], roles: ['support'] };
+      expect((await hub.callTool('helpdesk_whoami', {}, { principal: alice })).structuredContent).toEqual(alice);
+      // Anyone with the hub's NATS rights but not its key (a stolen NATS password) names whom they like in vain.
+      const forged = { invocationId: 'forged-0001', deadline: Date.now() + 5000, principal: { id: 'root', scopes: ['*'] }, tool: 'whoami', arguments: {} };
+      const reply = await hubBus.request(subjects.invoke('helpdesk', 'whoami'), encode(forged), { timeoutMs: 5000 });
+      expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ status: 'error', kind: 'forbidden' });
+      const otherKey = PrincipalAssertionSigner.ephemeral().signer;
+      const wrongKey = { ...forged, invocationId: 'forged-0002' };
+      const signed = await hubBus.request(subjects.invoke('helpdesk', 'whoami'), encode(wrongKey), {
+        timeoutMs: 5000,
+        headers: { [headers.assertion]: await otherKey.sign(wrongKey.principal, 'helpdesk', wrongKey.invocationId) },
+      });
+      expect(JSON.parse(new TextDecoder().decode(signed.data))).toMatchObject({ status: 'error', kind: 'forbidden' });
+    } finally {
+      hub.stop();
+      await helpdesk.stop();
+      for (const bus of [helpdeskBus, hubBus]) await bus.close();
+      await server.stop();
+    }
   });
 });
 
