@@ -39,6 +39,8 @@ export class RedisRevocationList implements RevocationList {
   }
 
   async close(): Promise<void> {
+    // Not connected: quit would wait in the offline queue while the client keeps reconnecting.
+    if (this.redis.status !== 'ready') return this.redis.disconnect();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
