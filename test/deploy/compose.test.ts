@@ -150,6 +150,8 @@ interface NatsUser {
   password: string;
   publish: { allow: string[]; deny: string[] };
   subscribe: { allow: string[]; deny: string[] };
+  /** `allow_responses` as written (true, or `{ max, expires }`); undefined when absent. */
+  allowResponses?: ConfValue;
 }
 
 function natsUsers(conf: Record<string, ConfValue>): NatsUser[] {
@@ -169,6 +171,7 @@ function natsUsers(conf: Record<string, ConfValue>): NatsUser[] {
       password: user.password as string,
       publish: direction(permissions, 'publish'),
       subscribe: direction(permissions, 'subscribe'),
+      allowResponses: permissions?.allow_responses,
     };
   });
 }
@@ -387,9 +390,14 @@ describe('NATS users and permissions', () => {
       for (const subject of [subjects.invoke(id, 'some_tool'), subjects.resourceRead(id), subjects.resourceSubscribe(id), subjects.promptGet(id), subjects.complete(id), subjects.cancel(id), subjects.discover()]) {
         expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: true });
       }
-      for (const subject of [...registryOf(id), subjects.hubEvents('hub-0a1b2c3d'), subjects.resourceUpdated(id), '_INBOX.abc123.7']) {
+      for (const subject of [...registryOf(id), subjects.hubEvents('hub-0a1b2c3d'), subjects.resourceUpdated(id)]) {
         expect({ publish: subject, allowed: permits(user().publish, subject) }).toEqual({ publish: subject, allowed: true });
       }
+    });
+
+    it('answers requests through allow_responses (one reply each), never through a publish right on inboxes', () => {
+      expect(permits(user().publish, '_INBOX.abc123.7')).toBe(false);
+      expect(user().allowResponses).toEqual({ max: '1', expires: '15m' }); // the small parser keeps scalars as text
     });
 
     it("may neither publish to nor listen on another connector's subjects", () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
 import { ReplicaSettingsSchema } from '@mcp-hub/connector-kit';
+import { TrustedIssuerSchema } from '@mcp-hub/hub';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -80,8 +81,50 @@ export const CliConfigSchema = z.strictObject({
    * a generated one in `<dataDir>/admin-token` and prints it at start. Prefer MCP_HUB_ADMIN_TOKEN.
    */
   admin: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional() }).prefault({}),
-  /** Who calls when no authentication is configured (the embedded, single-user mode). */
+  /** Who calls when no authentication is configured (the embedded, single-user mode), and over stdio. */
   principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
+  /**
+   * Authentication of Streamable HTTP clients: the hub as an OAuth 2.1 resource server. On when
+   * `issuers` or `hubTokens` is set; then every `/mcp` request needs a bearer token.
+   */
+  auth: z
+    .strictObject({
+      /** This hub's resource URL (RFC 8707), the audience every token must name. Default `http://<http.host>:<http.port>/mcp`; set the public URL behind a proxy. */
+      resource: z.url().optional(),
+      /** Authorization servers whose tokens are accepted. */
+      issuers: z.array(TrustedIssuerSchema).max(20).default([]),
+      /** Scopes every request needs (403 `insufficient_scope` without them). */
+      requiredScopes: z.array(z.string().min(1).max(100)).max(20).default([]),
+      /** The hub's own short-lived tokens (`mcp-hub token create`). */
+      hubTokens: z
+        .strictObject({
+          /** Ed25519 key, PEM: the private key to mint (and verify), or only the public key on replicas that just verify. */
+          keyFile: z.string().min(1),
+          /** Longest life a minted token may have. */
+          maxTtlMinutes: z.number().min(1).max(24 * 60).default(60),
+          /** `iss` of minted tokens. Default: the resource URL. */
+          issuer: z.string().min(1).max(2048).optional(),
+        })
+        .optional(),
+      /** Clock skew tolerated on `exp` and `nbf`, seconds. */
+      clockToleranceSeconds: z.number().int().min(0).max(300).default(5),
+      /** Serve beyond loopback without authentication (every client is `principal`): only with `--insecure-no-auth`. */
+      insecureNoAuth: z.boolean().default(false),
+    })
+    .prefault({}),
+  /**
+   * The signed principal assertion each request to a connector carries. `signingKeyFile` (the
+   * hub: Ed25519 private key, PEM) and `publicKeyFile` (connectors: its public half). The embedded
+   * mode makes a key pair of its own at start.
+   */
+  assertions: z
+    .strictObject({
+      signingKeyFile: z.string().min(1).optional(),
+      publicKeyFile: z.string().min(1).optional(),
+      /** Life of one assertion. */
+      ttlSeconds: z.number().int().min(10).max(900).default(120),
+    })
+    .prefault({}),
   /** `level` unset: the CLI picks `info`, or `warn` in a terminal and in stdio mode. */
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional() }).prefault({}),
   /** Where embedded state and demo data live. The CLI fills in a per-user directory when none is given. */

@@ -19,6 +19,7 @@ export interface ConfigFlags extends ConnectorProcessFlags {
   port?: string;
   host?: string;
   dataDir?: string;
+  insecureNoAuth?: boolean;
 }
 
 /** The flag and environment variable that set a configuration key, named in error messages. */
@@ -29,6 +30,8 @@ const SOURCES_OF_KEY: Record<string, string> = {
   dataDir: '--data-dir or MCP_HUB_DATA_DIR',
   'sessions.redisUrl': 'REDIS_URL',
   'admin.token': 'MCP_HUB_ADMIN_TOKEN',
+  'auth.hubTokens.keyFile': 'MCP_HUB_TOKEN_KEY_FILE',
+  'assertions.signingKeyFile': 'MCP_HUB_ASSERTION_SIGNING_KEY_FILE',
 };
 
 export class ConfigError extends Error {
@@ -39,7 +42,8 @@ export class ConfigError extends Error {
  * Loads the configuration: defaults, then the JSON file (`--config` or MCP_HUB_CONFIG), then the
  * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, MCP_HUB_NAMESPACE, LOG_LEVEL,
  * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_WAIT_FOR_BUS, REDIS_URL:
- * shared sessions in Redis, MCP_HUB_ADMIN_TOKEN), then flags. Without a data directory from any of them, the
+ * shared sessions and revocations in Redis, MCP_HUB_TOKEN_KEY_FILE, MCP_HUB_ASSERTION_SIGNING_KEY_FILE,
+ * MCP_HUB_ASSERTION_PUBLIC_KEY_FILE, MCP_HUB_ADMIN_TOKEN), then flags. Without a data directory from any of them, the
  * per-user one of {@link defaultDataDir}. An empty variable counts as unset.
  * @throws ConfigError naming the bad key and the flag or variable that sets it
  *   (`http.port (--port or PORT): ...`), or the unreadable or malformed file.
@@ -49,12 +53,18 @@ export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = p
   const file = flags.config ?? env.MCP_HUB_CONFIG;
   try {
     const raw = file ? withModulePathsFrom(path.dirname(path.resolve(file)), readConfigFile(file)) : {};
+    const connectorOverlay = connectorProcessOverlay(flags, env);
     const overlay = {
-      ...connectorProcessOverlay(flags, env),
+      ...connectorOverlay,
       http: { host: flags.host ?? env.HOST, port: numberOrText(flags.port ?? env.PORT) },
       dataDir: flags.dataDir ?? env.MCP_HUB_DATA_DIR ?? (raw.dataDir === undefined ? defaultDataDir(env) : undefined),
       sessions: env.REDIS_URL ? { store: 'redis', redisUrl: env.REDIS_URL } : undefined,
       admin: { token: env.MCP_HUB_ADMIN_TOKEN },
+      auth: {
+        insecureNoAuth: flags.insecureNoAuth,
+        hubTokens: env.MCP_HUB_TOKEN_KEY_FILE ? { keyFile: env.MCP_HUB_TOKEN_KEY_FILE } : undefined,
+      },
+      assertions: { ...(connectorOverlay.assertions as object), signingKeyFile: env.MCP_HUB_ASSERTION_SIGNING_KEY_FILE },
     };
     return parseConfigOrExplain(CliConfigSchema, deepMerge(raw, overlay), file ? `configuration (${file})` : 'configuration', SOURCES_OF_KEY);
   } catch (error) {

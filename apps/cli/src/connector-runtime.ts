@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import {
@@ -25,6 +26,8 @@ interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** The process's redactor: the connector's secrets are registered with it. */
   redactor?: Redactor;
+  /** The hub's assertion keys: the replica verifies every request's principal with them. */
+  assertionKeys?: readonly KeyObject[];
 }
 
 /**
@@ -86,6 +89,7 @@ export async function startConnector(module: ConnectorModule<unknown, unknown>, 
       namespace: config.namespace,
       // The embedded hub's own /metrics covers its connectors: no replica port (several would clash).
       replica: options.embedded ? { ...config.replica, metricsPort: undefined } : config.replica,
+      assertionKeys: options.assertionKeys,
     });
   } catch (error) {
     throw asConfigError(error);

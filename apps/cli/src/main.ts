@@ -8,6 +8,7 @@ import { runToolsList } from './commands/tools';
 import { runCall } from './commands/call';
 import { runDoctor } from './commands/doctor';
 import { CommandFailure, ExitCode } from './exit-codes';
+import { runTokenCreate, runTokenRevoke, type TokenCreateOptions } from './commands/token';
 
 function withCommonFlags(command: Command): Command {
   return command
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
 
   withCommonFlags(program.command('start'))
     .description('embedded hub with the built-in connectors, Streamable HTTP on /mcp (the default)')
+    .option('--insecure-no-auth', 'serve beyond loopback without authentication: every client acts as the configured principal')
     .action((flags: ConfigFlags) => runEmbedded(loadConfig(flags), 'http'));
 
   withCommonFlags(program.command('stdio'))
@@ -38,11 +40,28 @@ export async function main(argv: string[]): Promise<void> {
 
   withCommonFlags(program.command('hub'))
     .description('the hub front only, forwarding to connector services over NATS')
+    .option('--insecure-no-auth', 'serve beyond loopback without authentication: every client acts as the configured principal')
     .action((flags: ConfigFlags) => runHub(loadConfig(flags)));
 
   withCommonFlags(program.command('connector <id>'))
     .description('one connector replica over NATS: built in, or the package connectors.<id>.module names')
     .action((id: string, flags: ConfigFlags) => runConnectorService(id, loadConfig(flags)));
+
+  const token = program.command('token').description('the hub\'s own short-lived access tokens (auth.hubTokens)');
+  token
+    .command('create')
+    .description('mint a hub-signed token; prints it on stdout, its id and expiry on stderr')
+    .requiredOption('--principal <id>', 'who the token is for (its sub)')
+    .option('--scopes <list>', 'granted scopes, comma- or space-separated')
+    .option('--roles <list>', 'roles, comma- or space-separated')
+    .option('--ttl <duration>', 'life of the token: 90s, 15m, 1h (at most auth.hubTokens.maxTtlMinutes)', '15m')
+    .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG)')
+    .action((options: TokenCreateOptions & ConfigFlags) => runTokenCreate(loadConfig({ config: options.config }), options));
+  token
+    .command('revoke <tokenOrId>')
+    .description('revoke a token (or its id) on every hub sharing the Redis revocation list (REDIS_URL)')
+    .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG)')
+    .action((tokenOrId: string, options: ConfigFlags) => runTokenRevoke(loadConfig({ config: options.config }), tokenOrId));
 
   program
     .command('new')

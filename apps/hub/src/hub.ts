@@ -18,13 +18,14 @@ import {
   type ResourceReadResult,
   type ToolResult,
 } from '@mcp-hub/connector-contract';
-import { Inventory, type InventoryChange, type InventoryTool } from './inventory/inventory';
+import { Inventory, type InventoryChange, type InventoryPrompt, type InventoryTool } from './inventory/inventory';
 import { RegistryListener } from './inventory/registry-listener';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
 import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
 import { inSpan } from '@mcp-hub/telemetry';
 import { RecentCalls } from './admin/recent-calls';
+import type { PrincipalAssertionSigner } from './auth/principal-assertion-signer';
 import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
 
 /** A tool as listed to MCP clients. */
@@ -58,6 +59,8 @@ export interface HubOptions {
   busUrl?: string;
   /** Where calls, errors and gauges are recorded (served on `/metrics`). Default: a registry of this hub's own. */
   metrics?: HubMetrics;
+  /** Signs the principal assertion every request to a connector carries. Absent: none is sent. */
+  assertions?: PrincipalAssertionSigner;
 }
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
@@ -108,6 +111,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       defaultTimeoutMs: options.callTimeoutMs,
       replicasOf: (connector) => this.inventory.replicaCount(connector),
       onBusyResend: (connector) => this.metrics.recordBusyResend(connector),
+      assertions: options.assertions,
     });
     this.inventory.on('replicaLost', (connector, replicaId) => {
       const failed = this.invoker.replicaLost(connector, replicaId);
@@ -200,19 +204,27 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     }
   }
 
-  /** Resources as clients see them: names prefixed with their connector's id, as tool names are. */
-  listResources(): Array<Record<string, unknown>> {
-    return [...this.inventory.resources()].map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
+  /** Resources `principal` may read, as clients see them: names prefixed with their connector's id, as tool names are. */
+  listResources(principal: Principal): Array<Record<string, unknown>> {
+    return [...this.inventory.resources()]
+      .filter(({ descriptor }) => mayUse(principal, descriptor.scopes))
+      .map(({ connector, descriptor }) => listed({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
   }
 
-  /** Resource templates as clients see them: names prefixed with their connector's id, as tool names are. */
-  listResourceTemplates(): Array<Record<string, unknown>> {
-    return this.inventory.resourceTemplates().map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
+  /** Resource templates `principal` may read, as clients see them: names prefixed with their connector's id, as tool names are. */
+  listResourceTemplates(principal: Principal): Array<Record<string, unknown>> {
+    return this.inventory
+      .resourceTemplates()
+      .filter(({ descriptor }) => mayUse(principal, descriptor.scopes))
+      .map(({ connector, descriptor }) => listed({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
   }
 
-  /** @throws ClientRequestError (`resource_not_found`) or HubLocalError */
+  /**
+   * A resource the principal lacks the scopes for is "not found", like one that does not exist.
+   * @throws ClientRequestError (`resource_not_found`) or HubLocalError
+   */
   async readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
-    const connector = this.inventory.resourceOwner(uri);
+    const connector = this.visibleResourceOwner(uri, options.principal);
     if (!connector) {
       this.recordRefused('resource_read', 'resource_not_found');
       throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
@@ -230,24 +242,32 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
    */
   async subscribeResource(uri: string, options: CallOptions): Promise<void> {
     const unknown = `Unknown resource: ${uri.slice(0, 200)} (no connector serves it; see resources/list and resources/templates/list)`;
-    if (!this.servesResource(uri)) throw new ClientRequestError('invalid_params', unknown);
+    if (!this.visibleResourceOwner(uri, options.principal)) throw new ClientRequestError('invalid_params', unknown);
     const connector = this.resourceOwner(uri);
     const outcome = await this.invoker.invoke(connector, this.subjects.resourceSubscribe(connector), { uri }, SubscribeResultSchema, options);
     if (!outcome.ok && outcome.error.kind === 'not_found') throw new ClientRequestError('invalid_params', unknown);
     unwrap(outcome);
   }
 
-  /** Whether a live connector serves `uri`: an exact resource, or a match of one of its templates. */
-  servesResource(uri: string): boolean {
+  /**
+   * Whether a live connector serves `uri` (an exact resource, or a match of one of its templates),
+   * and `principal`, when given, may read it.
+   */
+  servesResource(uri: string, principal?: Principal): boolean {
+    if (principal) return this.visibleResourceOwner(uri, principal) !== undefined;
     return this.inventory.resourceOwner(uri) !== undefined;
   }
 
-  listPrompts(): Array<Record<string, unknown>> {
-    return [...this.inventory.prompts()].map(({ qualifiedName, descriptor }) => ({ ...descriptor, name: qualifiedName }));
+  /** Prompts `principal` may get. */
+  listPrompts(principal: Principal): Array<Record<string, unknown>> {
+    return [...this.inventory.prompts()]
+      .filter(({ descriptor }) => mayUse(principal, descriptor.scopes))
+      .map(({ qualifiedName, descriptor }) => listed({ ...descriptor, name: qualifiedName }));
   }
 
+  /** A prompt the principal lacks the scopes for is unknown, like one that does not exist. */
   async getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<PromptGetResult> {
-    const prompt = this.inventory.prompt(name);
+    const prompt = this.visiblePrompt(name, options.principal);
     if (!prompt) {
       this.recordRefused('prompt_get', 'invalid_params');
       throw new ClientRequestError('invalid_params', `Unknown prompt: ${name}`);
@@ -267,11 +287,11 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     let connector: string | undefined;
     let wireRef;
     if (ref.type === 'ref/prompt') {
-      const prompt = this.inventory.prompt(ref.name);
+      const prompt = this.visiblePrompt(ref.name, options.principal);
       connector = prompt?.connector;
       wireRef = { type: 'prompt', name: prompt?.descriptor.name };
     } else {
-      connector = this.inventory.templateOwner(ref.uri);
+      connector = mayUse(options.principal, this.inventory.templateScopes(ref.uri)) ? this.inventory.templateOwner(ref.uri) : undefined;
       wireRef = { type: 'resource', uriTemplate: ref.uri };
     }
     if (!connector) throw new ClientRequestError('invalid_params', 'Unknown completion reference');
@@ -321,6 +341,17 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     return tool;
   }
 
+  private visiblePrompt(name: string, principal: Principal): InventoryPrompt | undefined {
+    const prompt = this.inventory.prompt(name);
+    return prompt && mayUse(principal, prompt.descriptor.scopes) ? prompt : undefined;
+  }
+
+  /** The connector serving `uri` when the principal may read it; undefined otherwise. */
+  private visibleResourceOwner(uri: string, principal: Principal): string | undefined {
+    const scopes = this.inventory.resourceScopes(uri);
+    return scopes && mayUse(principal, scopes) ? this.inventory.resourceOwner(uri) : undefined;
+  }
+
   private resourceOwner(uri: string): string {
     const connector = this.inventory.resourceOwner(uri);
     if (!connector) throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
@@ -352,9 +383,15 @@ function toListedTool(tool: InventoryTool): ListedTool {
   };
 }
 
-function mayUse(principal: Principal, required: readonly string[]): boolean {
+function mayUse(principal: Principal, required: readonly string[] = []): boolean {
   if (principal.scopes.includes(ALL_SCOPES)) return true;
   return required.every((scope) => principal.scopes.includes(scope));
+}
+
+/** A descriptor as clients see it: the scopes it needs are the hub's business, not the list's. */
+function listed<T extends { scopes?: unknown }>(descriptor: T): Omit<T, 'scopes'> {
+  const { scopes: _scopes, ...rest } = descriptor;
+  return rest;
 }
 
 function errorResult(message: string): ToolResult {

@@ -1,4 +1,5 @@
-export type BusErrorKind = 'no_responders' | 'timeout' | 'disconnected' | 'closed' | 'cancelled';
+/** `forbidden`: the server refused to publish the request (this user's permissions), so no reply can come. */
+export type BusErrorKind = 'no_responders' | 'timeout' | 'disconnected' | 'closed' | 'cancelled' | 'forbidden';
 
 /** A failure of the bus itself, never of the handler on the other side. `kind` is the discriminant. */
 export class BusError extends Error {

@@ -1,4 +1,4 @@
-import { connect, headers as natsHeaders, errors, type MsgHdrs, type NatsConnection, type Msg } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, nkeyAuthenticator, headers as natsHeaders, errors, type MsgHdrs, type NatsConnection, type Msg } from '@nats-io/transport-node';
 import type { Bus, BusMessage, BusStatus, MessageHandler, RequestOptions, SubscribeOptions, Subscription } from './bus';
 import { BusError } from './bus-error';
 import { NatsRequestMux } from './nats-request-mux';
@@ -11,6 +11,10 @@ export interface NatsBusOptions {
   user?: string;
   pass?: string;
   token?: string;
+  /** A `.creds` file's content (user JWT and NKEY seed, for servers in operator/JWT mode). */
+  creds?: Uint8Array;
+  /** An NKEY user's seed (`SU…`): the server challenges, the seed signs; nothing secret crosses the wire. */
+  nkeySeed?: Uint8Array;
   /** Keep retrying the first connection instead of failing (services started before NATS). Default false. */
   waitOnFirstConnect?: boolean;
   /**
@@ -46,6 +50,8 @@ export class NatsBus implements Bus {
       user: options.user,
       pass: options.pass,
       token: options.token,
+      ...(options.creds && { authenticator: credsAuthenticator(options.creds) }),
+      ...(options.nkeySeed && { authenticator: nkeyAuthenticator(options.nkeySeed) }),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       reconnectJitter: 100,
@@ -119,6 +125,11 @@ export class NatsBus implements Bus {
       if (status.type === 'disconnect' || status.type === 'reconnecting') this.setStatus('disconnected');
       else if (status.type === 'reconnect') this.setStatus('connected');
       else if (status.type === 'close') this.setStatus('closed');
+      else if (status.type === 'error' && status.error instanceof errors.PermissionViolationError && status.error.operation === 'publish') {
+        // Refused by the server: no reply will ever come, so the caller learns now, not at its deadline.
+        const { subject } = status.error;
+        this.requests.failSubject(subject, new BusError('forbidden', `NATS refused to publish to ${subject} (permissions violation)`));
+      }
     }
   }
 

@@ -79,6 +79,14 @@ export class NatsRequestMux {
     });
   }
 
+  /**
+   * Fails at once every request waiting on `subject`: the server refused to publish to it (a
+   * permission violation names the subject, not the request), so none of them can be answered.
+   */
+  failSubject(subject: string, error: BusError): void {
+    for (const [token, waiting] of [...this.waiting]) if (waiting.subject === subject) this.settle(token, error);
+  }
+
   /** Fails every waiting request at once (the connection closed or dropped: their replies are lost). */
   failAll(kind: 'closed' | 'disconnected', message: string): void {
     for (const token of [...this.waiting.keys()]) this.settle(token, new BusError(kind, message));

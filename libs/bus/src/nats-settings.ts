@@ -28,6 +28,10 @@ export const NatsSettingsSchema = z
     user: z.string().optional(),
     pass: z.string().optional(),
     token: z.string().optional(),
+    /** A `.creds` file (user JWT + NKEY seed) for servers in operator/JWT mode (env NATS_CREDS_FILE). */
+    credsFile: z.string().min(1).optional(),
+    /** A file holding an NKEY user's seed, `SU…` (env NATS_NKEY_SEED_FILE). */
+    nkeySeedFile: z.string().min(1).optional(),
   })
   .prefault({});
 export type NatsSettings = z.output<typeof NatsSettingsSchema>;

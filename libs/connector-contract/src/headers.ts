@@ -4,7 +4,8 @@
  */
 export const headers = {
   invocationId: 'Mcphub-Invocation-Id',
-  principal: 'Mcphub-Principal',
+  /** The hub's signed principal assertion (`principal-assertion.ts`): who the call is for, verifiable by the connector. */
+  assertion: 'Mcphub-Assertion',
   contractVersion: 'Mcphub-Contract-Version',
   /** W3C trace context. */
   traceparent: 'traceparent',

@@ -80,3 +80,12 @@ export { encode, decode, tryDecode, MalformedMessageError } from './codec';
 export { manifestDigest } from './manifest-digest';
 export { canonicalJson, canonicalHash } from './canonical-json';
 export { UriTemplate } from './uri-template';
+export {
+  PRINCIPAL_ASSERTION_ISSUER,
+  PRINCIPAL_ASSERTION_TYPE,
+  DEFAULT_PRINCIPAL_ASSERTION_TTL_MS,
+  PrincipalAssertionClaimsSchema,
+  principalAssertionClaims,
+  principalOfAssertion,
+} from './principal-assertion';
+export type { PrincipalAssertionClaims } from './principal-assertion';

@@ -3,10 +3,18 @@ import { ContentBlockSchema, PromptMessageSchema, ResourceContentsSchema } from 
 import { ErrorReplySchema } from './errors';
 import { ToolNameSchema } from './names';
 
-/** Who is asking. The hub authenticates; connectors trust this only because NATS permissions restrict who can publish. */
+/**
+ * Who is asking: the hub's one model of an authenticated caller, from a bearer token (`sub`,
+ * `scope`, roles claim), a hub-minted token, or the configured local principal (stdio, embedded).
+ * Connectors receive it inside the hub's signed assertion and verify that before any handler runs.
+ */
 export const PrincipalSchema = z.object({
+  /** Stable id: the token's `sub` (or the configured id). */
   id: z.string().min(1).max(200),
+  /** OAuth scopes granted; `*` grants every scope (the local principal). */
   scopes: z.array(z.string().max(100)).max(200).default([]),
+  /** Roles or groups the identity provider asserts (for policy); absent when none. */
+  roles: z.array(z.string().max(100)).max(100).optional(),
 });
 export type Principal = z.infer<typeof PrincipalSchema>;
 

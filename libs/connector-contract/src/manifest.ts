@@ -39,6 +39,8 @@ export const ResourceDescriptorSchema = z.object({
   title: z.string().max(200).optional(),
   description: z.string().max(4000).optional(),
   mimeType: z.string().max(200).optional(),
+  /** Scopes a principal needs to see and use it (absent: none). */
+  scopes: z.array(z.string().min(1).max(100)).max(50).optional(),
 });
 export type ResourceDescriptor = z.infer<typeof ResourceDescriptorSchema>;
 
@@ -49,6 +51,8 @@ export const ResourceTemplateDescriptorSchema = z.object({
   title: z.string().max(200).optional(),
   description: z.string().max(4000).optional(),
   mimeType: z.string().max(200).optional(),
+  /** Scopes a principal needs to see and use it (absent: none). */
+  scopes: z.array(z.string().min(1).max(100)).max(50).optional(),
 });
 export type ResourceTemplateDescriptor = z.infer<typeof ResourceTemplateDescriptorSchema>;
 
@@ -63,6 +67,8 @@ export const PromptDescriptorSchema = z.object({
   title: z.string().max(200).optional(),
   description: z.string().max(4000).optional(),
   arguments: z.array(PromptArgumentSchema).default([]),
+  /** Scopes a principal needs to see and use it (absent: none). */
+  scopes: z.array(z.string().min(1).max(100)).max(50).optional(),
 });
 export type PromptDescriptor = z.infer<typeof PromptDescriptorSchema>;
 

@@ -6,6 +6,7 @@ import type { HandlerContext } from './handler-context';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { Redactor } from './redactor';
 import { ToolError } from './tool-error';
+import type { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 
 /** The fields every hub → connector request shares. */
 export interface RequestEnvelope {
@@ -31,6 +32,12 @@ export interface CallRunnerOptions {
   maxQueued?: number;
   /** Masks secrets in every error reply (a tool error may quote an upstream's text). Default: credential shapes only. */
   redactor?: Redactor;
+  /**
+   * Verifies each request's principal assertion before anything runs; the handler's
+   * `ctx.principal` is then the one the hub signed. Absent: the request body's principal is taken
+   * as sent (trusting the bus).
+   */
+  assertions?: PrincipalAssertionVerifier;
 }
 
 interface RunningCall {
@@ -98,6 +105,15 @@ export class CallRunner {
       this.options.logger.warn({ subject: message.subject, reason: (error as Error).message }, 'malformed request refused');
       this.reply(message, { status: 'error', kind: 'internal', message: 'The connector could not read the request.' });
       return;
+    }
+    if (this.options.assertions) {
+      try {
+        request = { ...request, principal: await this.options.assertions.verify(message.headers[headers.assertion], request.invocationId) };
+      } catch (error) {
+        this.options.logger.warn({ subject: message.subject, invocationId: request.invocationId, reason: (error as Error).message }, 'request refused: principal assertion');
+        this.reply(message, { status: 'error', kind: 'forbidden', message: 'The connector could not verify who this call is for.' });
+        return;
+      }
     }
     const remaining = request.deadline - Date.now();
     if (remaining <= 0) {

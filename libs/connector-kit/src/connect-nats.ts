@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { ConnectorConfigError } from './connector-config';
 import { DeferredBus, NatsBus, type NatsSettings } from '@mcp-hub/bus';
 import { Redactor } from './redactor';
 
@@ -36,6 +38,7 @@ export function connectNats(settings: NatsSettings, name: string, logger: Logger
   const deadline = waitMs > 0 ? Date.now() + waitMs : Infinity;
   logger.info({ nats: url }, `connecting to NATS at ${url}`);
 
+  const credentials = credentialFiles(settings);
   const connected = (async () => {
     let delay = FIRST_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
@@ -47,6 +50,7 @@ export function connectNats(settings: NatsSettings, name: string, logger: Logger
           user: settings.user,
           pass: settings.pass,
           token: settings.token,
+          ...credentials,
           onSubscriptionError: (subject, error) => logger.error({ subject, err: error }, 'NATS refused a subscription (check this user\'s permissions)'),
         });
         nats.onStatus((status) => logger.warn({ status, nats: url }, 'NATS connection status changed'));
@@ -68,6 +72,25 @@ export function connectNats(settings: NatsSettings, name: string, logger: Logger
     }
   })();
   return { bus, displayUrl: url, connected };
+}
+
+/**
+ * The NKEY seed or `.creds` file the settings name, read once at start.
+ * @throws ConnectorConfigError naming the key and the file that cannot be read
+ */
+function credentialFiles(settings: NatsSettings): { creds?: Uint8Array; nkeySeed?: Uint8Array } {
+  const read = (file: string, key: string) => {
+    try {
+      return new Uint8Array(readFileSync(file));
+    } catch (error) {
+      throw new ConnectorConfigError(`${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  return {
+    ...(settings.credsFile && { creds: read(settings.credsFile, 'nats.credsFile (NATS_CREDS_FILE)') }),
+    // Seed files usually end with a newline; the seed itself is one line.
+    ...(settings.nkeySeedFile && { nkeySeed: new TextEncoder().encode(Buffer.from(read(settings.nkeySeedFile, 'nats.nkeySeedFile (NATS_NKEY_SEED_FILE)')).toString('utf8').trim()) }),
+  };
 }
 
 /**

@@ -19,6 +19,12 @@ export const ConnectorProcessConfigSchema = z.object({
   namespace: NamespaceSchema.default(DEFAULT_NAMESPACE),
   replica: ReplicaSettingsSchema,
   log: z.strictObject({ level: LogLevelSchema.optional() }).prefault({}),
+  /**
+   * The hub's principal assertions: `publicKeyFile` holds the hub's Ed25519 public key(s) (SPKI
+   * PEM), and every request must then carry an assertion signed by one of them. Other keys of the
+   * section are the hub's own (its signing key), ignored here.
+   */
+  assertions: z.looseObject({ publicKeyFile: z.string().min(1).optional() }).prefault({}),
   /** Per-connector configuration, validated by each connector's own schema. */
   connectors: z.record(z.string(), z.unknown()).default({}),
 });
@@ -46,12 +52,14 @@ export const CONNECTOR_PROCESS_KEY_SOURCES: Readonly<Record<string, string>> = {
   'replica.maxQueued': '--max-queued or MCP_HUB_MAX_QUEUED',
   'replica.metricsPort': '--metrics-port or MCP_HUB_METRICS_PORT',
   'replica.metricsHost': 'MCP_HUB_METRICS_HOST',
+  'assertions.publicKeyFile': 'MCP_HUB_ASSERTION_PUBLIC_KEY_FILE',
 };
 
 /**
  * The keys a connector process takes from flags and the environment (NATS_URL, NATS_USER,
- * NATS_PASS, NATS_TOKEN, MCP_HUB_WAIT_FOR_BUS, MCP_HUB_NAMESPACE, LOG_LEVEL,
- * MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_METRICS_PORT, MCP_HUB_METRICS_HOST), to be merged over the file. A flag wins over its
+ * NATS_PASS, NATS_TOKEN, NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, MCP_HUB_WAIT_FOR_BUS, MCP_HUB_NAMESPACE, LOG_LEVEL,
+ * MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_METRICS_PORT, MCP_HUB_METRICS_HOST,
+ * MCP_HUB_ASSERTION_PUBLIC_KEY_FILE), to be merged over the file. A flag wins over its
  * variable; an empty variable counts as unset; digits become numbers, anything else is passed on
  * for the schema to refuse.
  */
@@ -63,6 +71,8 @@ export function connectorProcessOverlay(flags: ConnectorProcessFlags, processEnv
       user: env.NATS_USER,
       pass: env.NATS_PASS,
       token: env.NATS_TOKEN,
+      credsFile: env.NATS_CREDS_FILE,
+      nkeySeedFile: env.NATS_NKEY_SEED_FILE,
       waitSeconds: numberOrText(flags.waitForBus ?? env.MCP_HUB_WAIT_FOR_BUS),
     },
     namespace: flags.namespace ?? env.MCP_HUB_NAMESPACE,
@@ -73,6 +83,7 @@ export function connectorProcessOverlay(flags: ConnectorProcessFlags, processEnv
       metricsPort: numberOrText(flags.metricsPort ?? env.MCP_HUB_METRICS_PORT),
       metricsHost: env.MCP_HUB_METRICS_HOST,
     },
+    assertions: { publicKeyFile: env.MCP_HUB_ASSERTION_PUBLIC_KEY_FILE },
   };
 }
 

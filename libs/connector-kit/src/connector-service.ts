@@ -20,6 +20,7 @@ import type { HandlerContext } from './handler-context';
 import { CallRunner, errorKind, type RequestEnvelope } from './call-runner';
 import { ReplicaPresence } from './replica-presence';
 import type { Redactor } from './redactor';
+import type { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 import { ToolError } from './tool-error';
 
 export interface RunConnectorOptions<D> {
@@ -51,6 +52,8 @@ export interface RunConnectorOptions<D> {
    * error kind) and the handler's time. What the replica's metrics port counts (see `ReplicaMetrics`).
    */
   observe?: (tool: string, outcome: string, seconds: number) => void;
+  /** Verifies the hub's principal assertion on every request before any handler runs (see {@link PrincipalAssertionVerifier}). */
+  assertions?: PrincipalAssertionVerifier;
 }
 
 /**
@@ -94,6 +97,7 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
       maxConcurrency: options.maxConcurrency,
       maxQueued: options.maxQueued,
       redactor: options.redactor,
+      assertions: options.assertions,
     });
     this.presence = new ReplicaPresence({
       ...common,

@@ -19,6 +19,8 @@ export function definePrompt<D, A extends StringArgs>(spec: {
   name: string;
   title?: string;
   description?: string;
+  /** Scopes a principal needs to see and get the prompt (and complete its arguments). */
+  scopes?: string[];
   arguments: A;
   /** Descriptions of the arguments, shown to users picking the prompt. */
   argumentDescriptions?: Partial<Record<keyof z.infer<A> & string, string>>;
@@ -29,6 +31,7 @@ export function definePrompt<D, A extends StringArgs>(spec: {
     name: spec.name,
     title: spec.title,
     description: spec.description,
+    ...(spec.scopes && { scopes: spec.scopes }),
     arguments: Object.entries(spec.arguments.shape).map(([name, field]) => ({
       name,
       description: (spec.argumentDescriptions as Record<string, string> | undefined)?.[name],

@@ -63,3 +63,5 @@ export { readConfigFile } from './read-config-file';
 export { BusUnreachableError, connectNats, exitWhenUnreachable } from './connect-nats';
 export type { NatsConnection } from './connect-nats';
 export { onShutdownSignal } from './on-shutdown-signal';
+export { PrincipalAssertionVerifier, AssertionRejected, publicKeysFromPem } from './principal-assertion-verifier';
+export type { PrincipalAssertionVerifierOptions } from './principal-assertion-verifier';

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ConnectorModule } from './connector-module';
 import { resolveConnectorConfig, type ConnectorConfigSources } from './connector-config';
@@ -6,6 +8,8 @@ import { connectNats } from './connect-nats';
 import { onShutdownSignal } from './on-shutdown-signal';
 import type { Redactor } from './redactor';
 import { startConnector, type RunningConnector } from './start-connector';
+import { publicKeysFromPem } from './principal-assertion-verifier';
+import { ConnectorConfigError } from './connector-config';
 
 /**
  * Serves one replica of a connector module over NATS until SIGTERM or SIGINT drains it and the
@@ -25,12 +29,13 @@ export async function serveConnector<C, D>(
   // dataDir feeds only the embedded defaults, which a replica over NATS does not use.
   const sources: ConnectorConfigSources = { embedded: false, dataDir: process.cwd(), fromFile: config.connectors[module.id] as Record<string, unknown> | undefined, env, redactor };
   resolveConnectorConfig(module, sources);
+  const assertionKeys = readAssertionKeys(config, logger);
   const nats = connectNats(config.nats, `connector-${module.id}`, logger);
   // Until the bus is there nothing runs that a signal's default (exit at once) could cut short.
   await nats.connected;
   let running: RunningConnector;
   try {
-    running = await startConnector(module, { sources, bus: nats.bus, logger, namespace: config.namespace, replica: config.replica });
+    running = await startConnector(module, { sources, bus: nats.bus, logger, namespace: config.namespace, replica: config.replica, assertionKeys });
   } catch (error) {
     await nats.bus.close();
     throw error;
@@ -41,4 +46,22 @@ export async function serveConnector<C, D>(
     await nats.bus.close();
   });
   return running;
+}
+
+/**
+ * The hub's assertion keys from `assertions.publicKeyFile`; without one the replica trusts the
+ * principal any bus client sends, and says so.
+ * @throws ConnectorConfigError naming a file that cannot be read or holds no public key
+ */
+function readAssertionKeys(config: ConnectorProcessConfig, logger: Logger): KeyObject[] | undefined {
+  const file = config.assertions.publicKeyFile;
+  if (!file) {
+    logger.warn('assertions.publicKeyFile (MCP_HUB_ASSERTION_PUBLIC_KEY_FILE) is not set: the principal of each call is taken from the bus unverified');
+    return undefined;
+  }
+  try {
+    return publicKeysFromPem(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConnectorConfigError(`assertions.publicKeyFile (MCP_HUB_ASSERTION_PUBLIC_KEY_FILE): ${file}: ${(error as Error).message}`);
+  }
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import type { ConnectorModule } from './connector-module';
@@ -6,6 +7,7 @@ import { ConnectorService } from './connector-service';
 import { ReplicaHttpServer } from './replica-http';
 import { ReplicaMetrics } from './replica-metrics';
 import type { ReplicaSettings } from './replica-settings';
+import { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 
 /** One replica of a connector module, running. */
 export interface RunningConnector {
@@ -24,6 +26,8 @@ export interface StartConnectorOptions {
   /** The deployment namespace. Default `mcphub`. */
   namespace?: string;
   replica?: Partial<ReplicaSettings>;
+  /** The hub's Ed25519 public keys: every request must carry a principal assertion one of them signed. Absent: the bus is trusted. */
+  assertionKeys?: readonly KeyObject[];
 }
 
 /**
@@ -42,6 +46,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
     logger: options.logger,
     namespace: options.namespace,
     redactor: options.sources.redactor,
+    ...(options.assertionKeys && { assertions: new PrincipalAssertionVerifier({ publicKeys: options.assertionKeys, connectorId: module.id }) }),
     ...replica,
     ...(metricsPort !== undefined && { observe: (tool, outcome, seconds) => metrics?.observe(tool, outcome, seconds) }),
   });

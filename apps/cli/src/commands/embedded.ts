@@ -9,6 +9,8 @@ import { embeddedAdminToken } from '../admin-token';
 import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
 import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
 import { createLogger } from '../logger';
+import { assertAuthOrLoopback, openHubAuth } from '../hub-auth';
+import { PrincipalAssertionSigner } from '@mcp-hub/hub';
 
 /**
  * The embedded mode: hub, built-in connectors (those that need credentials only when configured) and the connector packages the configuration names
@@ -22,6 +24,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   // One redactor for the process: every connector registers its secrets, every log line is masked.
   const redactor = new Redactor();
   const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio', redactor });
+  if (transport === 'http') assertAuthOrLoopback(config);
   const ids = config.embedded.connectors ?? [...new Set([...builtInsToEmbed(config, process.env), ...pluginIds(config)])];
   const modules = new Map<string, ConnectorModule<unknown, unknown>>();
   for (const id of ids) {
@@ -35,14 +38,17 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   mkdirSync(config.dataDir, { recursive: true });
   if (transport === 'stdio') process.stderr.write(`mcp-hub: data in ${config.dataDir}\n`);
   const bus = new InProcessBus();
-  const hub = await startHub(config, bus, logger);
+  // Hub and connectors share this process: a key pair of its own, the public half straight to the connectors.
+  const assertions = PrincipalAssertionSigner.ephemeral(config.assertions.ttlSeconds * 1000);
+  const hub = await startHub(config, bus, logger, undefined, assertions.signer);
+  const auth = transport === 'http' ? await openHubAuth(config, logger) : undefined;
   const admin = transport === 'http' ? embeddedAdminToken(config.admin.token, config.dataDir) : undefined;
   if (admin) redactor.register(admin.token);
-  const front = transport === 'http' ? httpFront(hub, config, logger, undefined, admin?.token) : undefined;
+  const front = transport === 'http' ? httpFront(hub, config, logger, undefined, auth?.http, admin?.token) : undefined;
   const url = front ? await listenOrExplain(front, config) : undefined;
   const connectors: RunningConnector[] = [];
   for (const [id, module] of modules) {
-    const running = await asPlugin(id, config, logger, () => startConnector(module, config, bus, logger, { embedded: true, redactor }));
+    const running = await asPlugin(id, config, logger, () => startConnector(module, config, bus, logger, { embedded: true, redactor, assertionKeys: [assertions.publicKey] }));
     if (running) connectors.push(running);
   }
   await bus.flush();
@@ -58,6 +64,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
 
   onShutdownSignal(logger, async () => {
     await front?.close();
+    await auth?.close();
     for (const connector of connectors) await connector.stop();
     hub.stop();
     await bus.close();

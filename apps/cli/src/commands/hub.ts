@@ -2,6 +2,7 @@ import { Redactor, connectNats, exitWhenUnreachable, onShutdownSignal } from '@m
 import type { CliConfig } from '../cli-config';
 import { httpFront, listenOrExplain, openSessionStore, startHub } from '../hub-runtime';
 import { createLogger } from '../logger';
+import { assertAuthOrLoopback, assertionSigner, openHubAuth } from '../hub-auth';
 
 /**
  * The hub front alone, over NATS: connectors run as their own services (`mcp-hub connector <id>`).
@@ -12,10 +13,13 @@ export async function runHub(config: CliConfig): Promise<void> {
   // The hub's own credentials never reach a log line, whatever a driver puts in its errors (URL userinfo is masked by shape).
   const redactor = new Redactor([config.nats.pass, config.nats.token]);
   const logger = createLogger(config.log.level, 'mcp-hub', { redactor });
+  assertAuthOrLoopback(config);
+  const signer = assertionSigner(config, logger);
+  const auth = await openHubAuth(config, logger);
   const nats = connectNats(config.nats, 'mcp-hub', logger);
-  const hub = await startHub(config, nats.bus, logger, nats.displayUrl);
+  const hub = await startHub(config, nats.bus, logger, nats.displayUrl, signer);
   const sessionStore = await openSessionStore(config, logger);
-  const front = httpFront(hub, config, logger, sessionStore);
+  const front = httpFront(hub, config, logger, sessionStore, auth.http);
   const url = await listenOrExplain(front, config);
   logger.info({ url, nats: nats.displayUrl, sessions: config.sessions.store }, 'hub serving');
   process.stdout.write(`MCP hub serving ${url} (NATS ${nats.displayUrl})\n`);
@@ -23,6 +27,7 @@ export async function runHub(config: CliConfig): Promise<void> {
   onShutdownSignal(logger, async () => {
     await front.close();
     await sessionStore.close();
+    await auth.close();
     hub.stop();
     await nats.bus.close();
   });

@@ -86,10 +86,11 @@ export class Era2025Sessions {
   }
 
   /**
-   * Opens a session for an `initialize` request of `clientKey` and answers it.
+   * Opens a session for an `initialize` request of `clientKey` and answers it; the session is
+   * bound to `principalId` (the authenticated caller; undefined without authentication).
    * @throws HttpError 429 when that client holds its quota of sessions here
    */
-  async open(req: IncomingMessage, res: ServerResponse, body: { params: SessionRecord['initialize'] }, clientKey: string): Promise<void> {
+  async open(req: IncomingMessage, res: ServerResponse, body: { params: SessionRecord['initialize'] }, clientKey: string, principalId?: string): Promise<void> {
     // Sessions being opened count too (they register only once the SDK has answered), so a burst
     // of concurrent initialize requests cannot pass the quota together.
     const admission = admitClient([...this.table.values(), ...this.opening], clientKey, {
@@ -113,7 +114,8 @@ export class Era2025Sessions {
     try {
       if (victim) await this.evict(victim);
       const { protocolVersion, capabilities, clientInfo } = body.params;
-      const session = this.build({ initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now() }, clientKey);
+      const record = { initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now(), ...(principalId !== undefined && { principalId }) };
+      const session = this.build(record, clientKey);
       await session.server.connect(session.transport);
       await exchangeOn(session, req, res, body);
     } finally {
@@ -121,9 +123,16 @@ export class Era2025Sessions {
     }
   }
 
-  /** Serves a request of session `id`, rebuilding the session from the store if this replica does not hold it. */
-  async serve(id: string, req: IncomingMessage, res: ServerResponse, body: unknown, clientKey: string): Promise<void> {
-    const session = this.table.get(id) ?? (await this.adopt(id, clientKey));
+  /**
+   * Serves a request of session `id`, rebuilding the session from the store if this replica does
+   * not hold it.
+   * @throws HttpError 404 when the session is unknown, or bound to another principal than
+   *   `principalId`: a session id is no credential, and another caller must not learn it exists.
+   */
+  async serve(id: string, req: IncomingMessage, res: ServerResponse, body: unknown, clientKey: string, principalId?: string): Promise<void> {
+    const held = this.table.get(id);
+    if (held && held.record.principalId !== principalId) throw sessionNotFound();
+    const session = held ?? (await this.adopt(id, clientKey, principalId));
     const now = Date.now();
     session.lastActivity = now;
     if (now - session.lastTouched >= this.touchEveryMs) {
@@ -250,13 +259,16 @@ export class Era2025Sessions {
     await session.close().catch(() => undefined);
   }
 
-  private adopt(id: string, clientKey: string): Promise<HttpSession> {
+  private async adopt(id: string, clientKey: string, principalId: string | undefined): Promise<HttpSession> {
     let pending = this.adopting.get(id);
     if (!pending) {
       pending = this.rebuild(id, clientKey).finally(() => this.adopting.delete(id));
       this.adopting.set(id, pending);
     }
-    return pending;
+    const session = await pending;
+    // Checked after the shared rebuild: a concurrent first request of another principal gets 404 too.
+    if (session.record.principalId !== principalId) throw sessionNotFound();
+    return session;
   }
 
   private async rebuild(id: string, clientKey: string): Promise<HttpSession> {
@@ -267,7 +279,7 @@ export class Era2025Sessions {
       if (error instanceof SessionStoreUnavailable) throw new HttpError(503, -32000, 'Session store unavailable; retry shortly');
       this.logger.warn({ session: id, err: error }, 'unreadable session record');
     }
-    if (!stored) throw new HttpError(404, -32001, 'Session not found');
+    if (!stored) throw sessionNotFound();
     // An existing session is never refused here, but the table stays bounded: a full one makes room.
     if (this.table.size >= this.options.maxSessions) {
       const admission = admitClient(this.table.values(), clientKey, { total: this.options.maxSessions, perClient: Infinity, retryAfterMs: 0 });
@@ -319,6 +331,10 @@ export class Era2025Sessions {
     }
     if (restored > 0) this.logger.info({ restored, lost }, 'held sessions restored into the session store');
   }
+}
+
+function sessionNotFound(): HttpError {
+  return new HttpError(404, -32001, 'Session not found');
 }
 
 /**

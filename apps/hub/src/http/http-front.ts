@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpRequestContext } from '@modelcontextprotocol/server';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type AuthInfo, type McpRequestContext } from '@modelcontextprotocol/server';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import type { Hub } from '../hub';
 import { buildMcpServer, DEFAULT_MAX_SUBSCRIPTIONS, type PrincipalResolver, type ServerIdentity } from '../mcp/build-mcp-server';
 import type { SessionTable } from '../mcp/session-table';
+import { authenticatedPrincipal } from '../mcp/authenticated-principal';
 import { InMemorySessionStore } from '../sessions/in-memory-session-store';
 import type { SessionStore } from '../sessions/session-store';
 import { clientKeyFor, type ClientKeyResolver } from './client-key';
@@ -16,6 +17,10 @@ import { readJsonBody } from './read-json-body';
 import { CancellationRelay } from './cancellation-relay';
 import { Era2025Sessions, type HttpSession } from './era-2025-sessions';
 import { AdminRoutes } from '../admin/admin-routes';
+import type { HttpAuth } from './http-auth';
+import { AuthError } from '../auth/auth-error';
+import type { Authentication } from '../auth/authentication';
+import { metadataUrlFor, PROTECTED_RESOURCE_METADATA_PATH } from '../auth/protected-resource-metadata';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -62,6 +67,11 @@ export interface HttpFrontOptions {
   sessionTouchMs?: number;
   /** The admin page's token (at least 16 characters); without one, `/admin` is off (404). */
   adminToken?: string;
+  /**
+   * Bearer authentication of every `/mcp` request (the hub as an OAuth 2.1 resource server), and
+   * the protected resource metadata it serves. Absent: every request is the configured principal.
+   */
+  auth?: HttpAuth;
 }
 
 /**
@@ -92,7 +102,9 @@ export class HttpFront {
   private postsInFlight = 0;
 
   constructor(private readonly options: HttpFrontOptions) {
-    const { hub, identity, principalFor } = options;
+    const { hub, identity } = options;
+    // With authentication, who calls is whoever the request's token says, never the configured principal.
+    const principalFor = options.auth ? authenticatedPrincipal : options.principalFor;
     if (!options.sessionStore) this.ownStore = new InMemorySessionStore(options.sessionIdleMs);
     this.clientKeyFor = options.clientKeyFor ?? clientKeyFor;
     const maxSubscriptions = options.maxSubscriptionsPerSession ?? DEFAULT_MAX_SUBSCRIPTIONS;
@@ -211,24 +223,67 @@ export class HttpFront {
         res.writeHead(200, { 'content-type': contentType }).end(body);
         return;
       }
+      if (this.options.auth && (path === PROTECTED_RESOURCE_METADATA_PATH || path === `${PROTECTED_RESOURCE_METADATA_PATH}/mcp`)) {
+        return json(res, 200, this.options.auth.metadata, { 'cache-control': 'max-age=300' });
+      }
       if (path === '/admin' || path?.startsWith('/admin/')) return await this.admin.handle(req, res, path);
       if (path !== '/mcp') return json(res, 404, { error: 'not found' });
       if (this.closing) throw new HttpError(503, -32000, 'The hub is shutting down');
-      if (req.method !== 'POST') return await this.serveMcp(req, res);
+      const authentication = await this.authenticate(req, res);
+      if (req.method !== 'POST') return await this.serveMcp(req, res, authentication);
       this.postsInFlight++;
       try {
-        await this.serveMcp(req, res);
+        await this.serveMcp(req, res, authentication);
       } finally {
         this.postsInFlight--;
       }
     } catch (error) {
+      if (error instanceof AuthError) return this.challenge(res, error);
       if (error instanceof HttpError) return rpcError(res, error);
       this.options.logger.error({ err: error }, 'HTTP request failed');
       rpcError(res, new HttpError(500, -32603, 'Internal error'));
     }
   }
 
-  private async serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Verifies the request's bearer token (every request: a session is no credential) and hands
+   * the SDK the principal, never the token. A response still open when the token expires (a GET
+   * or listen stream) is ended then: the client must come back with a fresh token.
+   * @throws AuthError
+   */
+  private async authenticate(req: IncomingMessage, res: ServerResponse): Promise<Authentication | undefined> {
+    const { auth } = this.options;
+    if (!auth) return undefined;
+    const authentication = await auth.authenticator.authenticate(req.headers.authorization);
+    const authInfo: AuthInfo = {
+      token: '',
+      clientId: authentication.principal.id,
+      scopes: authentication.principal.scopes,
+      ...(authentication.expiresAt !== undefined && { expiresAt: Math.floor(authentication.expiresAt / 1000) }),
+      resource: new URL(auth.resource),
+      extra: { principal: authentication.principal },
+    };
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
+    if (authentication.expiresAt !== undefined) {
+      const timer = setTimeout(() => res.destroy(), Math.max(0, authentication.expiresAt - Date.now()));
+      timer.unref();
+      res.once('close', () => clearTimeout(timer));
+    }
+    return authentication;
+  }
+
+  /** 401/403 with the RFC 6750 challenge naming the RFC 9728 metadata, so a client can discover where to get a token. */
+  private challenge(res: ServerResponse, error: AuthError): void {
+    if (res.headersSent) return;
+    const params = [`resource_metadata="${metadataUrlFor(this.options.auth!.resource)}"`];
+    if (error.code) params.push(`error="${error.code}"`, `error_description="${error.description.replaceAll('"', "'")}"`);
+    if (error.scope) params.push(`scope="${error.scope.join(' ')}"`);
+    const headers: Record<string, string> = { 'www-authenticate': `Bearer ${params.join(', ')}` };
+    if (error.status === 503) headers['retry-after'] = '2';
+    json(res, error.status, { jsonrpc: '2.0', error: { code: -32001, message: error.description }, id: null }, headers);
+  }
+
+  private async serveMcp(req: IncomingMessage, res: ServerResponse, authentication?: Authentication): Promise<void> {
     let body: unknown;
     if (req.method === 'POST') {
       const type = req.headers['content-type'] ?? '';
@@ -236,20 +291,23 @@ export class HttpFront {
       body = await readJsonBody(req, this.options.maxBodyBytes);
     }
     const sessionId = req.headers['mcp-session-id'];
+    // Quotas count per principal once there is one; the address is all there is before.
+    const clientKey = authentication ? `principal:${authentication.principal.id}` : this.clientKeyFor(req);
+    const principalId = authentication?.principal.id;
     // Only 2025-era clients carry a session id: skip the era probe on their hot path.
-    if (typeof sessionId === 'string') return this.serveEra2025Session(sessionId, req, res, body);
-    if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openEra2025Session(req, res, body);
-    await this.listenStreams.admit(res, body, this.clientKeyFor(req));
+    if (typeof sessionId === 'string') return this.serveEra2025Session(sessionId, req, res, body, clientKey, principalId);
+    if (await isLegacyRequest(await toWebRequest(req, body), body)) return this.openEra2025Session(req, res, body, clientKey, principalId);
+    await this.listenStreams.admit(res, body, clientKey, authentication?.principal);
     await this.era2026Node(req, res, body);
   }
 
-  private async serveEra2025Session(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async serveEra2025Session(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown, clientKey: string, principalId?: string): Promise<void> {
     // Ids are UUIDs of ours; anything else cannot name a session (and must not reach the store as a key).
     if (!SESSION_ID.test(sessionId)) throw new HttpError(404, -32001, 'Session not found');
-    await this.era2025.serve(sessionId, req, res, body, this.clientKeyFor(req));
+    await this.era2025.serve(sessionId, req, res, body, clientKey, principalId);
   }
 
-  private async openEra2025Session(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async openEra2025Session(req: IncomingMessage, res: ServerResponse, body: unknown, clientKey: string, principalId?: string): Promise<void> {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       throw new HttpError(400, -32000, 'Bad Request: no valid session id (send initialize first)');
     }
@@ -258,7 +316,7 @@ export class HttpFront {
       throw new HttpError(400, -32602, `initialize: capabilities and clientInfo exceed ${MAX_CLIENT_DESCRIPTION_CHARS} characters`);
     }
     // Every session holds an SDK server in memory and a record in the store: both are bounded, per client and in all.
-    await this.era2025.open(req, res, body, this.clientKeyFor(req));
+    await this.era2025.open(req, res, body, clientKey, principalId);
   }
 
   private async closeIdleSessions(): Promise<void> {
@@ -268,8 +326,8 @@ export class HttpFront {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
 function rpcError(res: ServerResponse, error: HttpError): void {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import type { Principal } from '@mcp-hub/connector-contract';
 import type { Hub } from '../hub';
 import { admitClient, type HeldByClient } from './admit-client';
 import { HttpError } from './http-error';
@@ -40,15 +41,16 @@ export class ListenStreams {
   }
 
   /**
-   * Admits the listen request in `body`, if it is one, and tracks its stream until the response
+   * Admits the listen request in `body`, if it is one (its resources must be ones `principal`, the
+   * authenticated caller, may read), and tracks its stream until the response
    * closes; returns at once for any other request.
    * @throws HttpError 429 when the client holds its quota, 400 (-32602) for a filter naming too
    *   many resources or one no connector serves
    */
-  async admit(res: ServerResponse, body: unknown, clientKey: string): Promise<void> {
+  async admit(res: ServerResponse, body: unknown, clientKey: string, principal?: Principal): Promise<void> {
     const listen = (Array.isArray(body) ? body : [body]).find(isListenRequest);
     if (!listen) return;
-    this.checkFilter(listen.params?.notifications?.resourceSubscriptions);
+    this.checkFilter(listen.params?.notifications?.resourceSubscriptions, principal);
     const admission = admitClient(this.open, clientKey, {
       total: this.options.maxStreams,
       perClient: this.options.maxStreamsPerClient,
@@ -75,12 +77,13 @@ export class ListenStreams {
     }
   }
 
-  private checkFilter(uris: unknown): void {
+  /** A resource the authenticated principal may not read is as unknown as one nobody serves: its updates would tell it exists. */
+  private checkFilter(uris: unknown, principal: Principal | undefined): void {
     if (!Array.isArray(uris)) return; // absent or malformed: the SDK answers the latter
     if (uris.length > this.options.maxResourceSubscriptions) {
       throw new HttpError(400, -32602, `Invalid params for subscriptions/listen: notifications.resourceSubscriptions names ${uris.length} resources; at most ${this.options.maxResourceSubscriptions}`);
     }
-    const unknown = uris.find((uri) => typeof uri === 'string' && !this.options.hub.servesResource(uri));
+    const unknown = uris.find((uri) => typeof uri === 'string' && !this.options.hub.servesResource(uri, principal));
     if (typeof unknown === 'string') {
       throw new HttpError(400, -32602, `Invalid params for subscriptions/listen: unknown resource ${unknown.slice(0, 200)} in notifications.resourceSubscriptions (no connector serves it)`);
     }

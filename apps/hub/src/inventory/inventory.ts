@@ -273,6 +273,19 @@ export class Inventory extends EventEmitter<{
   }
 
   /** The connector whose template is exactly `uriTemplate` (for completions). */
+  /** Scopes needed to read `uri` (its exact resource's, or the first matching template's); undefined when nothing serves it. */
+  resourceScopes(uri: string): readonly string[] | undefined {
+    const exact = this.resourceIndex.get(uri);
+    if (exact) return exact.descriptor.scopes ?? [];
+    const template = this.templateList.find((t) => t.template.match(uri) !== undefined);
+    return template && (template.descriptor.scopes ?? []);
+  }
+
+  /** Scopes needed to complete arguments of the template `uriTemplate`. */
+  templateScopes(uriTemplate: string): readonly string[] {
+    return this.templateList.find((t) => t.descriptor.uriTemplate === uriTemplate)?.descriptor.scopes ?? [];
+  }
+
   templateOwner(uriTemplate: string): string | undefined {
     return this.templateList.find((t) => t.descriptor.uriTemplate === uriTemplate)?.connector;
   }

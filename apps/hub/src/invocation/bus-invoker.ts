@@ -17,6 +17,7 @@ import {
   type Principal,
 } from '@mcp-hub/connector-contract';
 import { HubLocalError } from './hub-errors';
+import type { PrincipalAssertionSigner } from '../auth/principal-assertion-signer';
 
 export interface Progress {
   progress: number;
@@ -63,6 +64,8 @@ export interface BusInvokerOptions {
    * before claiming it, when one of its connector's replicas is lost. Default 1000 ms.
    */
   orphanAfterMs?: number;
+  /** Signs each request's principal assertion (`Mcphub-Assertion`). Absent: requests carry none (connectors that verify refuse them). */
+  assertions?: PrincipalAssertionSigner;
 }
 
 /** An invocation waiting for its reply. */
@@ -207,10 +210,10 @@ export class BusInvoker {
     };
     const requestHeaders: Record<string, string> = {
       [headers.invocationId]: invocationId,
-      [headers.principal]: options.principal.id,
       [headers.contractVersion]: CONTRACT_VERSION,
       ...(traceparent && { [headers.traceparent]: traceparent }),
     };
+    if (this.options.assertions) requestHeaders[headers.assertion] = await this.options.assertions.sign(options.principal, connector, invocationId);
     // The wait ends early when the client cancels or the replica is lost: a promise that only
     // rejects, raced with the reply. (An AbortController per call costs more: on Node 20 every
     // AbortSignal is made transferable, which showed in the hub's profile.)

@@ -13,6 +13,11 @@ export const SessionRecordSchema = z.object({
   }),
   /** Epoch ms. */
   createdAt: z.number().int(),
+  /**
+   * The authenticated principal that opened the session (absent without authentication): any
+   * replica serves the session only to requests authenticated as the same principal.
+   */
+  principalId: z.string().min(1).max(200).optional(),
 });
 export type SessionRecord = z.infer<typeof SessionRecordSchema>;
 

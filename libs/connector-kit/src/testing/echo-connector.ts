@@ -100,7 +100,7 @@ export function createEchoConnector(id = 'echo') {
         name: 'whoami',
         description: 'Returns the principal the hub sent.',
         input: z.object({}),
-        output: z.object({ id: z.string(), scopes: z.array(z.string()) }),
+        output: z.object({ id: z.string(), scopes: z.array(z.string()), roles: z.array(z.string()).optional() }),
         annotations: readOnly,
         handler: async (_args, ctx) => ({ structured: { ...ctx.principal }, text: ctx.principal.id }),
       }),
