@@ -16,3 +16,25 @@ export const SessionCancellationSchema = z.object({
   reason: z.string().max(1000).optional(),
 });
 export type SessionCancellation = z.infer<typeof SessionCancellationSchema>;
+
+/**
+ * Published by the hub replica that received a 2025-era client's answer to a server-to-client
+ * request that another replica sent (the request id names the sender: `Subjects.clientResponses`).
+ * The replica that sent it hands the answer to its SDK server, which resolves the request. Hubs
+ * only, like {@link SessionCancellationSchema}.
+ */
+export const RelayedClientResponseSchema = z.object({
+  /** The replica that sent the request (from the request id's tag). */
+  toHubId: z.string().regex(/^[a-zA-Z0-9-]{1,64}$/),
+  sessionId: z.string().uuid(),
+  /** The client's JSON-RPC response, id still tagged. */
+  response: z.union([
+    z.object({ jsonrpc: z.literal('2.0'), id: z.string().max(200), result: z.record(z.string(), z.unknown()) }),
+    z.object({
+      jsonrpc: z.literal('2.0'),
+      id: z.string().max(200),
+      error: z.object({ code: z.number().int(), message: z.string().max(2000), data: z.unknown().optional() }),
+    }),
+  ]),
+});
+export type RelayedClientResponse = z.infer<typeof RelayedClientResponseSchema>;
