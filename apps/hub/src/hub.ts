@@ -22,6 +22,8 @@ import { Inventory, type InventoryChange, type InventoryTool } from './inventory
 import { RegistryListener } from './inventory/registry-listener';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
+import { ClientRequestForwarder } from './invocation/client-request-forwarder';
+import type { ClientChannel } from './invocation/client-channel';
 import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
 import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
 
@@ -40,6 +42,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   traceparent?: string;
+  /** The MCP client behind the call, which the connector may ask (elicitation, sampling, roots). */
+  client?: ClientChannel;
 }
 
 export interface HubOptions {
@@ -76,6 +80,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   readonly metrics: HubMetrics;
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
+  private readonly clientRequests: ClientRequestForwarder;
   private readonly validator: ArgumentValidator;
   private readonly logger: Logger;
   private listedTools: ListedTool[] = [];
@@ -105,6 +110,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       replicasOf: (connector) => this.inventory.replicaCount(connector),
       onBusyResend: (connector) => this.metrics.recordBusyResend(connector),
     });
+    this.clientRequests = new ClientRequestForwarder({ bus: options.bus, subjects: this.subjects, hubId: options.hubId, invoker: this.invoker, logger: options.logger });
     this.inventory.on('replicaLost', (connector, replicaId) => {
       const failed = this.invoker.replicaLost(connector, replicaId);
       if (failed > 0) this.logger.warn({ connector, replicaId, failed }, 'replica lost with calls in flight');
@@ -117,6 +123,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
 
   async start(): Promise<void> {
     await this.invoker.start();
+    this.clientRequests.start();
     this.updatesSubscription = this.options.bus.subscribe(this.subjects.allResourceUpdates(), (message) => {
       const update = tryDecode(ResourceUpdatedSchema, message.data);
       // A connector may only announce updates of its own resources.
@@ -134,6 +141,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.stopStatusWatch();
     this.registry.stop();
     this.invoker.stop();
+    this.clientRequests.stop();
     this.updatesSubscription?.unsubscribe();
   }
 

@@ -16,6 +16,7 @@ import {
   type Principal,
 } from '@mcp-hub/connector-contract';
 import { HubLocalError } from './hub-errors';
+import type { ClientChannel } from './client-channel';
 
 export interface Progress {
   progress: number;
@@ -40,6 +41,17 @@ export interface InvokeOptions {
    * that died mid-call may or may not have acted.
    */
   retryIfReplicaLost?: boolean;
+  /** The MCP client behind the call, for the connector's server-to-client requests; without it the connector cannot ask. */
+  client?: ClientChannel;
+}
+
+/** A call in flight as the target of a connector's server-to-client request. */
+export interface ClientRequestTarget {
+  client: ClientChannel;
+  /** Aborted when the call ends (reply, cancellation, replica lost): its client requests are abandoned. */
+  signal: AbortSignal;
+  /** The call's deadline, epoch ms. */
+  deadline: number;
 }
 
 /** The connector answered, with a result or with an error of its own. */
@@ -74,6 +86,10 @@ interface PendingCall {
   /** Ends the wait: the client cancelled (a `cancelled` BusError), or the replica was lost ({@link ReplicaLost}). */
   stop: (reason: Error) => void;
   onProgress?: (progress: Progress) => void;
+  client?: ClientChannel;
+  deadline: number;
+  /** Ends the call's server-to-client requests; made on the first one. */
+  clientRequests?: AbortController;
 }
 
 /**
@@ -160,6 +176,20 @@ export class BusInvoker {
   }
 
   /**
+   * The call a connector's server-to-client request is for, if it may send one: the call is in
+   * flight on this hub, was sent to `connector`, and (once claimed) is held by `replicaId`, and
+   * its client can be asked. Undefined otherwise, so a connector can reach only the sessions of
+   * the calls it serves.
+   */
+  clientRequestTarget(invocationId: string, connector: string, replicaId: string): ClientRequestTarget | 'refused' | 'no_client' {
+    const call = this.pending.get(invocationId);
+    if (!call || call.connector !== connector || (call.replicaId !== undefined && call.replicaId !== replicaId)) return 'refused';
+    if (!call.client) return 'no_client';
+    call.clientRequests ??= new AbortController();
+    return { client: call.client, signal: call.clientRequests.signal, deadline: call.deadline };
+  }
+
+  /**
    * Sends one request and parses the `ok` result with `resultSchema`. A `busy` refusal is sent to
    * the queue group again (see `MAX_BUSY_TRIES`); a call on a lost replica is sent once more when
    * `options.retryIfReplicaLost` allows it.
@@ -202,6 +232,7 @@ export class BusInvoker {
       ...(options.traceparent && { traceparent: options.traceparent }),
       eventsSubject: this.eventsSubject,
       ...(options.onProgress && { wantsProgress: true }),
+      ...(options.client && { clientCapabilities: options.client.capabilities }),
     };
     const requestHeaders: Record<string, string> = {
       [headers.invocationId]: invocationId,
@@ -215,7 +246,7 @@ export class BusInvoker {
     let stop!: (reason: Error) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
-    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now() };
+    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now(), client: options.client, deadline };
     this.pending.set(invocationId, call);
     const onAbort = () => {
       this.cancel(connector, invocationId, 'cancelled by the client');
@@ -251,6 +282,7 @@ export class BusInvoker {
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      call.clientRequests?.abort();
       this.pending.delete(invocationId);
     }
   }
