@@ -8,6 +8,8 @@ const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: f
 /** What the asking connector saw: each failed server-to-client request, with its reason. */
 export interface AskingDeps {
   failures: Array<{ invocationId: string; reason: string }>;
+  /** Invocation ids of the calls that asked something, as they asked. */
+  asking: string[];
 }
 
 /**
@@ -17,6 +19,7 @@ export interface AskingDeps {
  */
 export function createAskingConnector(id = 'asking') {
   async function recorded<T>(ctx: { invocationId: string }, deps: AskingDeps, work: () => Promise<T>): Promise<T> {
+    deps.asking.push(ctx.invocationId);
     try {
       return await work();
     } catch (error) {

@@ -5,7 +5,7 @@ describe('server-to-client requests through the harness', () => {
   let harness: ConnectorHarness<AskingDeps>;
   let deps: AskingDeps;
   beforeEach(async () => {
-    deps = { failures: [] };
+    deps = { failures: [], asking: [] };
     harness = await ConnectorHarness.start<AskingDeps>(createAskingConnector(), deps);
   });
   afterEach(() => harness.stop());
