@@ -198,12 +198,50 @@ describe('server-to-client requests on a 2025-11-25 session', () => {
   });
 });
 
-describe('server-to-client requests on a 2026-07-28 client', () => {
-  it('tells the handler the client cannot be asked (see ADR 0004)', async () => {
-    const client = await connect({ era: '2026', capabilities: { elicitation: {} } }, (c) =>
-      c.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { confirm: true } })),
+describe('server-to-client requests on a 2026-07-28 client (input_required rounds)', () => {
+  it('asks through input_required results: elicitation, sampling and roots, answered by the SDK client', async () => {
+    const client = await connect({ era: '2026', capabilities: { elicitation: {}, sampling: {}, roots: {} } }, (c) => {
+      c.setRequestHandler('elicitation/create', async (request) => ({ action: 'accept', content: { confirm: request.params.message.includes('yes') } }));
+      c.setRequestHandler('sampling/createMessage', async () => ({ role: 'assistant', content: { type: 'text', text: 'forty-two' }, model: 'm-2026' }));
+      c.setRequestHandler('roots/list', async () => ({ roots: [{ uri: 'file:///srv/data' }] }));
+    });
+    expect(structured(await client.callTool({ name: 'asking_ask_person', arguments: { message: 'Say yes?' } }))).toEqual({ action: 'accept', confirm: true });
+    expect(structured(await client.callTool({ name: 'asking_ask_person', arguments: { message: 'Say no?' } }))).toEqual({ action: 'accept', confirm: false });
+    expect(structured(await client.callTool({ name: 'asking_ask_model', arguments: { question: 'meaning?' } }))).toEqual({ answer: 'forty-two', model: 'm-2026' });
+    expect(structured(await client.callTool({ name: 'asking_client_roots', arguments: {} }))).toEqual({ uris: ['file:///srv/data'] });
+    expect(hubs.every(({ hub }) => hub.parkedCalls === 0)).toBe(true);
+  });
+
+  it('tells the handler which capability the 2026 client did not declare', async () => {
+    const client = await connect({ era: '2026', capabilities: {} });
+    expect(structured(await client.callTool({ name: 'asking_ask_person', arguments: { message: 'Sure?', report_failure: true } }))).toEqual({ failure: 'capability_missing' });
+  });
+
+  it('resumes the call on the replica holding it when the retry reaches another one', async () => {
+    const [a, b] = hubs as [(typeof hubs)[number], (typeof hubs)[number]];
+    let posts = 0;
+    // Round-robin without affinity: the first call goes to A, its retry to B, and so on.
+    const balancer: FetchLike = async (url, init) => fetch(new URL((posts++ % 2 === 0 ? a : b).url).toString() + new URL(String(url)).search, init);
+    const relayed: unknown[] = [];
+    const watch = bus.subscribe(a.hub.subjects.roundResume(a.hub.hubId), (message) => relayed.push(message.subject));
+    const client = await connect({ era: '2026', capabilities: { elicitation: {} }, fetch: balancer }, (c) =>
+      c.setRequestHandler('elicitation/create', async () => ({ action: 'decline' })),
     );
-    expect(structured(await client.callTool({ name: 'asking_ask_person', arguments: { message: 'Sure?', report_failure: true } }))).toEqual({ failure: 'unsupported' });
+    posts = 0;
+    const result = await client.callTool({ name: 'asking_ask_person', arguments: { message: 'Across replicas?' } });
+    watch.unsubscribe();
+    expect(structured(result)).toEqual({ action: 'decline' });
+    expect(relayed.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives up at the call deadline when the 2026 client never retries', async () => {
+    const client = await connect({ era: '2026', capabilities: { elicitation: {} } }, (c) =>
+      c.setRequestHandler('elicitation/create', () => new Promise(() => undefined)),
+    );
+    const call = client.callTool({ name: 'asking_ask_person', arguments: { message: 'Sure?' } }, { timeout: CALL_TIMEOUT_MS + 2000 });
+    call.catch(() => undefined);
+    await waitFor(() => deps.failures.length > 0, CALL_TIMEOUT_MS + 2000, 'the handler to time out');
+    expect(deps.failures.map((f) => f.reason)).toEqual(['timeout']);
   });
 });
 

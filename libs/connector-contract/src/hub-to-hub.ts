@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ClientRequestSchema } from './client-requests';
+import { ToolResultSchema } from './invocation';
 
 /**
  * Published by the hub replica that received a client's `notifications/cancelled` to every hub
@@ -38,3 +40,29 @@ export const RelayedClientResponseSchema = z.object({
   ]),
 });
 export type RelayedClientResponse = z.infer<typeof RelayedClientResponseSchema>;
+
+/**
+ * A 2026-era client's retry of a tool call that waits for input (`input_required`), sent by the
+ * replica that received it to the replica holding the call (`Subjects.roundResume`). Hubs only.
+ */
+export const RoundResumeSchema = z.object({
+  callId: z.string().uuid(),
+  /** The qualified tool name the retry named: it must be the parked call's. */
+  tool: z.string().min(1).max(200),
+  /** Who retried: it must be who called. */
+  principalId: z.string().min(1).max(200),
+  /** The client's answers by input key, checked by the holding replica against each request's result schema. */
+  responses: z.record(z.string().max(20), z.unknown()),
+});
+export type RoundResume = z.infer<typeof RoundResumeSchema>;
+
+/** How one round of a 2026-era tool call ended: the call's result, or more input to ask for. */
+export const RoundOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('done'), result: ToolResultSchema }),
+  z.object({
+    kind: z.literal('input'),
+    requests: z.record(z.string().max(20), ClientRequestSchema).refine((r) => Object.keys(r).length <= 20, 'at most 20 requests'),
+    state: z.string().max(200),
+  }),
+]);
+export type RoundOutcome = z.infer<typeof RoundOutcomeSchema>;

@@ -58,8 +58,8 @@ export {
   CancelMessageSchema,
   ResourceUpdatedSchema,
 } from './invocation';
-export { SessionCancellationSchema, RelayedClientResponseSchema } from './hub-to-hub';
-export type { SessionCancellation, RelayedClientResponse } from './hub-to-hub';
+export { SessionCancellationSchema, RelayedClientResponseSchema, RoundResumeSchema, RoundOutcomeSchema } from './hub-to-hub';
+export type { SessionCancellation, RelayedClientResponse, RoundResume, RoundOutcome } from './hub-to-hub';
 export {
   ClientCapabilitySchema,
   ElicitParamsSchema,

@@ -162,6 +162,14 @@ export class Subjects {
   }
 
   /**
+   * Request-reply (hub → the hub that holds a 2026-era call waiting for input): a client's retry
+   * with its answers reached another replica (`RoundResumeSchema`). Hubs only.
+   */
+  roundResume(hubId: string): string {
+    return `${this.prefix}._hubs.${checkedHub(hubId)}.resume`;
+  }
+
+  /**
    * Publish (hub → every hub): a client cancelled a request of its session (hubs only).
    * `_hubs`: a connector id cannot contain `_`, so no connector's `<ns>.v2.<id>.>` permission covers it.
    */

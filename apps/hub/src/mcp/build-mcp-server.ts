@@ -3,7 +3,8 @@ import type { Principal } from '@mcp-hub/connector-contract';
 import type { Hub, CallOptions } from '../hub';
 import { ClientRequestError, ConnectorFailure, HubLocalError } from '../invocation/hub-errors';
 import { HubMcpServer } from './hub-mcp-server';
-import { clientChannelFor } from './sdk-client-channel';
+import { callToolInRounds } from './input-required-rounds';
+import { clientChannelFor, isEra2026 } from './sdk-client-channel';
 
 /** The SDK adapter: the only place (with http-front.ts and stdio-front.ts) that knows the MCP SDK. */
 
@@ -55,6 +56,7 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    if (isEra2026(ctx)) return guard(() => callToolInRounds(hub, ctx, request.params.name, args, callOptions(server, ctx, principalFor))) as never;
     return guard(() => hub.callTool(request.params.name, args, callOptions(server, ctx, principalFor))) as never;
   });
 

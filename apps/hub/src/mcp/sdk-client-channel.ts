@@ -1,16 +1,16 @@
-import { ProtocolError, SdkError, SdkErrorCode, type ClientCapabilities, type Server, type ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, SdkError, SdkErrorCode, type ClientCapabilities, type Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { ClientCapability, ClientRequest } from '@mcp-hub/connector-contract';
 import { ClientChannelError, type ClientChannel } from '../invocation/client-channel';
 
 /**
  * The call's client as a {@link ClientChannel}: server-to-client requests go out through the SDK
  * server of the call's connection (`ctx.mcpReq.send`, related to the call, so on a 2025 session
- * they travel on the call's own response stream). Undefined when the client cannot be asked:
- * a 2026-07-28 request (the hub does not answer with `input_required` yet: see
- * docs/decisions/0004-server-to-client-requests.md), or a connection not initialised.
+ * they travel on the call's own response stream). Undefined when the client cannot be asked
+ * that way: a 2026-07-28 request (asked through `input_required` results instead, see
+ * `input-required-rounds.ts`), or a connection not initialised.
  */
 export function clientChannelFor(server: Server, ctx: ServerContext): ClientChannel | undefined {
-  if (ctx.mcpReq.envelope !== undefined) return undefined;
+  if (isEra2026(ctx)) return undefined;
   const declared = server.getClientCapabilities();
   if (!declared) return undefined;
   return {
@@ -19,7 +19,19 @@ export function clientChannelFor(server: Server, ctx: ServerContext): ClientChan
   };
 }
 
-/** What a 2025-11-25 client declared, in the contract's words. Elicitation counts only in form mode (the only mode connectors use). */
+/** True for a 2026-07-28 request: it carries its client's identity and capabilities in its `_meta` envelope. */
+export function isEra2026(ctx: ServerContext): boolean {
+  return ctx.mcpReq.envelope !== undefined;
+}
+
+/** What a 2026-07-28 request's client declared (in its envelope), in the contract's words. */
+export function envelopeCapabilities(ctx: ServerContext): ClientCapability[] {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const declared = envelope?.[CLIENT_CAPABILITIES_META_KEY];
+  return declared && typeof declared === 'object' ? capabilitiesOf(declared as ClientCapabilities) : [];
+}
+
+/** What a client declared, in the contract's words. Elicitation counts only in form mode (the only mode connectors use). */
 function capabilitiesOf(declared: ClientCapabilities): ClientCapability[] {
   const capabilities: ClientCapability[] = [];
   const elicitation = declared.elicitation as { form?: unknown; url?: unknown } | undefined;
