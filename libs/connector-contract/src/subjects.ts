@@ -147,6 +147,15 @@ export class Subjects {
     return this.tokenBetween(subject, `${this.prefix}.hub.${checkedHub(hubId)}.ask.`, '', ConnectorIdSchema);
   }
 
+  /**
+   * First tokens of a connector's reply inboxes (`_INBOX_<ns>.<connector>`): it reads the
+   * answers to its {@link clientRequests} there, and its NATS user may subscribe to that and to
+   * no other inbox (not `_INBOX.>`, where the hubs' replies travel).
+   */
+  connectorInboxPrefix(connector: string): string {
+    return `_INBOX_${this.namespace}.${checkedConnector(connector)}`;
+  }
+
   /** The hub id of a {@link hubEvents} subject (where a call's client requests go), or undefined. */
   hubOfEvents(subject: string): string | undefined {
     if (!this.isHubEvents(subject)) return undefined;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Subjects } from '@mcp-hub/connector-contract';
 import type { ConnectorModule } from './connector-module';
 import { resolveConnectorConfig, type ConnectorConfigSources } from './connector-config';
 import type { ConnectorProcessConfig } from './connector-process-config';
@@ -25,7 +26,8 @@ export async function serveConnector<C, D>(
   // dataDir feeds only the embedded defaults, which a replica over NATS does not use.
   const sources: ConnectorConfigSources = { embedded: false, dataDir: process.cwd(), fromFile: config.connectors[module.id] as Record<string, unknown> | undefined, env, redactor };
   resolveConnectorConfig(module, sources);
-  const nats = connectNats(config.nats, `connector-${module.id}`, logger);
+  // Replies to the connector's own requests (ctx.elicit and the others) arrive under its inbox prefix only.
+  const nats = connectNats(config.nats, `connector-${module.id}`, logger, { inboxPrefix: new Subjects(config.namespace).connectorInboxPrefix(module.id) });
   // Until the bus is there nothing runs that a signal's default (exit at once) could cut short.
   await nats.connected;
   let running: RunningConnector;
