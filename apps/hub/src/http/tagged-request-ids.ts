@@ -69,7 +69,8 @@ export class TaggedRequestIds implements Transport {
 
   /** An answer another replica received for a request this one sent (see the class comment). */
   receiveRelayed(response: JSONRPCResponse): void {
-    this.receive(response);
+    // Only answers tagged for this replica: a relayed answer is never relayed on.
+    if (typeof response.id === 'string' && response.id.startsWith(this.prefix)) this.receive(response);
   }
 
   private tag(id: string | number): string {
