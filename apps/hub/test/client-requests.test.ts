@@ -249,8 +249,10 @@ describe('a connector can only ask through a call it serves', () => {
   it('refuses requests for unknown calls, for another connector’s call, and from another replica', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    let questions = 0;
     const client = await connect({ capabilities: { elicitation: {} } }, (c) =>
       c.setRequestHandler('elicitation/create', async () => {
+        questions++;
         await held;
         return { action: 'decline' };
       }),
@@ -269,7 +271,19 @@ describe('a connector can only ask through a call it serves', () => {
     expect(await forge('asking', invocationId, 'another-replica')).toMatchObject({ status: 'error', kind: 'refused' });
     const garbage = await bus.request(hub.subjects.clientRequests(hub.hubId, 'asking'), new TextEncoder().encode('{"invocationId":1}'), { timeoutMs: 2000 });
     expect(decode(ClientReplySchema, garbage.data)).toMatchObject({ status: 'error', kind: 'refused' });
+    // Even the serving replica may not flood the person: a few questions wait at once, no more.
+    const question = encode({ invocationId, replicaId: replica.replicaId, request: { method: 'elicitation/create', params: { message: 'Again?', requestedSchema: { type: 'object', properties: {} } } } });
+    const subject = hub.subjects.clientRequests(hub.hubId, 'asking');
+    const extra = [1, 2, 3].map(() => bus.request(subject, question, { timeoutMs: 5000 }));
+    await waitFor(() => questions === 4, 3000, 'four questions at the client');
+    const flood = decode(ClientReplySchema, (await bus.request(subject, question, { timeoutMs: 2000 })).data);
+    expect(flood).toMatchObject({ status: 'error', kind: 'refused', message: expect.stringContaining('At most 4') });
     release();
     expect(structured(await call)).toEqual({ action: 'decline' });
+    // The forged questions end with the call: answered if the client was quicker, abandoned otherwise.
+    for (const answered of await Promise.all(extra)) {
+      const reply = decode(ClientReplySchema, answered.data);
+      expect(reply.status === 'ok' ? reply.result : reply.kind).toEqual(reply.status === 'ok' ? { action: 'decline' } : 'cancelled');
+    }
   });
 });

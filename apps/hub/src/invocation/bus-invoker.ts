@@ -52,6 +52,8 @@ export interface ClientRequestTarget {
   signal: AbortSignal;
   /** The call's deadline, epoch ms. */
   deadline: number;
+  /** Call when the request is answered or abandoned (it counts against {@link MAX_CLIENT_REQUESTS_PER_CALL} until then). */
+  done(): void;
 }
 
 /** The connector answered, with a result or with an error of its own. */
@@ -90,7 +92,15 @@ interface PendingCall {
   deadline: number;
   /** Ends the call's server-to-client requests; made on the first one. */
   clientRequests?: AbortController;
+  /** Server-to-client requests of this call waiting for the client now. */
+  clientRequestsWaiting: number;
 }
+
+/**
+ * Most server-to-client requests one call has waiting at once: a handler asks one question at a
+ * time, perhaps a few together; more would be a connector flooding the person with dialogs.
+ */
+export const MAX_CLIENT_REQUESTS_PER_CALL = 4;
 
 /**
  * How often, at most, a call refused as `busy` (a replica at its concurrency cap; nothing
@@ -181,12 +191,14 @@ export class BusInvoker {
    * its client can be asked. Undefined otherwise, so a connector can reach only the sessions of
    * the calls it serves.
    */
-  clientRequestTarget(invocationId: string, connector: string, replicaId: string): ClientRequestTarget | 'refused' | 'no_client' {
+  clientRequestTarget(invocationId: string, connector: string, replicaId: string): ClientRequestTarget | 'refused' | 'no_client' | 'too_many' {
     const call = this.pending.get(invocationId);
     if (!call || call.connector !== connector || (call.replicaId !== undefined && call.replicaId !== replicaId)) return 'refused';
     if (!call.client) return 'no_client';
+    if (call.clientRequestsWaiting >= MAX_CLIENT_REQUESTS_PER_CALL) return 'too_many';
     call.clientRequests ??= new AbortController();
-    return { client: call.client, signal: call.clientRequests.signal, deadline: call.deadline };
+    call.clientRequestsWaiting++;
+    return { client: call.client, signal: call.clientRequests.signal, deadline: call.deadline, done: () => call.clientRequestsWaiting-- };
   }
 
   /**
@@ -246,7 +258,7 @@ export class BusInvoker {
     let stop!: (reason: Error) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
-    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now(), client: options.client, deadline };
+    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now(), client: options.client, deadline, clientRequestsWaiting: 0 };
     this.pending.set(invocationId, call);
     const onAbort = () => {
       this.cancel(connector, invocationId, 'cancelled by the client');

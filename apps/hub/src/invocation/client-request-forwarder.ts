@@ -7,9 +7,10 @@ import {
   encode,
   tryDecode,
   type ClientReply,
+  type ClientRequest,
   type Subjects,
 } from '@mcp-hub/connector-contract';
-import type { BusInvoker } from './bus-invoker';
+import { MAX_CLIENT_REQUESTS_PER_CALL, type BusInvoker, type ClientRequestTarget } from './bus-invoker';
 import { ClientChannelError } from './client-channel';
 
 export interface ClientRequestForwarderOptions {
@@ -63,6 +64,18 @@ export class ClientRequestForwarder {
       return { status: 'error', kind: 'refused', message: 'No call of this connector with this invocation id is in flight on this hub.' };
     }
     if (target === 'no_client') return { status: 'error', kind: 'unsupported', message: "This call's client cannot be asked anything." };
+    if (target === 'too_many') {
+      logger.warn({ connector, invocationId }, 'too many server-to-client requests waiting for one call: refused');
+      return { status: 'error', kind: 'refused', message: `At most ${MAX_CLIENT_REQUESTS_PER_CALL} requests to the client may wait at once per call.` };
+    }
+    try {
+      return await this.forward(connector, invocationId, request, target);
+    } finally {
+      target.done();
+    }
+  }
+
+  private async forward(connector: string, invocationId: string, request: ClientRequest, target: ClientRequestTarget): Promise<ClientReply> {
     const capability = CAPABILITY_FOR_METHOD[request.method];
     if (!target.client.capabilities.includes(capability)) {
       return { status: 'error', kind: 'capability_missing', message: `The client did not declare the ${capability} capability.` };
@@ -82,7 +95,7 @@ export class ClientRequestForwarder {
     }
     const result = CLIENT_RESULT_SCHEMAS[request.method].safeParse(answer);
     if (!result.success) {
-      logger.warn({ connector, invocationId, method: request.method }, "client's answer does not match the protocol");
+      this.options.logger.warn({ connector, invocationId, method: request.method }, "client's answer does not match the protocol");
       return { status: 'error', kind: 'client_error', message: `The client's ${capability} answer does not match the protocol.` };
     }
     return { status: 'ok', result: result.data };

@@ -198,6 +198,7 @@ export class InputRounds {
       };
       call.wake = check;
       roundSignal?.addEventListener('abort', onAbort, { once: true });
+      if (roundSignal?.aborted) onAbort();
       check();
     });
   }
