@@ -187,9 +187,10 @@ export class BusInvoker {
 
   /**
    * The call a connector's server-to-client request is for, if it may send one: the call is in
-   * flight on this hub, was sent to `connector`, and (once claimed) is held by `replicaId`, and
-   * its client can be asked. Undefined otherwise, so a connector can reach only the sessions of
-   * the calls it serves.
+   * flight on this hub, was sent to `connector`, and (once claimed) is held by `replicaId`
+   * (otherwise `refused`: a connector reaches only the sessions of the calls it serves), its
+   * client can be asked (`no_client`), and fewer than {@link MAX_CLIENT_REQUESTS_PER_CALL} of its
+   * requests wait (`too_many`). The target counts as waiting until its `done()`.
    */
   clientRequestTarget(invocationId: string, connector: string, replicaId: string): ClientRequestTarget | 'refused' | 'no_client' | 'too_many' {
     const call = this.pending.get(invocationId);

@@ -6,7 +6,7 @@ import { HubMcpServer } from './hub-mcp-server';
 import { callToolInRounds } from './input-required-rounds';
 import { clientChannelFor, isEra2026 } from './sdk-client-channel';
 
-/** The SDK adapter: the only place (with http-front.ts and stdio-front.ts) that knows the MCP SDK. */
+/** The SDK adapter: with the rest of src/mcp and src/http, the only code that knows the MCP SDK. */
 
 export interface ServerIdentity {
   name: string;
