@@ -234,6 +234,23 @@ describe('server-to-client requests on a 2026-07-28 client (input_required round
     expect(relayed.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('cancels the call when the client gives up on a round', async () => {
+    const client = await connect({ era: '2026', capabilities: { elicitation: {} } }, (c) =>
+      c.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { confirm: true } })),
+    );
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'asking_ask_person', arguments: { message: 'Sure?', then_wait_ms: 20_000 } }, { signal: controller.signal });
+    call.catch(() => undefined);
+    // The answer went in; the second round now waits for the connector, which works on.
+    await waitFor(() => deps.asking.length === 1, 3000, 'the question');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort('gave up');
+    await expect(call).rejects.toThrow();
+    await waitFor(() => deps.failures.length > 0, 3000, 'the handler to be cancelled');
+    // Cancelled by the hub, not ended by the deadline.
+    expect(deps.failures.map((f) => f.reason)).toEqual(['cancelled after the answer']);
+  });
+
   it('gives up at the call deadline when the 2026 client never retries', async () => {
     const client = await connect({ era: '2026', capabilities: { elicitation: {} } }, (c) =>
       c.setRequestHandler('elicitation/create', () => new Promise(() => undefined)),

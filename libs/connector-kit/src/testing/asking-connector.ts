@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ClientRequestFailed } from '../client-request-failed';
 import { defineConnector } from '../define-connector';
 import { defineTool } from '../define-tool';
+import { ToolError } from '../tool-error';
+import { sleep } from './echo-connector';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false };
 
@@ -36,14 +38,28 @@ export function createAskingConnector(id = 'asking') {
       defineTool({
         name: 'ask_person',
         description: 'Asks the person to confirm; with report_failure, says why it could not ask instead of failing.',
-        input: z.object({ message: z.string().min(1).max(500), report_failure: z.boolean().default(false) }),
+        input: z.object({
+          message: z.string().min(1).max(500),
+          report_failure: z.boolean().default(false),
+          /** Works this long after the answer (ms), honouring cancellation: a round that outlives the question. */
+          then_wait_ms: z.number().int().min(0).max(60_000).default(0),
+        }),
         output: z.object({ action: z.string().optional(), confirm: z.boolean().optional(), failure: z.string().optional() }),
         annotations: readOnly,
-        handler: async ({ message, report_failure: reportFailure }, ctx, deps) => {
+        handler: async ({ message, report_failure: reportFailure, then_wait_ms: thenWaitMs }, ctx, deps) => {
           try {
             const answer = await recorded(ctx, deps, () =>
               ctx.elicit({ message, requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Confirm' } }, required: ['confirm'] } }),
             );
+            if (thenWaitMs > 0) {
+              try {
+                await sleep(thenWaitMs, ctx.signal);
+              } catch (error) {
+                const why = ctx.signal.reason instanceof ToolError ? ctx.signal.reason.kind : 'stopped';
+                deps.failures.push({ invocationId: ctx.invocationId, reason: `${why} after the answer` });
+                throw error;
+              }
+            }
             const confirm = z.object({ confirm: z.boolean() }).safeParse(answer.content);
             const structured = { action: answer.action, ...(confirm.success && { confirm: confirm.data.confirm }) };
             return { structured, text: JSON.stringify(structured) };
