@@ -251,6 +251,26 @@ describe('server-to-client requests on a 2026-07-28 client (input_required round
     expect(deps.failures.map((f) => f.reason)).toEqual(['cancelled after the answer']);
   });
 
+  it('cancels the call on the replica holding it when the client gives up on a relayed round', async () => {
+    const [a, b] = hubs as [(typeof hubs)[number], (typeof hubs)[number]];
+    let posts = 0;
+    const balancer: FetchLike = async (url, init) => fetch(new URL((posts++ % 2 === 0 ? a : b).url).toString() + new URL(String(url)).search, init);
+    const client = await connect({ era: '2026', capabilities: { elicitation: {} }, fetch: balancer }, (c) =>
+      c.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { confirm: true } })),
+    );
+    posts = 0;
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'asking_ask_person', arguments: { message: 'Sure?', then_wait_ms: 20_000 } }, { signal: controller.signal });
+    call.catch(() => undefined);
+    await waitFor(() => deps.asking.length === 1, 3000, 'the question');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(posts).toBeGreaterThanOrEqual(2); // the retry went to B, which relayed it to A
+    controller.abort('gave up');
+    await expect(call).rejects.toThrow();
+    await waitFor(() => deps.failures.length > 0, 3000, 'the handler to be cancelled');
+    expect(deps.failures.map((f) => f.reason)).toEqual(['cancelled after the answer']);
+  });
+
   it('gives up at the call deadline when the 2026 client never retries', async () => {
     const client = await connect({ era: '2026', capabilities: { elicitation: {} } }, (c) =>
       c.setRequestHandler('elicitation/create', () => new Promise(() => undefined)),

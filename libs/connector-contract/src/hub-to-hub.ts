@@ -53,6 +53,8 @@ export const RoundResumeSchema = z.object({
   principalId: z.string().min(1).max(200),
   /** The client's answers by input key, checked by the holding replica against each request's result schema. */
   responses: z.record(z.string().max(20), z.unknown()),
+  /** The client gave up on the relayed round: the holder cancels the call (published, no reply). */
+  cancel: z.literal(true).optional(),
 });
 export type RoundResume = z.infer<typeof RoundResumeSchema>;
 

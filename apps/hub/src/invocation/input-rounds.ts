@@ -67,6 +67,11 @@ export class InputRounds {
         logger.warn({ subject: message.subject }, 'malformed relayed retry ignored');
         return;
       }
+      if (resume.cancel) {
+        const call = this.calls.get(resume.callId);
+        if (call && call.tool === resume.tool && call.principalId === resume.principalId) call.controller.abort();
+        return;
+      }
       void this.resumeHere(resume.callId, resume.tool, resume.principalId, resume.responses).then((outcome) => {
         try {
           message.respond(encode(outcome));
@@ -118,10 +123,16 @@ export class InputRounds {
     if (!parsed) return done(NOT_WAITING);
     if (parsed.hubId === this.options.hubId) return this.resumeHere(parsed.callId, tool, principalId, responses, roundSignal);
     const { bus, subjects, relayWaitMs, logger } = this.options;
+    const subject = subjects.roundResume(parsed.hubId);
     try {
-      const reply = await bus.request(subjects.roundResume(parsed.hubId), encode({ callId: parsed.callId, tool, principalId, responses }), { timeoutMs: relayWaitMs, signal: roundSignal });
+      const reply = await bus.request(subject, encode({ callId: parsed.callId, tool, principalId, responses }), { timeoutMs: relayWaitMs, signal: roundSignal });
       return decode(RoundOutcomeSchema, reply.data);
     } catch (error) {
+      if (roundSignal?.aborted) {
+        // The client gave up on this round: so does the call, on the replica holding it.
+        if (bus.status === 'connected') bus.publish(subject, encode({ callId: parsed.callId, tool, principalId, responses: {}, cancel: true }));
+        return done('The call was cancelled.');
+      }
       logger.warn({ err: error, holder: parsed.hubId }, 'a retry could not be relayed to the replica holding its call');
       return done(RELAY_FAILED);
     }
