@@ -387,10 +387,11 @@ describe('NATS users and permissions', () => {
     const others = [...new Set([...connectorServices.map(([, s]) => argv(s.command)![1]!), 'zzprobe'])].filter((other) => other !== id);
 
     it('may serve its own subjects and talk to the registry and the hubs', () => {
-      for (const subject of [subjects.invoke(id, 'some_tool'), subjects.resourceRead(id), subjects.resourceSubscribe(id), subjects.promptGet(id), subjects.complete(id), subjects.cancel(id), subjects.discover()]) {
+      const ownInbox = `${subjects.connectorInboxPrefix(id)}.abc123.7`;
+      for (const subject of [subjects.invoke(id, 'some_tool'), subjects.resourceRead(id), subjects.resourceSubscribe(id), subjects.promptGet(id), subjects.complete(id), subjects.cancel(id), subjects.discover(), ownInbox]) {
         expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: true });
       }
-      for (const subject of [...registryOf(id), subjects.hubEvents('hub-0a1b2c3d'), subjects.resourceUpdated(id)]) {
+      for (const subject of [...registryOf(id), subjects.hubEvents('hub-0a1b2c3d'), subjects.clientRequests('hub-0a1b2c3d', id), subjects.resourceUpdated(id)]) {
         expect({ publish: subject, allowed: permits(user().publish, subject) }).toEqual({ publish: subject, allowed: true });
       }
     });
@@ -406,6 +407,11 @@ describe('NATS users and permissions', () => {
           expect({ publish: subject, allowed: permits(user().publish, subject) }).toEqual({ publish: subject, allowed: false });
           expect({ subscribe: subject, allowed: permits(user().subscribe, subject) }).toEqual({ subscribe: subject, allowed: false });
         }
+        // Nor ask a hub's client in another connector's name, nor read or forge its answers.
+        expect(permits(user().publish, subjects.clientRequests('hub-0a1b2c3d', other))).toBe(false);
+        const otherInbox = `${subjects.connectorInboxPrefix(other)}.abc123.7`;
+        expect({ subscribe: otherInbox, allowed: permits(user().subscribe, otherInbox) }).toEqual({ subscribe: otherInbox, allowed: false });
+        expect({ publish: otherInbox, allowed: permits(user().publish, otherInbox) }).toEqual({ publish: otherInbox, allowed: false });
       }
     });
 
@@ -415,8 +421,10 @@ describe('NATS users and permissions', () => {
       }
     });
 
-    it('may not forge the hubs\' session cancellations', () => {
+    it('may not forge the hubs\' session cancellations, relayed answers or resumed rounds', () => {
       expect(permits(user().publish, subjects.sessionCancellations())).toBe(false);
+      expect(permits(user().publish, subjects.clientResponses())).toBe(false);
+      expect(permits(user().publish, subjects.roundResume('hub-0a1b2c3d'))).toBe(false);
     });
   });
 
@@ -428,7 +436,9 @@ describe('NATS users and permissions', () => {
     }
     expect(permits(hub.publish, subjects.sessionCancellations())).toBe(true);
     expect(permits(hub.subscribe, subjects.sessionCancellations())).toBe(true);
-    for (const subject of [subjects.hubEvents('hub-0a1b2c3d'), '_INBOX.abc123.7']) expect(permits(hub.subscribe, subject)).toBe(true);
+    for (const subject of [subjects.hubEvents('hub-0a1b2c3d'), subjects.allClientRequests('hub-0a1b2c3d'), '_INBOX.abc123.7']) expect(permits(hub.subscribe, subject)).toBe(true);
+    // The hub answers connectors' server-to-client requests in their own inboxes.
+    for (const id of connectorServices.map(([, s]) => argv(s.command)![1]!)) expect(permits(hub.publish, `${subjects.connectorInboxPrefix(id)}.abc123.7`)).toBe(true);
     expect(permits(hub.publish, subjects.discover())).toBe(true);
   });
 

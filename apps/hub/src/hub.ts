@@ -11,8 +11,10 @@ import {
   Subjects,
   qualifiedResourceName,
   tryDecode,
+  type ClientCapability,
   type CompletionResult,
   type ErrorReply,
+  type RoundOutcome,
   type Principal,
   type PromptGetResult,
   type ResourceReadResult,
@@ -22,6 +24,9 @@ import { Inventory, type InventoryChange, type InventoryPrompt, type InventoryTo
 import { RegistryListener } from './inventory/registry-listener';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
+import { ClientRequestForwarder } from './invocation/client-request-forwarder';
+import { InputRounds } from './invocation/input-rounds';
+import type { ClientChannel } from './invocation/client-channel';
 import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
 import { inSpan } from '@mcp-hub/telemetry';
 import { RecentCalls } from './admin/recent-calls';
@@ -43,6 +48,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   traceparent?: string;
+  /** The MCP client behind the call, which the connector may ask (elicitation, sampling, roots). */
+  client?: ClientChannel;
 }
 
 export interface HubOptions {
@@ -83,6 +90,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   readonly recentCalls = new RecentCalls();
   private readonly registry: RegistryListener;
   private readonly invoker: BusInvoker;
+  private readonly clientRequests: ClientRequestForwarder;
+  private readonly rounds: InputRounds;
   private readonly validator: ArgumentValidator;
   private readonly logger: Logger;
   private listedTools: ListedTool[] = [];
@@ -113,6 +122,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       onBusyResend: (connector) => this.metrics.recordBusyResend(connector),
       assertions: options.assertions,
     });
+    this.clientRequests = new ClientRequestForwarder({ bus: options.bus, subjects: this.subjects, hubId: options.hubId, invoker: this.invoker, logger: options.logger });
+    this.rounds = new InputRounds({ bus: options.bus, subjects: this.subjects, hubId: options.hubId, logger: options.logger, relayWaitMs: (options.callTimeoutMs ?? 30_000) + 5000 });
     this.inventory.on('replicaLost', (connector, replicaId) => {
       const failed = this.invoker.replicaLost(connector, replicaId);
       if (failed > 0) this.logger.warn({ connector, replicaId, failed }, 'replica lost with calls in flight');
@@ -125,6 +136,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
 
   async start(): Promise<void> {
     await this.invoker.start();
+    this.clientRequests.start();
+    this.rounds.start();
     this.updatesSubscription = this.options.bus.subscribe(this.subjects.allResourceUpdates(), (message) => {
       const update = tryDecode(ResourceUpdatedSchema, message.data);
       // A connector may only announce updates of its own resources.
@@ -142,6 +155,8 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.stopStatusWatch();
     this.registry.stop();
     this.invoker.stop();
+    this.clientRequests.stop();
+    this.rounds.stop();
     this.updatesSubscription?.unsubscribe();
   }
 
@@ -153,6 +168,11 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   /** This replica's id on the bus. */
   get hubId(): string {
     return this.options.hubId;
+  }
+
+  /** 2026-era tool calls kept between rounds (waiting for input, or finished and not yet collected). */
+  get parkedCalls(): number {
+    return this.rounds.size;
   }
 
   /** Calls, reads and prompt requests sent to connectors and waiting for their reply. */
@@ -202,6 +222,23 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     } catch (error) {
       return errorResult(this.hubLocalMessage(error, name));
     }
+  }
+
+  /**
+   * Calls a tool for a 2026-07-28 client, which the connector asks for input through results
+   * (`input_required`) instead of requests: resolves with the result, or with the requests to put
+   * to the client and the state it retries with ({@link resumeToolCall}). `options.signal`
+   * (the client's request) cancels the call.
+   * @throws ClientRequestError as {@link callTool}
+   */
+  callToolInRounds(name: string, args: Record<string, unknown>, capabilities: readonly ClientCapability[], options: CallOptions): Promise<RoundOutcome> {
+    this.visibleTool(name, options.principal);
+    return this.rounds.begin(name, options.principal.id, capabilities, (client, signal) => this.callTool(name, args, { ...options, client, signal }), options.signal);
+  }
+
+  /** A 2026-07-28 client's retry of a call that waited for input, with its answers (`inputResponses`) and the state it was given. */
+  resumeToolCall(state: string, name: string, responses: Record<string, unknown>, options: CallOptions): Promise<RoundOutcome> {
+    return this.rounds.resume(state, name, options.principal.id, responses, options.signal);
   }
 
   /** Resources `principal` may read, as clients see them: names prefixed with their connector's id, as tool names are. */

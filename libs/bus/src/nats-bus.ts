@@ -22,6 +22,12 @@ export interface NatsBusOptions {
    * whose NATS user may not serve its own subjects would announce tools it can never answer, silently.
    */
   onSubscriptionError?: (subject: string, error: Error) => void;
+  /**
+   * First tokens of this connection's reply inboxes (default `_INBOX`). A connector's requests
+   * (its server-to-client requests) get replies under its own prefix
+   * (`Subjects.connectorInboxPrefix`), so its NATS user may read those and no other replies.
+   */
+  inboxPrefix?: string;
 }
 
 /**
@@ -37,8 +43,9 @@ export class NatsBus implements Bus {
   private constructor(
     private readonly connection: NatsConnection,
     private readonly onSubscriptionError?: (subject: string, error: Error) => void,
+    inboxPrefix?: string,
   ) {
-    this.requests = new NatsRequestMux(connection, toBusMessage, (error) => onSubscriptionError?.('(reply inbox)', error));
+    this.requests = new NatsRequestMux(connection, toBusMessage, (error) => onSubscriptionError?.('(reply inbox)', error), inboxPrefix);
     void this.watchStatus();
     void connection.closed().then(() => this.setStatus('closed'));
   }
@@ -59,8 +66,9 @@ export class NatsBus implements Bus {
       waitOnFirstConnect: options.waitOnFirstConnect ?? false,
       // Otherwise every request captures a stack for an error it almost never throws (~4 % of hub CPU, measured).
       noAsyncTraces: true,
+      ...(options.inboxPrefix !== undefined && { inboxPrefix: options.inboxPrefix }),
     });
-    return new NatsBus(connection, options.onSubscriptionError);
+    return new NatsBus(connection, options.onSubscriptionError, options.inboxPrefix);
   }
 
   get status(): BusStatus {

@@ -29,8 +29,10 @@ export class NatsRequestMux {
     private readonly connection: NatsConnection,
     private readonly toBusMessage: (msg: Msg) => BusMessage,
     private readonly onSubscriptionError: (error: Error) => void,
+    /** First tokens of the reply inbox (default `_INBOX`), so a NATS user can be allowed its own inboxes only. */
+    inboxPrefix?: string,
   ) {
-    this.prefix = `${createInbox()}.`;
+    this.prefix = `${createInbox(inboxPrefix)}.`;
   }
 
   /**

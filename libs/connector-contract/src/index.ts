@@ -58,8 +58,34 @@ export {
   CancelMessageSchema,
   ResourceUpdatedSchema,
 } from './invocation';
-export { SessionCancellationSchema } from './hub-to-hub';
-export type { SessionCancellation } from './hub-to-hub';
+export { SessionCancellationSchema, RelayedClientResponseSchema, RoundResumeSchema, RoundOutcomeSchema } from './hub-to-hub';
+export type { SessionCancellation, RelayedClientResponse, RoundResume, RoundOutcome } from './hub-to-hub';
+export {
+  ClientCapabilitySchema,
+  ElicitParamsSchema,
+  ElicitResultSchema,
+  CreateMessageParamsSchema,
+  CreateMessageResultSchema,
+  ListRootsResultSchema,
+  ClientRequestSchema,
+  CAPABILITY_FOR_METHOD,
+  CLIENT_RESULT_SCHEMAS,
+  ClientRequestMessageSchema,
+  ClientRequestErrorKindSchema,
+  ClientReplySchema,
+} from './client-requests';
+export type {
+  ClientCapability,
+  ElicitParams,
+  ElicitResult,
+  CreateMessageParams,
+  CreateMessageResult,
+  ListRootsResult,
+  ClientRequest,
+  ClientRequestMessage,
+  ClientRequestErrorKind,
+  ClientReply,
+} from './client-requests';
 export type {
   Principal,
   InvocationRequest,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ContentBlockSchema, PromptMessageSchema, ResourceContentsSchema } from './content';
 import { ErrorReplySchema } from './errors';
 import { ToolNameSchema } from './names';
+import { ClientCapabilitySchema } from './client-requests';
 
 /**
  * Who is asking: the hub's one model of an authenticated caller, from a bearer token (`sub`,
@@ -29,6 +30,11 @@ const RequestEnvelope = z.object({
   eventsSubject: z.string().max(200).optional(),
   /** True when the MCP client asked for progress; otherwise `progress()` in the handler is a no-op. */
   wantsProgress: z.boolean().optional(),
+  /**
+   * What the call's client can be asked (server-to-client requests, `Subjects.clientRequests`).
+   * Absent: the hub cannot forward any (an older hub, or no client session to ask).
+   */
+  clientCapabilities: z.array(ClientCapabilitySchema).max(3).optional(),
 });
 
 export const InvocationRequestSchema = RequestEnvelope.extend({

@@ -55,4 +55,20 @@ describe('subjects', () => {
     expect(subjects.isHubEvents('mcphub.v2.hub.a.b.events')).toBe(false);
     expect(subjects.isHubEvents(new Subjects('other').hubEvents('abc-1'))).toBe(false);
   });
+
+  it('builds and parses the subjects of server-to-client requests', () => {
+    expect(subjects.clientRequests('hub-1', 'helpdesk')).toBe('mcphub.v2.hub.hub-1.ask.helpdesk');
+    expect(subjects.allClientRequests('hub-1')).toBe('mcphub.v2.hub.hub-1.ask.*');
+    expect(subjects.clientRequestSender(subjects.clientRequests('hub-1', 'helpdesk'), 'hub-1')).toBe('helpdesk');
+    // Another hub's, a malformed or a reserved sender is nobody.
+    expect(subjects.clientRequestSender(subjects.clientRequests('hub-2', 'helpdesk'), 'hub-1')).toBeUndefined();
+    expect(subjects.clientRequestSender('mcphub.v2.hub.hub-1.ask.a.b', 'hub-1')).toBeUndefined();
+    expect(subjects.clientRequestSender('mcphub.v2.hub.hub-1.ask.hub', 'hub-1')).toBeUndefined();
+    expect(subjects.hubOfEvents(subjects.hubEvents('hub-1'))).toBe('hub-1');
+    expect(subjects.hubOfEvents('mcphub.v2.helpdesk.invoke.get')).toBeUndefined();
+    expect(subjects.connectorInboxPrefix('helpdesk')).toBe('_INBOX_mcphub.helpdesk');
+    expect(subjects.roundResume('hub-1')).toBe('mcphub.v2._hubs.hub-1.resume');
+    expect(() => subjects.clientRequests('hub.*', 'helpdesk')).toThrow(InvalidNameError);
+    expect(() => subjects.clientRequests('hub-1', '*')).toThrow(InvalidNameError);
+  });
 });

@@ -116,8 +116,7 @@ export class Subjects {
 
   /** Publish (connector → one hub): events of invocations that hub started (which replica took it, progress). */
   hubEvents(hubId: string): string {
-    if (!HUB_ID.test(hubId)) throw new InvalidNameError(`invalid hub id: ${JSON.stringify(hubId)}`);
-    return `${this.prefix}.hub.${hubId}.events`;
+    return `${this.prefix}.hub.${checkedHub(hubId)}.events`;
   }
 
   /** True when a subject is a hub event inbox built by {@link hubEvents}; connectors publish nowhere else on a request's say-so. */
@@ -126,6 +125,57 @@ export class Subjects {
     const suffix = '.events';
     if (!subject.startsWith(prefix) || !subject.endsWith(suffix)) return false;
     return HUB_ID.test(subject.slice(prefix.length, -suffix.length));
+  }
+
+  /**
+   * Request-reply (connector → the hub that started a call): a server-to-client request
+   * (elicitation, sampling, roots) for that call's client. The connector id is in the subject so
+   * a NATS permission can bind it (`<ns>.v2.hub.*.ask.<id>`); the hub checks the call is that
+   * connector's.
+   */
+  clientRequests(hubId: string, connector: string): string {
+    return `${this.prefix}.hub.${checkedHub(hubId)}.ask.${checkedConnector(connector)}`;
+  }
+
+  /** What a hub subscribes to for the {@link clientRequests} of its calls. */
+  allClientRequests(hubId: string): string {
+    return `${this.prefix}.hub.${checkedHub(hubId)}.ask.*`;
+  }
+
+  /** The connector a {@link clientRequests} subject names, or undefined for any other subject. */
+  clientRequestSender(subject: string, hubId: string): string | undefined {
+    return this.tokenBetween(subject, `${this.prefix}.hub.${checkedHub(hubId)}.ask.`, '', ConnectorIdSchema);
+  }
+
+  /**
+   * First tokens of a connector's reply inboxes (`_INBOX_<ns>.<connector>`): it reads the
+   * answers to its {@link clientRequests} there, and its NATS user may subscribe to that and to
+   * no other inbox (not `_INBOX.>`, where the hubs' replies travel).
+   */
+  connectorInboxPrefix(connector: string): string {
+    return `_INBOX_${this.namespace}.${checkedConnector(connector)}`;
+  }
+
+  /** The hub id of a {@link hubEvents} subject (where a call's client requests go), or undefined. */
+  hubOfEvents(subject: string): string | undefined {
+    if (!this.isHubEvents(subject)) return undefined;
+    return subject.slice(`${this.prefix}.hub.`.length, -'.events'.length);
+  }
+
+  /**
+   * Publish (hub → every hub): a 2025-era client answered a server-to-client request on another
+   * replica than the one that sent it (hubs only, like {@link sessionCancellations}).
+   */
+  clientResponses(): string {
+    return `${this.prefix}._hubs.client-responses`;
+  }
+
+  /**
+   * Request-reply (hub → the hub that holds a 2026-era call waiting for input): a client's retry
+   * with its answers reached another replica (`RoundResumeSchema`). Hubs only.
+   */
+  roundResume(hubId: string): string {
+    return `${this.prefix}._hubs.${checkedHub(hubId)}.resume`;
   }
 
   /**
@@ -138,7 +188,7 @@ export class Subjects {
 
   private tokenBetween(subject: string, prefix: string, suffix: string, schema: z.ZodType<string>): string | undefined {
     if (!subject.startsWith(prefix) || !subject.endsWith(suffix) || subject.length <= prefix.length + suffix.length) return undefined;
-    const token = subject.slice(prefix.length, -suffix.length);
+    const token = subject.slice(prefix.length, subject.length - suffix.length);
     return schema.safeParse(token).success ? token : undefined;
   }
 }
@@ -146,6 +196,11 @@ export class Subjects {
 function checkedConnector(connector: string): string {
   if (!ConnectorIdSchema.safeParse(connector).success) throw new InvalidNameError(`invalid connector id: ${JSON.stringify(connector)}`);
   return connector;
+}
+
+function checkedHub(hubId: string): string {
+  if (!HUB_ID.test(hubId)) throw new InvalidNameError(`invalid hub id: ${JSON.stringify(hubId)}`);
+  return hubId;
 }
 
 function checkedTool(tool: string): string {

@@ -1,7 +1,18 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Bus, IncomingMessage } from '@mcp-hub/bus';
-import { CancelMessageSchema, decode, encode, headers, tryDecode, type Principal, type Reply, type Subjects } from '@mcp-hub/connector-contract';
+import {
+  CancelMessageSchema,
+  decode,
+  encode,
+  headers,
+  tryDecode,
+  type ClientCapability,
+  type Principal,
+  type Reply,
+  type Subjects,
+} from '@mcp-hub/connector-contract';
+import { ClientAsker } from './client-asker';
 import type { HandlerContext } from './handler-context';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { Redactor } from './redactor';
@@ -17,6 +28,7 @@ export interface RequestEnvelope {
   wantsProgress?: boolean;
   /** W3C trace context of the hub's span for this call. */
   traceparent?: string;
+  clientCapabilities?: ClientCapability[];
 }
 
 export interface CallRunnerOptions {
@@ -128,10 +140,15 @@ export class CallRunner {
     // Tell the hub which replica holds the call, so it can fail or retry it if this replica dies.
     // Only calls that outlive a few milliseconds are claimed: a fast call's reply says as much,
     // and this keeps a publish off the common path.
-    const claim = eventsSubject
-      ? setTimeout(() => this.publish(eventsSubject, { type: 'started', invocationId: request.invocationId, replicaId: this.options.replicaId }), CLAIM_DELAY_MS)
-      : undefined;
-    const ctx = this.context(request, controller.signal, eventsSubject);
+    let claimed = false;
+    const claimNow = () => {
+      if (claimed || !eventsSubject) return;
+      claimed = true;
+      clearTimeout(claim);
+      this.publish(eventsSubject, { type: 'started', invocationId: request.invocationId, replicaId: this.options.replicaId });
+    };
+    const claim = eventsSubject ? setTimeout(claimNow, CLAIM_DELAY_MS) : undefined;
+    const ctx = this.context(request, controller.signal, eventsSubject, claimNow);
     const started = performance.now();
     let release: (() => void) | undefined;
     try {
@@ -172,11 +189,26 @@ export class CallRunner {
     await waitAll([...this.running.values()].map((c) => c.done), 1000);
   }
 
-  private context(request: RequestEnvelope, signal: AbortSignal, eventsSubject: string | undefined): HandlerContext {
+  private context(request: RequestEnvelope, signal: AbortSignal, eventsSubject: string | undefined, claim: () => void): HandlerContext {
     const progressSubject = request.wantsProgress ? eventsSubject : undefined;
     let logger: Logger | undefined;
     const parent = this.options.logger;
-    const { subjects, connectorId } = this.options;
+    const { bus, subjects, connectorId, replicaId } = this.options;
+    let asker: ClientAsker | undefined;
+    // Built on first use: most calls never ask the client anything.
+    const client = () =>
+      (asker ??= new ClientAsker({
+        bus,
+        subjects,
+        connectorId,
+        replicaId,
+        invocationId: request.invocationId,
+        deadline: request.deadline,
+        signal,
+        hubId: eventsSubject ? subjects.hubOfEvents(eventsSubject) : undefined,
+        capabilities: request.clientCapabilities,
+        claim,
+      }));
     return {
       signal,
       deadline: request.deadline,
@@ -191,6 +223,9 @@ export class CallRunner {
         if (progressSubject) this.publish(progressSubject, { type: 'progress', invocationId: request.invocationId, progress, total, message });
       },
       resourceUpdated: (uri) => this.publish(subjects.resourceUpdated(connectorId), { uri }),
+      elicit: (params) => client().elicit(params),
+      createMessage: (params) => client().createMessage(params),
+      listRoots: () => client().listRoots(),
     };
   }
 

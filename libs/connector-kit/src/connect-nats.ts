@@ -30,7 +30,7 @@ export class BusUnreachableError extends Error {
  * attempt with the wait before the next (backoff from 250 ms to 5 s), and later every status
  * change of the established connection (nats.js then reconnects by itself, for ever).
  */
-export function connectNats(settings: NatsSettings, name: string, logger: Logger): NatsConnection {
+export function connectNats(settings: NatsSettings, name: string, logger: Logger, options: { inboxPrefix?: string } = {}): NatsConnection {
   const bus = new DeferredBus();
   const redactor = new Redactor([settings.pass, settings.token]);
   const url = redactor.redact(settings.url);
@@ -51,6 +51,7 @@ export function connectNats(settings: NatsSettings, name: string, logger: Logger
           pass: settings.pass,
           token: settings.token,
           ...credentials,
+          inboxPrefix: options.inboxPrefix,
           onSubscriptionError: (subject, error) => logger.error({ subject, err: error }, 'NATS refused a subscription (check this user\'s permissions)'),
         });
         nats.onStatus((status) => logger.warn({ status, nats: url }, 'NATS connection status changed'));

@@ -1,4 +1,4 @@
-import type { Principal } from '@mcp-hub/connector-contract';
+import type { CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, ListRootsResult, Principal } from '@mcp-hub/connector-contract';
 import type { Logger } from 'pino';
 
 /**
@@ -18,4 +18,17 @@ export interface HandlerContext {
   progress(progress: number, total?: number, message?: string): void;
   /** Tells every hub that a resource changed, so subscribed clients get `notifications/resources/updated`. */
   resourceUpdated(uri: string): void;
+  /**
+   * Asks the person at the MCP client (elicitation, form mode) and waits for the answer, within
+   * the call's deadline: `accept` with `content`, `decline`, or `cancel` (dismissed). Validate
+   * `content` before use: it comes from the client.
+   * @throws ClientRequestFailed with a `reason`: `capability_missing` when the client did not
+   *   declare elicitation, `cancelled` when the client cancelled the call, `timeout` at the
+   *   deadline, `unsupported` when the call has no client to ask (see docs/architecture.md).
+   */
+  elicit(params: ElicitParams): Promise<ElicitResult>;
+  /** Asks the client's model for a completion (sampling), as {@link elicit} asks the person. @throws ClientRequestFailed */
+  createMessage(params: CreateMessageParams): Promise<CreateMessageResult>;
+  /** The client's roots (folders it exposes). @throws ClientRequestFailed */
+  listRoots(): Promise<ListRootsResult>;
 }

@@ -1,5 +1,7 @@
 export type { HandlerContext } from './handler-context';
 export { ToolError } from './tool-error';
+export { ClientRequestFailed } from './client-request-failed';
+export type { ClientCapability, ClientRequestErrorKind, ElicitParams, ElicitResult, CreateMessageParams, CreateMessageResult, ListRootsResult } from '@mcp-hub/connector-contract';
 export { defineTool, toJsonSchema } from './define-tool';
 export type { ToolDefinition, ToolOutput, ToolSpec } from './define-tool';
 export { defineResource, defineResourceTemplate } from './define-resource';

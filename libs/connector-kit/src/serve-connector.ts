@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
+import { Subjects } from '@mcp-hub/connector-contract';
 import type { ConnectorModule } from './connector-module';
 import { resolveConnectorConfig, type ConnectorConfigSources } from './connector-config';
 import type { ConnectorProcessConfig } from './connector-process-config';
@@ -30,7 +31,8 @@ export async function serveConnector<C, D>(
   const sources: ConnectorConfigSources = { embedded: false, dataDir: process.cwd(), fromFile: config.connectors[module.id] as Record<string, unknown> | undefined, env, redactor };
   resolveConnectorConfig(module, sources);
   const assertionKeys = readAssertionKeys(config, logger);
-  const nats = connectNats(config.nats, `connector-${module.id}`, logger);
+  // Replies to the connector's own requests (ctx.elicit and the others) arrive under its inbox prefix only.
+  const nats = connectNats(config.nats, `connector-${module.id}`, logger, { inboxPrefix: new Subjects(config.namespace).connectorInboxPrefix(module.id) });
   // Until the bus is there nothing runs that a signal's default (exit at once) could cut short.
   await nats.connected;
   let running: RunningConnector;

@@ -5,7 +5,8 @@ import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type Server } 
 import type { Hub } from '../hub';
 import { buildMcpServer, type PrincipalResolver, type ServerIdentity } from '../mcp/build-mcp-server';
 import { SessionTable, type McpSession } from '../mcp/session-table';
-import type { SessionCancellation } from '@mcp-hub/connector-contract';
+import type { RelayedClientResponse, SessionCancellation } from '@mcp-hub/connector-contract';
+import { TaggedRequestIds } from './tagged-request-ids';
 import { SessionStoreUnavailable, type SessionRecord, type SessionStore } from '../sessions/session-store';
 import { HttpError } from './http-error';
 import { admitClient, type HeldByClient } from './admit-client';
@@ -21,6 +22,8 @@ export interface Era2025SessionsOptions {
   hub: Hub;
   /** Tells the other hub replicas about a cancellation this replica handled (`CancellationRelay.relay`). */
   relayCancellation(sessionId: string, requestId: string | number, reason?: string): void;
+  /** Sends a client's answer to a request another replica sent to the replica that sent it (`ClientResponseRelay.relay`). */
+  relayClientResponse(toHubId: string, sessionId: string, response: unknown): void;
   logger: Logger;
   identity: ServerIdentity;
   principalFor: PrincipalResolver;
@@ -51,6 +54,8 @@ export class HttpSession implements McpSession, HeldByClient {
     readonly record: SessionRecord,
     readonly server: Server,
     readonly transport: WebStandardStreamableHTTPServerTransport,
+    /** What the server is connected to: the transport, with this replica's tag on its requests' ids. */
+    readonly connection: TaggedRequestIds,
     /** Who opened it, or first used it on this replica. */
     readonly clientKey: string,
   ) {}
@@ -116,7 +121,7 @@ export class Era2025Sessions {
       const { protocolVersion, capabilities, clientInfo } = body.params;
       const record = { initialize: { protocolVersion, capabilities, clientInfo }, createdAt: Date.now(), ...(principalId !== undefined && { principalId }) };
       const session = this.build(record, clientKey);
-      await session.server.connect(session.transport);
+      await session.server.connect(session.connection);
       await exchangeOn(session, req, res, body);
     } finally {
       this.opening.delete(opening);
@@ -161,6 +166,19 @@ export class Era2025Sessions {
     // version the client asked for, which may not be the one agreed.
     const response = await postInternally(session.transport, notification, { 'mcp-session-id': cancellation.sessionId });
     if (response.status !== 202) this.logger.warn({ session: cancellation.sessionId, status: response.status }, 'relayed cancellation refused by the session');
+  }
+
+  /**
+   * A client's answer to a server-to-client request this replica sent, received by another: if
+   * this replica still holds the session, its SDK server gets the answer.
+   */
+  async deliverClientResponse(relayed: RelayedClientResponse): Promise<void> {
+    const session = this.table.get(relayed.sessionId) ?? (await this.adopting.get(relayed.sessionId)?.catch(() => undefined));
+    if (!session) {
+      this.logger.info({ session: relayed.sessionId }, 'relayed client answer for a session no longer held here: dropped');
+      return;
+    }
+    session.connection.receiveRelayed(relayed.response);
   }
 
   /**
@@ -232,8 +250,12 @@ export class Era2025Sessions {
       ...(!knownId && { onsessioninitialized: (id: string) => this.opened(id, session) }),
       onsessionclosed: (id) => this.end(id),
     });
-    const session: HttpSession = new HttpSession(record, server, transport, clientKey);
-    transport.onclose = () => {
+    const connection = new TaggedRequestIds(transport, this.options.hub.hubId, (toHubId, response) => {
+      const sessionId = transport.sessionId;
+      if (sessionId) this.options.relayClientResponse(toHubId, sessionId, response);
+    });
+    const session: HttpSession = new HttpSession(record, server, transport, connection, clientKey);
+    connection.onclose = () => {
       if (transport.sessionId) this.table.remove(transport.sessionId, session);
     };
     return session;
@@ -288,7 +310,7 @@ export class Era2025Sessions {
     const session = this.build(stored.record, clientKey, id);
     for (const uri of stored.subscriptions) session.subscriptions.add(uri);
     session.stored = true;
-    await session.server.connect(session.transport);
+    await session.server.connect(session.connection);
     await replayInitialize(session.transport, stored.record.initialize);
     this.table.add(id, session);
     this.logger.debug({ session: id }, 'session adopted from the store');

@@ -15,6 +15,7 @@ import { ListenStreams } from './listen-streams';
 import { HttpError } from './http-error';
 import { readJsonBody } from './read-json-body';
 import { CancellationRelay } from './cancellation-relay';
+import { ClientResponseRelay } from './client-response-relay';
 import { Era2025Sessions, type HttpSession } from './era-2025-sessions';
 import { AdminRoutes } from '../admin/admin-routes';
 import type { HttpAuth } from './http-auth';
@@ -89,6 +90,7 @@ export class HttpFront {
   readonly sessions: SessionTable<HttpSession>;
   private readonly era2025: Era2025Sessions;
   private readonly cancellations: CancellationRelay;
+  private readonly clientResponses: ClientResponseRelay;
   private readonly listenStreams: ListenStreams;
   private readonly clientKeyFor: ClientKeyResolver;
   private readonly ownStore?: SessionStore;
@@ -122,9 +124,17 @@ export class HttpFront {
       logger: options.logger,
       deliver: (cancellation) => this.era2025.deliverCancellation(cancellation),
     });
+    this.clientResponses = new ClientResponseRelay({
+      bus: hub.bus,
+      subjects: hub.subjects,
+      hubId: hub.hubId,
+      logger: options.logger,
+      deliver: (relayed) => this.era2025.deliverClientResponse(relayed),
+    });
     this.era2025 = new Era2025Sessions({
       hub,
       relayCancellation: (sessionId, requestId, reason) => this.cancellations.relay(sessionId, requestId, reason),
+      relayClientResponse: (toHubId, sessionId, response) => this.clientResponses.relay(toHubId, sessionId, response),
       logger: options.logger,
       identity,
       principalFor,
@@ -170,6 +180,7 @@ export class HttpFront {
       options.adminToken,
     );
     this.cancellations.start();
+    this.clientResponses.start();
     hub.metrics.watchFront({ era2025Sessions: () => this.sessions.size, era2026ListenStreams: () => this.listenStreams.size });
     hub.on('resourceUpdated', (uri) => {
       void this.era2025.notifyResourceUpdated(uri);
@@ -200,6 +211,7 @@ export class HttpFront {
     const until = Date.now() + drainMs;
     while (this.postsInFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
     this.cancellations.stop();
+    this.clientResponses.stop();
     await this.era2025.closeAll();
     await this.ownStore?.close();
     await this.era2026.close();

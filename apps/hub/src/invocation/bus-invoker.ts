@@ -18,6 +18,7 @@ import {
 } from '@mcp-hub/connector-contract';
 import { HubLocalError } from './hub-errors';
 import type { PrincipalAssertionSigner } from '../auth/principal-assertion-signer';
+import type { ClientChannel } from './client-channel';
 
 export interface Progress {
   progress: number;
@@ -42,6 +43,19 @@ export interface InvokeOptions {
    * that died mid-call may or may not have acted.
    */
   retryIfReplicaLost?: boolean;
+  /** The MCP client behind the call, for the connector's server-to-client requests; without it the connector cannot ask. */
+  client?: ClientChannel;
+}
+
+/** A call in flight as the target of a connector's server-to-client request. */
+export interface ClientRequestTarget {
+  client: ClientChannel;
+  /** Aborted when the call ends (reply, cancellation, replica lost): its client requests are abandoned. */
+  signal: AbortSignal;
+  /** The call's deadline, epoch ms. */
+  deadline: number;
+  /** Call when the request is answered or abandoned (it counts against {@link MAX_CLIENT_REQUESTS_PER_CALL} until then). */
+  done(): void;
 }
 
 /** The connector answered, with a result or with an error of its own. */
@@ -78,7 +92,19 @@ interface PendingCall {
   /** Ends the wait: the client cancelled (a `cancelled` BusError), or the replica was lost ({@link ReplicaLost}). */
   stop: (reason: Error) => void;
   onProgress?: (progress: Progress) => void;
+  client?: ClientChannel;
+  deadline: number;
+  /** Ends the call's server-to-client requests; made on the first one. */
+  clientRequests?: AbortController;
+  /** Server-to-client requests of this call waiting for the client now. */
+  clientRequestsWaiting: number;
 }
+
+/**
+ * Most server-to-client requests one call has waiting at once: a handler asks one question at a
+ * time, perhaps a few together; more would be a connector flooding the person with dialogs.
+ */
+export const MAX_CLIENT_REQUESTS_PER_CALL = 4;
 
 /**
  * How often, at most, a call refused as `busy` (a replica at its concurrency cap; nothing
@@ -164,6 +190,23 @@ export class BusInvoker {
   }
 
   /**
+   * The call a connector's server-to-client request is for, if it may send one: the call is in
+   * flight on this hub, was sent to `connector`, and (once claimed) is held by `replicaId`
+   * (otherwise `refused`: a connector reaches only the sessions of the calls it serves), its
+   * client can be asked (`no_client`), and fewer than {@link MAX_CLIENT_REQUESTS_PER_CALL} of its
+   * requests wait (`too_many`). The target counts as waiting until its `done()`.
+   */
+  clientRequestTarget(invocationId: string, connector: string, replicaId: string): ClientRequestTarget | 'refused' | 'no_client' | 'too_many' {
+    const call = this.pending.get(invocationId);
+    if (!call || call.connector !== connector || (call.replicaId !== undefined && call.replicaId !== replicaId)) return 'refused';
+    if (!call.client) return 'no_client';
+    if (call.clientRequestsWaiting >= MAX_CLIENT_REQUESTS_PER_CALL) return 'too_many';
+    call.clientRequests ??= new AbortController();
+    call.clientRequestsWaiting++;
+    return { client: call.client, signal: call.clientRequests.signal, deadline: call.deadline, done: () => call.clientRequestsWaiting-- };
+  }
+
+  /**
    * Sends one request and parses the `ok` result with `resultSchema`. A `busy` refusal is sent to
    * the queue group again (see `MAX_BUSY_TRIES`); a call on a lost replica is sent once more when
    * `options.retryIfReplicaLost` allows it.
@@ -207,6 +250,7 @@ export class BusInvoker {
       ...(traceparent && { traceparent }),
       eventsSubject: this.eventsSubject,
       ...(options.onProgress && { wantsProgress: true }),
+      ...(options.client && { clientCapabilities: options.client.capabilities }),
     };
     const requestHeaders: Record<string, string> = {
       [headers.invocationId]: invocationId,
@@ -220,7 +264,7 @@ export class BusInvoker {
     let stop!: (reason: Error) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
-    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now() };
+    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now(), client: options.client, deadline, clientRequestsWaiting: 0 };
     this.pending.set(invocationId, call);
     const onAbort = () => {
       this.cancel(connector, invocationId, 'cancelled by the client');
@@ -256,6 +300,7 @@ export class BusInvoker {
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      call.clientRequests?.abort();
       this.pending.delete(invocationId);
     }
   }

@@ -3,8 +3,10 @@ import type { Principal } from '@mcp-hub/connector-contract';
 import type { Hub, CallOptions } from '../hub';
 import { ClientRequestError, ConnectorFailure, HubLocalError } from '../invocation/hub-errors';
 import { HubMcpServer } from './hub-mcp-server';
+import { callToolInRounds } from './input-required-rounds';
+import { clientChannelFor, isEra2026 } from './sdk-client-channel';
 
-/** The SDK adapter: the only place (with http-front.ts and stdio-front.ts) that knows the MCP SDK. */
+/** The SDK adapter: with the rest of src/mcp and src/http, the only code that knows the MCP SDK. */
 
 export interface ServerIdentity {
   name: string;
@@ -54,20 +56,21 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
-    return guard(() => hub.callTool(request.params.name, args, callOptions(ctx, principalFor))) as never;
+    if (isEra2026(ctx)) return guard(() => callToolInRounds(hub, ctx, request.params.name, args, callOptions(server, ctx, principalFor))) as never;
+    return guard(() => hub.callTool(request.params.name, args, callOptions(server, ctx, principalFor))) as never;
   });
 
   server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: hub.listResources(principalFor(ctx)) as never }));
   server.setRequestHandler('resources/templates/list', async (_request, ctx) => ({ resourceTemplates: hub.listResourceTemplates(principalFor(ctx)) as never }));
   server.setRequestHandler('resources/read', async (request, ctx) =>
-    guard(() => hub.readResource(request.params.uri, callOptions(ctx, principalFor))) as never,
+    guard(() => hub.readResource(request.params.uri, callOptions(server, ctx, principalFor))) as never,
   );
   server.setRequestHandler('resources/subscribe', async (request, ctx) => {
     const { uri } = request.params;
     if (subscriptions && !subscriptions.has(uri) && subscriptions.size >= maxSubscriptions) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Subscription limit reached: a session subscribes to at most ${maxSubscriptions} resources; unsubscribe from one first`);
     }
-    await guard(() => hub.subscribeResource(uri, callOptions(ctx, principalFor)));
+    await guard(() => hub.subscribeResource(uri, callOptions(server, ctx, principalFor)));
     await subscriptions?.add(uri);
     return {};
   });
@@ -78,24 +81,26 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
 
   server.setRequestHandler('prompts/list', async (_request, ctx) => ({ prompts: hub.listPrompts(principalFor(ctx)) as never }));
   server.setRequestHandler('prompts/get', async (request, ctx) =>
-    guard(() => hub.getPrompt(request.params.name, (request.params.arguments ?? {}) as Record<string, string>, callOptions(ctx, principalFor))) as never,
+    guard(() => hub.getPrompt(request.params.name, (request.params.arguments ?? {}) as Record<string, string>, callOptions(server, ctx, principalFor))) as never,
   );
 
   server.setRequestHandler('completion/complete', async (request, ctx) => {
     const { ref, argument, context } = request.params;
     const hubRef = ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: ref.name } : { type: 'ref/resource' as const, uri: ref.uri };
-    const completion = await guard(() => hub.complete(hubRef, argument, context?.arguments ?? {}, callOptions(ctx, principalFor)));
+    const completion = await guard(() => hub.complete(hubRef, argument, context?.arguments ?? {}, callOptions(server, ctx, principalFor)));
     return { completion };
   });
 
   return server;
 }
 
-function callOptions(ctx: ServerContext, principalFor: PrincipalResolver): CallOptions {
+function callOptions(server: Server, ctx: ServerContext, principalFor: PrincipalResolver): CallOptions {
   const progressToken = ctx.mcpReq._meta?.progressToken;
+  const client = clientChannelFor(server, ctx);
   return {
     principal: principalFor(ctx),
     signal: ctx.mcpReq.signal,
+    ...(client && { client }),
     ...(progressToken !== undefined && {
       onProgress: (progress) => {
         void ctx.mcpReq

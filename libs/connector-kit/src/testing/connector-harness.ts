@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InProcessBus, type Bus } from '@mcp-hub/bus';
 import {
+  CAPABILITY_FOR_METHOD,
+  ClientRequestMessageSchema,
   HubEventSchema,
   ReplySchema,
   ResourceUpdatedSchema,
@@ -12,7 +14,15 @@ import {
   encode,
   tryDecode,
   Subjects,
+  type ClientCapability,
+  type ClientReply,
+  type ClientRequest,
   type CompletionResult,
+  type CreateMessageParams,
+  type CreateMessageResult,
+  type ElicitParams,
+  type ElicitResult,
+  type ListRootsResult,
   type ErrorKind,
   type ErrorReply,
   type Principal,
@@ -34,10 +44,37 @@ export class ConnectorReplyError extends Error {
 
 export interface HarnessCallOptions {
   principal?: Principal;
+  /** The call's deadline, from now. Default 5000 ms. */
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Ask for progress, as an MCP client does with a progress token (`wantsProgress`). Default false. */
   progress?: boolean;
+  /**
+   * The MCP client behind the call, answering the handler's `ctx.elicit`, `ctx.createMessage` and
+   * `ctx.listRoots`. Default: a client that declared no capability (each of them throws
+   * `ClientRequestFailed` with reason `capability_missing`).
+   */
+  client?: HarnessClient;
+}
+
+/** A scripted answer: a list used in order (one per request), or a function of the request's params. */
+export type ScriptedAnswers<P, R> = R[] | ((params: P) => R | Promise<R>);
+
+/** A scripted MCP client for {@link HarnessCallOptions.client}. */
+export interface HarnessClient {
+  /** What the client declares. Default: the kinds with an answer below. */
+  capabilities?: ClientCapability[];
+  elicit?: ScriptedAnswers<ElicitParams, ElicitResult>;
+  createMessage?: ScriptedAnswers<CreateMessageParams, CreateMessageResult>;
+  listRoots?: ScriptedAnswers<void, ListRootsResult>;
+  /** Never answer (the person walks away): the handler waits until the deadline or a cancellation. */
+  hang?: boolean;
+}
+
+/** A server-to-client request a handler sent, as the harness received it. */
+export interface HarnessClientRequest {
+  invocationId: string;
+  request: ClientRequest;
 }
 
 /** One progress notification a handler sent with `ctx.progress`. */
@@ -61,6 +98,9 @@ export interface HarnessReply {
 /** How a tool call ended, without throwing: the result, or the connector's error reply. */
 export type ToolCallOutcome = { invocationId: string; progress: HarnessProgress[] } & ({ ok: true; result: ToolResult } | { ok: false; error: ErrorReply });
 
+/** How long past a call's deadline the harness waits for the reply. */
+const DEADLINE_GRACE_MS = 500;
+
 /** Where the harness asks connectors to publish invocation events (a hub's events inbox). */
 const HARNESS_HUB_ID = 'harness';
 
@@ -78,7 +118,11 @@ export class ConnectorHarness<D> {
   readonly resourceUpdates: string[] = [];
   /** Every reply received, in order. */
   readonly replies: HarnessReply[] = [];
+  /** Every server-to-client request the connector sent (`ctx.elicit` and the others), in order. */
+  readonly clientRequests: HarnessClientRequest[] = [];
   private readonly progress = new Map<string, HarnessProgress[]>();
+  /** The scripted client of each call in flight. */
+  private readonly clients = new Map<string, HarnessClient>();
   private readonly eventsSubject: string;
 
   private constructor(
@@ -93,6 +137,11 @@ export class ConnectorHarness<D> {
       if (event?.type !== 'progress') return;
       const { invocationId, type: _type, ...progress } = event;
       this.progressOf(invocationId).push(progress);
+    });
+    bus.subscribe(this.subjects.allClientRequests(HARNESS_HUB_ID), (message) => {
+      void this.answerClientRequest(message.data).then((reply) => {
+        if (reply) message.respond(encode(reply));
+      });
     });
   }
 
@@ -154,6 +203,31 @@ export class ConnectorHarness<D> {
     return CompletionResultSchema.parse(await this.request('complete', argument.name, this.subjects.complete(this.connectorId), { ref, argument, context: {} }, options));
   }
 
+  /** Answers a request the way a hub would, from the call's scripted client; undefined: never answers. */
+  private async answerClientRequest(data: Uint8Array): Promise<ClientReply | undefined> {
+    const message = decode(ClientRequestMessageSchema, data);
+    this.clientRequests.push({ invocationId: message.invocationId, request: message.request });
+    const client = this.clients.get(message.invocationId);
+    if (!client) return { status: 'error', kind: 'refused', message: 'No call in flight with this invocation id.' };
+    const { request } = message;
+    if (!capabilitiesOf(client).includes(CAPABILITY_FOR_METHOD[request.method])) {
+      return { status: 'error', kind: 'capability_missing', message: `The client did not declare the ${CAPABILITY_FOR_METHOD[request.method]} capability.` };
+    }
+    if (client.hang) return undefined;
+    try {
+      const result =
+        request.method === 'elicitation/create'
+          ? await nextAnswer(client.elicit, request.params)
+          : request.method === 'sampling/createMessage'
+            ? await nextAnswer(client.createMessage, request.params)
+            : await nextAnswer(client.listRoots, undefined);
+      if (result === undefined) return { status: 'error', kind: 'client_error', message: `The scripted client has no answer left for ${request.method}.` };
+      return { status: 'ok', result };
+    } catch (error) {
+      return { status: 'error', kind: 'client_error', message: (error as Error).message.slice(0, 1000) };
+    }
+  }
+
   async stop(): Promise<void> {
     await this.service.stop();
     await this.bus.close();
@@ -182,18 +256,33 @@ export class ConnectorHarness<D> {
       principal: options.principal ?? { id: 'test-user', scopes: [] },
       eventsSubject: this.eventsSubject,
       ...(options.progress && { wantsProgress: true }),
+      clientCapabilities: capabilitiesOf(options.client ?? {}),
       ...body,
     };
+    this.clients.set(invocationId, options.client ?? {});
     const onAbort = () => this.bus.publish(this.subjects.cancel(this.connectorId), encode({ invocationId }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const reply = decode(ReplySchema, (await this.bus.request(subject, encode(message), { timeoutMs })).data);
+      // A little past the deadline, so the connector's own deadline reply is what a test sees.
+      const reply = decode(ReplySchema, (await this.bus.request(subject, encode(message), { timeoutMs: timeoutMs + DEADLINE_GRACE_MS })).data);
       // Events published before the reply are delivered before it; this lets the last ones land too.
       await this.bus.flush();
       this.replies.push({ operation, name, invocationId, status: reply.status, ...(reply.status === 'error' && { kind: reply.kind }) });
       return { invocationId, reply };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      this.clients.delete(invocationId);
     }
   }
+}
+
+function capabilitiesOf(client: HarnessClient): ClientCapability[] {
+  if (client.capabilities) return client.capabilities;
+  return [client.elicit && 'elicitation', client.createMessage && 'sampling', client.listRoots && 'roots'].filter((c): c is ClientCapability => typeof c === 'string');
+}
+
+async function nextAnswer<P, R>(answers: ScriptedAnswers<P, R> | undefined, params: P): Promise<R | undefined> {
+  if (answers === undefined) return undefined;
+  if (typeof answers === 'function') return answers(params);
+  return answers.shift();
 }

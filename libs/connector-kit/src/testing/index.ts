@@ -1,5 +1,5 @@
 export { ConnectorHarness, ConnectorReplyError } from './connector-harness';
-export type { HarnessCallOptions, HarnessProgress, HarnessReply, ToolCallOutcome } from './connector-harness';
+export type { HarnessCallOptions, HarnessClient, HarnessClientRequest, HarnessProgress, HarnessReply, ScriptedAnswers, ToolCallOutcome } from './connector-harness';
 export { createEchoConnector, sleep } from './echo-connector';
 export type { EchoDeps } from './echo-connector';
 export { describeIdempotencyStoreBehaviour } from './idempotency-store-behaviour';
@@ -9,3 +9,5 @@ export type { ParsedFence } from './parse-fences';
 export { toolTable, toolTableInReadme, withToolTable } from './tool-table';
 export { FakeUpstream } from './fake-upstream';
 export type { FakeAnswer, FakeScript, SeenRequest } from './fake-upstream';
+export { createAskingConnector } from './asking-connector';
+export type { AskingDeps } from './asking-connector';
