@@ -169,6 +169,17 @@ export class FakeGithub {
       repo.issues.push(issue);
       return { status: 201, body: issueJson(repo, issue) };
     }
+    if (method === 'GET' && rest === '/pulls') {
+      const state = url.searchParams.get('state') ?? 'open';
+      return page(repo.issues.filter((i) => i.pull && (state === 'all' || i.state === state)).reverse().map((i) => pullJson(repo, i)));
+    }
+    if (method === 'POST' && rest === '/pulls') {
+      const headSha = repo.branches[body.head];
+      if (!headSha || !repo.branches[body.base]) throw new Unprocessable('PullRequest', headSha ? 'base' : 'head');
+      const issue: FakeIssue = { number: repo.issues.length + 1, title: body.title, body: body.body ?? '', state: 'open', state_reason: null, labels: [], assignees: [], user: this.user.login, comments: [], pull: { head: body.head, base: body.base, head_sha: headSha, merged: false, files: [] } };
+      repo.issues.push(issue);
+      return { status: 201, body: pullJson(repo, issue) };
+    }
     const issueMatch = /^\/(issues|pulls)\/(\d+)(\/.*)?$/.exec(rest);
     if (!issueMatch) return undefined;
     const issue = repo.issues.find((i) => i.number === Number(issueMatch[2]));
