@@ -1,5 +1,5 @@
 import { ConnectorConfigError } from '@mcp-hub/connector-kit';
-import { startGithub } from '../src/testing';
+import { startGithub } from './github-testbed';
 
 const READ = ['get_me', 'search_repositories', 'get_repository', 'list_branches', 'list_commits', 'get_file_contents', 'list_issues', 'search_issues', 'get_issue', 'list_labels', 'list_pull_requests', 'get_pull_request'];
 const WRITE = ['create_or_update_file', 'create_branch', 'create_issue', 'update_issue', 'add_issue_comment', 'create_pull_request', 'add_pull_request_review_comment', 'merge_pull_request'];

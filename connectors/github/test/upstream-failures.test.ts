@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { TEST_TOKEN, startGithub } from '../src/testing';
+import { TEST_TOKEN, startGithub } from './github-testbed';
 
 const spent = (resetInS: number) => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInS) });
 

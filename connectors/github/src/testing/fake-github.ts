@@ -43,6 +43,26 @@ export interface SeenRequest {
 }
 
 const DOCS = 'https://docs.github.com/rest';
+
+/** A token shaped like a personal access token, for tests (the redactor knows the shape). */
+export const TEST_TOKEN = 'ghp_testtoken0123456789abcdefghijklmnop';
+
+/** The fields of the JSON request bodies the fake reads. */
+interface RequestBody {
+  title?: string;
+  body?: string;
+  labels?: string[];
+  assignees?: string[];
+  state_reason?: string;
+  ref?: string;
+  sha?: string;
+  head?: string;
+  base?: string;
+  commit_id?: string;
+  path?: string;
+  line?: number;
+  content?: string;
+}
 const SHA = (seed: string) => Buffer.from(seed.padEnd(20, '.')).subarray(0, 20).toString('hex');
 const TIME = '2026-11-30T10:00:00Z';
 
@@ -95,7 +115,7 @@ export class FakeGithub {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
-    const body = raw ? JSON.parse(raw) : undefined;
+    const body = (raw ? JSON.parse(raw) : {}) as RequestBody;
     const authorization = req.headers.authorization;
     this.requests.push({ method, path: url.pathname, query: url.searchParams, authorization, body });
     const scripted = this.scripted.findIndex((s) => s.match(method, url.pathname));
@@ -117,7 +137,7 @@ export class FakeGithub {
     }
   }
 
-  private route(method: string, url: URL, body: any, accept: string, token: string): { status: number; body: unknown; link?: string } | undefined {
+  private route(method: string, url: URL, body: RequestBody, accept: string, token: string): { status: number; body: unknown; link?: string } | undefined {
     const path = url.pathname;
     const page = (items: unknown[]) => this.page(url, items);
     if (method === 'GET' && path === '/user') return { status: 200, body: { ...this.user, id: 1, html_url: `https://github.com/${this.user.login}` } };
@@ -146,6 +166,7 @@ export class FakeGithub {
     if (method === 'POST' && rest === '/git/refs') {
       const name = String(body.ref).replace(/^refs\/heads\//, '');
       if (repo.branches[name]) throw new Unprocessable('Reference', 'ref');
+      if (!body.sha) throw new Unprocessable('Reference', 'sha');
       repo.branches[name] = body.sha;
       return { status: 201, body: { ref: body.ref, node_id: 'x', url: '', object: { sha: body.sha, type: 'commit', url: '' } } };
     }
@@ -174,8 +195,8 @@ export class FakeGithub {
       return page(repo.issues.filter((i) => i.pull && (state === 'all' || i.state === state)).reverse().map((i) => pullJson(repo, i)));
     }
     if (method === 'POST' && rest === '/pulls') {
-      const headSha = repo.branches[body.head];
-      if (!headSha || !repo.branches[body.base]) throw new Unprocessable('PullRequest', headSha ? 'base' : 'head');
+      const headSha = repo.branches[body.head ?? ''];
+      if (!body.title || !body.head || !body.base || !headSha || !repo.branches[body.base]) throw new Unprocessable('PullRequest', headSha ? 'base' : 'head');
       const issue: FakeIssue = { number: repo.issues.length + 1, title: body.title, body: body.body ?? '', state: 'open', state_reason: null, labels: [], assignees: [], user: this.user.login, comments: [], pull: { head: body.head, base: body.base, head_sha: headSha, merged: false, files: [] } };
       repo.issues.push(issue);
       return { status: 201, body: pullJson(repo, issue) };
@@ -225,12 +246,12 @@ export class FakeGithub {
     return undefined;
   }
 
-  private contents(method: string, repo: FakeRepo, path: string, body: any): { status: number; body: unknown } | undefined {
+  private contents(method: string, repo: FakeRepo, path: string, body: RequestBody): { status: number; body: unknown } | undefined {
     const full = `${repo.owner}/${repo.name}`;
     if (method === 'PUT') {
       const existing = repo.files[path];
       if (existing !== undefined && body.sha !== blobSha(existing)) throw new Unprocessable('Contents', 'sha');
-      repo.files[path] = Buffer.from(body.content, 'base64');
+      repo.files[path] = Buffer.from(body.content ?? '', 'base64');
       return { status: existing === undefined ? 201 : 200, body: { content: { name: path.split('/').pop(), path, sha: blobSha(repo.files[path]!), size: repo.files[path]!.length }, commit: { sha: SHA(`commit${path}${Date.now()}`), html_url: `https://github.com/${full}/commit/x` } } };
     }
     if (method !== 'GET') return undefined;

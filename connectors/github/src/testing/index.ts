@@ -1,4 +1,2 @@
-export { FakeGithub } from './fake-github';
+export { FakeGithub, TEST_TOKEN } from './fake-github';
 export type { FakeIssue, FakeRepo, ScriptedAnswer, SeenRequest } from './fake-github';
-export { TEST_TOKEN, startGithub } from './github-testbed';
-export type { GithubTestbed } from './github-testbed';

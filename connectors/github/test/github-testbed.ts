@@ -2,11 +2,11 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Redactor, buildConnector, type BuiltConnector } from '@mcp-hub/connector-kit';
 import { ConnectorHarness, ConnectorReplyError } from '@mcp-hub/connector-kit/testing';
-import { githubModule } from '../github-module';
-import type { GithubDeps } from '../github-deps';
-import { FakeGithub } from './fake-github';
+import { githubModule } from '../src/github-module';
+import type { GithubDeps } from '../src/github-deps';
+import { FakeGithub, TEST_TOKEN } from '../src/testing';
 
-export const TEST_TOKEN = 'ghp_testtoken0123456789abcdefghijklmnop';
+export { TEST_TOKEN };
 
 export interface GithubTestbed {
   fake: FakeGithub;
