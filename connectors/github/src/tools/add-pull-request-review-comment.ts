@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdempotencyKeySchema, defineTool, runIdempotent } from '@mcp-hub/connector-kit';
+import { clientName } from '../client-name';
 import type { GithubDeps } from '../github-deps';
 import { CommentSchema } from '../github-schemas';
 import { parseGithub } from '../parse-github';
@@ -9,7 +10,7 @@ import { IssueNumberSchema } from './get-issue';
 export const addPullRequestReviewCommentTool = defineTool({
   name: 'add_pull_request_review_comment',
   title: 'Comment on a line of a pull request',
-  description: "Adds a review comment on a line of a pull request's diff, at the given commit (the head SHA from get_pull_request).",
+  description: `Adds a review comment on a line of a pull request's diff, at the given commit (the head SHA from ${clientName('get_pull_request')}).`,
   input: z.strictObject({
     ...RepoArgsShape,
     pull_number: IssueNumberSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdempotencyKeySchema, defineTool, runIdempotent } from '@mcp-hub/connector-kit';
+import { clientName } from '../client-name';
 import type { GithubDeps } from '../github-deps';
 import { contentsUri } from '../github-uris';
 import { parseGithub } from '../parse-github';
@@ -15,7 +16,7 @@ export const createOrUpdateFileTool = defineTool({
   name: 'create_or_update_file',
   title: 'Create or update a file',
   description:
-    'Commits a text file to a branch (a push): creates it, or replaces it when `sha` names the blob being replaced (from get_file_contents). Overwrites content, so it is destructive.',
+    `Commits a text file to a branch (a push): creates it, or replaces it when sha names the blob being replaced (from ${clientName('get_file_contents')}). Overwrites content, so it is destructive.`,
   input: z.strictObject({
     ...RepoArgsShape,
     path: RepoPathSchema.refine((p) => p.length > 0, 'a file path'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '@mcp-hub/connector-kit';
+import { clientName } from '../client-name';
 import type { GithubDeps } from '../github-deps';
 import { LabelSchema } from '../github-schemas';
 import { cleanLabel } from '../issue-view';
@@ -10,7 +11,7 @@ import { RepoArgsShape, allowedRepo } from '../repo-args';
 export const listLabelsTool = defineTool({
   name: 'list_labels',
   title: 'List labels',
-  description: 'Lists the labels defined in a repository, to pick valid ones for update_issue.',
+  description: `Lists the labels defined in a repository, to pick valid ones for ${clientName('update_issue')}.`,
   input: z.strictObject({ ...RepoArgsShape, ...PageArgsShape }),
   output: z.object({ labels: z.array(z.object({ name: z.string(), color: z.string().nullable(), description: z.string().nullable() })), ...PageResultShape }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
