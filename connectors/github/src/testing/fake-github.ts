@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fromListTemplate, fromTemplate } from './github-templates';
 
 /** An issue (or pull request conversation) as the fake keeps it. */
 export interface FakeIssue {
@@ -32,6 +33,14 @@ export interface ScriptedAnswer {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+}
+
+/** An answer the fake sent, kept so that tests can check it against GitHub's OpenAPI description. */
+export interface SentResponse {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
 }
 
 export interface SeenRequest {
@@ -75,6 +84,7 @@ const TIME = '2026-11-30T10:00:00Z';
 export class FakeGithub {
   readonly repos = new Map<string, FakeRepo>();
   readonly requests: SeenRequest[] = [];
+  readonly responses: SentResponse[] = [];
   /** Bearer tokens the fake accepts; an App's installation tokens are added as they are issued. */
   readonly tokens = new Set<string>();
   private readonly scripted: Array<{ match: (method: string, path: string) => boolean; answer: ScriptedAnswer }> = [];
@@ -114,6 +124,10 @@ export class FakeGithub {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
+    const send = (status: number, body: unknown, headers?: Record<string, string>) => {
+      this.responses.push({ method, path: url.pathname, status, body });
+      sendAnswer(res, status, body, headers);
+    };
     const raw = await readBody(req);
     const body = (raw ? JSON.parse(raw) : {}) as RequestBody;
     const authorization = req.headers.authorization;
@@ -121,32 +135,32 @@ export class FakeGithub {
     const scripted = this.scripted.findIndex((s) => s.match(method, url.pathname));
     if (scripted >= 0) {
       const { answer } = this.scripted.splice(scripted, 1)[0]!;
-      return send(res, answer.status, answer.body ?? { message: 'scripted', documentation_url: DOCS }, answer.headers);
+      return send(answer.status, answer.body ?? { message: 'scripted', documentation_url: DOCS }, answer.headers);
     }
     const token = /^(?:token|bearer) (.+)$/i.exec(authorization ?? '')?.[1];
     const appJwt = url.pathname.startsWith('/app/');
-    if (!appJwt && (token === undefined || !this.tokens.has(token))) return send(res, 401, { message: 'Bad credentials', documentation_url: DOCS });
+    if (!appJwt && (token === undefined || !this.tokens.has(token))) return send(401, { message: 'Bad credentials', documentation_url: DOCS });
     try {
       const answer = this.route(method, url, body, req.headers.accept ?? '', token ?? '');
-      if (answer === undefined) return send(res, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
-      if (typeof answer.body === 'string') return send(res, answer.status, answer.body, { 'content-type': 'application/vnd.github.diff; charset=utf-8' });
-      return send(res, answer.status, answer.body, answer.link ? { link: answer.link } : {});
+      if (answer === undefined) return send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+      if (typeof answer.body === 'string') return send(answer.status, answer.body, { 'content-type': 'application/vnd.github.diff; charset=utf-8' });
+      return send(answer.status, answer.body, answer.link ? { link: answer.link } : {});
     } catch (error) {
-      if (error instanceof Unprocessable) return send(res, 422, { message: 'Validation Failed', errors: [{ resource: error.resource, code: 'invalid', field: error.field }], documentation_url: DOCS, status: '422' });
-      return send(res, 500, { message: String(error) });
+      if (error instanceof Unprocessable) return send(422, fromTemplate('validationFailed', { errors: [{ resource: error.resource, code: 'invalid', field: error.field }] }));
+      return send(500, { message: String(error) });
     }
   }
 
   private route(method: string, url: URL, body: RequestBody, accept: string, token: string): { status: number; body: unknown; link?: string } | undefined {
     const path = url.pathname;
     const page = (items: unknown[]) => this.page(url, items);
-    if (method === 'GET' && path === '/user') return { status: 200, body: { ...this.user, id: 1, html_url: `https://github.com/${this.user.login}` } };
+    if (method === 'GET' && path === '/user') return { status: 200, body: fromTemplate('authenticatedUser', { ...userJson(this.user.login), name: this.user.name, type: this.user.type }) };
     const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (method === 'POST' && installation) {
       if (!/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(`Bearer ${token}`)) return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: DOCS } };
       const issued = `ghs_${'x'.repeat(30)}${++this.issuedTokens}`;
       this.tokens.add(issued);
-      return { status: 201, body: { token: issued, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: 'write' }, repository_selection: 'all' } };
+      return { status: 201, body: fromTemplate('installationToken', { token: issued, expires_at: new Date(Date.now() + 3600_000).toISOString() }) };
     }
     if (method === 'GET' && path === '/search/issues') return this.search(url, 'issues');
     if (method === 'GET' && path === '/search/repositories') return this.search(url, 'repositories');
@@ -157,27 +171,39 @@ export class FakeGithub {
     const rest = m[3] ?? '';
     const full = `${repo.owner}/${repo.name}`;
     if (method === 'GET' && rest === '') return { status: 200, body: repoJson(repo) };
-    if (method === 'GET' && rest === '/branches') return page(Object.entries(repo.branches).map(([name, sha]) => ({ name, commit: { sha, url: '' }, protected: name === repo.default_branch })));
+    if (method === 'GET' && rest === '/branches') return page(Object.entries(repo.branches).map(([name, sha]) => fromListTemplate('shortBranchItems', { name, commit: { sha, url: `${API}/repos/${full}/commits/${sha}` }, protected: name === repo.default_branch, protection: { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } } })));
     const branch = /^\/branches\/(.+)$/.exec(rest);
     if (method === 'GET' && branch) {
       const sha = repo.branches[decodeURIComponent(branch[1]!)];
-      return sha ? { status: 200, body: { name: decodeURIComponent(branch[1]!), commit: { sha }, protected: false } } : undefined;
+      if (!sha) return undefined;
+      const template = fromTemplate('branch');
+      return { status: 200, body: { ...template, name: decodeURIComponent(branch[1]!), commit: { ...(template['commit'] as object), sha }, protected: false } };
     }
     if (method === 'POST' && rest === '/git/refs') {
       const name = String(body.ref).replace(/^refs\/heads\//, '');
       if (repo.branches[name]) throw new Unprocessable('Reference', 'ref');
       if (!body.sha) throw new Unprocessable('Reference', 'sha');
       repo.branches[name] = body.sha;
-      return { status: 201, body: { ref: body.ref, node_id: 'x', url: '', object: { sha: body.sha, type: 'commit', url: '' } } };
+      return { status: 201, body: fromTemplate('ref', { ref: body.ref, url: `${API}/repos/${full}/git/${body.ref}`, object: { sha: body.sha, type: 'commit', url: `${API}/repos/${full}/git/commits/${body.sha}` } }) };
     }
     if (method === 'GET' && rest === '/commits') {
-      return page(Object.keys(repo.files).map((file, i) => ({ sha: SHA(`c${i}${file}`), html_url: `https://github.com/${full}/commit/${i}`, commit: { message: `Add ${file}`, author: { name: 'Octo', date: TIME } }, author: { login: 'octocat' } })));
+      return page(
+        Object.keys(repo.files).map((file, i) => {
+          const template = fromListTemplate('commitItems');
+          const sha = SHA(`c${i}${file}`);
+          return { ...template, sha, html_url: `https://github.com/${full}/commit/${sha}`, commit: { ...(template['commit'] as object), message: `Add ${file}` }, author: userJson('octocat') };
+        }),
+      );
     }
     const status = /^\/commits\/([^/]+)\/status$/.exec(rest);
-    if (method === 'GET' && status) return { status: 200, body: { state: 'success', sha: status[1], total_count: 1, statuses: [{ context: 'ci/test', state: 'success', description: 'All tests passed' }] } };
+    if (method === 'GET' && status) {
+      const template = fromTemplate('combinedStatus');
+      const check = { ...(template['statuses'] as object[])[0], context: 'ci/test', state: 'success', description: 'All tests passed' };
+      return { status: 200, body: { ...template, state: 'success', sha: status[1], total_count: 1, statuses: [check], repository: { ...(template['repository'] as object), full_name: full } } };
+    }
     const contents = /^\/contents(?:\/(.*))?$/.exec(rest);
     if (contents) return this.contents(method, repo, decodeURIComponent(contents[1] ?? ''), body);
-    if (method === 'GET' && rest === '/labels') return page(repo.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed', description: null, default: true })));
+    if (method === 'GET' && rest === '/labels') return page(repo.labels.map((name) => labelJson(full, name)));
     if (method === 'GET' && rest === '/issues') {
       const state = url.searchParams.get('state') ?? 'open';
       const labels = url.searchParams.get('labels')?.split(',') ?? [];
@@ -192,7 +218,7 @@ export class FakeGithub {
     }
     if (method === 'GET' && rest === '/pulls') {
       const state = url.searchParams.get('state') ?? 'open';
-      return page(repo.issues.filter((i) => i.pull && (state === 'all' || i.state === state)).reverse().map((i) => pullJson(repo, i)));
+      return page(repo.issues.filter((i) => i.pull && (state === 'all' || i.state === state)).reverse().map((i) => pullJson(repo, i, true)));
     }
     if (method === 'POST' && rest === '/pulls') {
       const headSha = repo.branches[body.head ?? ''];
@@ -228,20 +254,20 @@ export class FakeGithub {
       if (accept.includes('diff')) return { status: 200, body: pull.files.map((f) => `diff --git a/${f.filename} b/${f.filename}\n${f.patch ?? ''}`).join('\n') };
       return { status: 200, body: pullJson(repo, issue) };
     }
-    if (method === 'GET' && sub === '/files') return page(pull.files.map((f) => ({ sha: SHA(f.filename), changes: f.additions + f.deletions, blob_url: '', raw_url: '', contents_url: '', ...f })));
+    if (method === 'GET' && sub === '/files') return page(pull.files.map((f) => fromListTemplate('diffEntryItems', { sha: SHA(f.filename), changes: f.additions + f.deletions, ...f })));
     if (method === 'GET' && sub === '/reviews') {
-      return page([{ id: 77, user: { login: 'reviewer' }, state: 'APPROVED', body: 'LGTM\u200b', submitted_at: TIME, html_url: '', commit_id: pull.head_sha }]);
+      return page([fromListTemplate('reviewItems', { id: 77, user: userJson('reviewer'), state: 'APPROVED', body: 'LGTM\u200b', submitted_at: TIME, commit_id: pull.head_sha })]);
     }
     if (method === 'POST' && sub === '/comments') {
       if (body.commit_id !== pull.head_sha) throw new Unprocessable('PullRequestReviewComment', 'commit_id');
-      return { status: 201, body: { id: this.nextCommentId++, body: body.body, path: body.path, line: body.line, user: { login: this.user.login }, created_at: TIME, html_url: `https://github.com/${full}/pull/${issue.number}#discussion` } };
+      return { status: 201, body: fromTemplate('reviewComment', { id: this.nextCommentId++, body: body.body, path: body.path, line: body.line, commit_id: body.commit_id, user: userJson(this.user.login), created_at: TIME, updated_at: TIME, html_url: `https://github.com/${full}/pull/${issue.number}#discussion_r${this.nextCommentId}` }) };
     }
     if (method === 'PUT' && sub === '/merge') {
       if (pull.merged) return { status: 405, body: { message: 'Pull Request is not mergeable', documentation_url: DOCS } };
       if (body.sha && body.sha !== pull.head_sha) return { status: 409, body: { message: 'Head branch was modified. Review and try the merge again.', documentation_url: DOCS } };
       pull.merged = true;
       issue.state = 'closed';
-      return { status: 200, body: { sha: SHA(`merge${issue.number}`), merged: true, message: 'Pull Request successfully merged' } };
+      return { status: 200, body: fromTemplate('mergeResult', { sha: SHA(`merge${issue.number}`), merged: true, message: 'Pull Request successfully merged' }) };
     }
     return undefined;
   }
@@ -252,7 +278,10 @@ export class FakeGithub {
       const existing = repo.files[path];
       if (existing !== undefined && body.sha !== blobSha(existing)) throw new Unprocessable('Contents', 'sha');
       repo.files[path] = Buffer.from(body.content ?? '', 'base64');
-      return { status: existing === undefined ? 201 : 200, body: { content: { name: path.split('/').pop(), path, sha: blobSha(repo.files[path]!), size: repo.files[path]!.length }, commit: { sha: SHA(`commit${path}${Date.now()}`), html_url: `https://github.com/${full}/commit/x` } } };
+      const template = fromTemplate('fileCommit');
+      const sha = SHA(`commit${path}${Date.now()}`);
+      const content = { ...contentEntry(full, path, blobSha(repo.files[path]!), repo.files[path]!.length, 'file') };
+      return { status: existing === undefined ? 201 : 200, body: { content, commit: { ...(template['commit'] as object), sha, html_url: `https://github.com/${full}/commit/${sha}` } } };
     }
     if (method !== 'GET') return undefined;
     const file = repo.files[path];
@@ -260,7 +289,7 @@ export class FakeGithub {
       const bytes = Buffer.from(file);
       // GitHub inlines files up to 1 MB; larger ones come without content.
       const inline = bytes.length <= 1024 * 1024;
-      return { status: 200, body: { type: 'file', name: path.split('/').pop(), path, sha: blobSha(file), size: bytes.length, encoding: inline ? 'base64' : 'none', content: inline ? bytes.toString('base64') : '', html_url: `https://github.com/${full}/blob/main/${path}` } };
+      return { status: 200, body: { ...contentEntry(full, path, blobSha(file), bytes.length, 'file'), encoding: inline ? 'base64' : 'none', content: inline ? bytes.toString('base64') : '' } };
     }
     const prefix = path === '' ? '' : `${path}/`;
     const children = new Map<string, { type: string; size: number }>();
@@ -270,7 +299,7 @@ export class FakeGithub {
       children.set(first!, deeper.length ? { type: 'dir', size: 0 } : { type: 'file', size: Buffer.from(content).length });
     }
     if (children.size === 0) return undefined;
-    return { status: 200, body: [...children].map(([name, c]) => ({ type: c.type, name, path: `${prefix}${name}`, size: c.size, sha: SHA(name) })) };
+    return { status: 200, body: [...children].map(([name, c]) => contentEntry(full, `${prefix}${name}`, SHA(name), c.size, c.type)) };
   }
 
   private search(url: URL, kind: 'issues' | 'repositories'): { status: number; body: unknown; link?: string } {
@@ -282,10 +311,10 @@ export class FakeGithub {
     const repos = [...this.repos.entries()].filter(([name, r]) => (repoQualifiers.length === 0 && userQualifiers.length === 0) || repoQualifiers.includes(name) || userQualifiers.includes(r.owner.toLowerCase()));
     const items =
       kind === 'repositories'
-        ? repos.filter(([name]) => words.every((w) => name.includes(w))).map(([, r]) => repoJson(r))
+        ? repos.filter(([name]) => words.every((w) => name.includes(w))).map(([, r]) => ({ ...(fromTemplate('repoSearch')['items'] as object[])[0], ...repoJson(r), score: 1 }))
         : repos.flatMap(([, r]) => r.issues.filter((i) => (!state || i.state === state) && words.every((w) => `${i.title} ${i.body}`.toLowerCase().includes(w))).map((i) => ({ ...issueJson(r, i), score: 1 })));
     const paged = this.page(url, items);
-    return { status: 200, body: { total_count: items.length, incomplete_results: false, items: paged.body }, ...(paged.link && { link: paged.link }) };
+    return { status: 200, body: { total_count: items.length, incomplete_results: false, ...(kind === 'issues' && { search_type: 'lexical' }), items: paged.body }, ...(paged.link && { link: paged.link }) };
   }
 
   private page(url: URL, items: unknown[]): { status: number; body: unknown[]; link?: string } {
@@ -315,13 +344,23 @@ function blobSha(content: string | Buffer): string {
   return SHA(`blob${Buffer.from(content).toString('hex').slice(0, 30)}${Buffer.from(content).length}`);
 }
 
-function repoJson(repo: FakeRepo) {
+const API = 'https://api.github.com';
+
+function userJson(login: string): Record<string, unknown> {
+  const user = fromTemplate('issue')['user'] as Record<string, unknown>;
+  const old = String(user['login']);
+  return JSON.parse(JSON.stringify(user).replaceAll(old, login)) as Record<string, unknown>;
+}
+
+function repoJson(repo: FakeRepo): Record<string, unknown> {
+  const template = fromTemplate('repository');
   const full = `${repo.owner}/${repo.name}`;
+  const json = JSON.parse(JSON.stringify(template).replaceAll(String(template['full_name']), full)) as Record<string, unknown>;
   return {
-    id: 1,
+    ...json,
     name: repo.name,
     full_name: full,
-    owner: { login: repo.owner, id: 2, type: 'Organization' },
+    owner: { ...(json['owner'] as object), ...userJson(repo.owner), type: 'Organization' },
     private: repo.private,
     visibility: repo.private ? 'private' : 'public',
     description: repo.description,
@@ -331,53 +370,108 @@ function repoJson(repo: FakeRepo) {
     open_issues_count: repo.issues.filter((i) => i.state === 'open').length,
     archived: false,
     language: 'TypeScript',
+    has_discussions: false,
   };
 }
 
-function issueJson(repo: FakeRepo, issue: FakeIssue) {
+function issueJson(repo: FakeRepo, issue: FakeIssue): Record<string, unknown> {
   const full = `${repo.owner}/${repo.name}`;
-  return {
+  const base = `${API}/repos/${full}/issues/${issue.number}`;
+  return fromTemplate('issue', {
+    url: base,
+    repository_url: `${API}/repos/${full}`,
+    labels_url: `${base}/labels{/name}`,
+    comments_url: `${base}/comments`,
+    events_url: `${base}/events`,
+    timeline_url: `${base}/timeline`,
+    html_url: `https://github.com/${full}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
     id: issue.number * 10,
     number: issue.number,
     title: issue.title,
     body: issue.body,
     state: issue.state,
     state_reason: issue.state_reason,
-    user: { login: issue.user, id: 3 },
-    labels: issue.labels.map((name, i) => ({ id: i, name, color: 'ededed' })),
-    assignees: issue.assignees.map((login) => ({ login })),
+    user: userJson(issue.user),
+    labels: issue.labels.map((name) => labelJson(full, name)),
+    assignee: issue.assignees[0] ? userJson(issue.assignees[0]) : null,
+    assignees: issue.assignees.map(userJson),
     milestone: null,
     comments: issue.comments.length,
     created_at: TIME,
     updated_at: TIME,
     closed_at: issue.state === 'closed' ? TIME : null,
-    html_url: `https://github.com/${full}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
-    repository_url: `https://api.github.com/repos/${full}`,
-    ...(issue.pull && { pull_request: { url: `https://api.github.com/repos/${full}/pulls/${issue.number}` } }),
-  };
+    ...(issue.pull && { pull_request: { url: `${API}/repos/${full}/pulls/${issue.number}`, html_url: `https://github.com/${full}/pull/${issue.number}`, diff_url: `https://github.com/${full}/pull/${issue.number}.diff`, patch_url: `https://github.com/${full}/pull/${issue.number}.patch`, merged_at: issue.pull.merged ? TIME : null } }),
+  });
 }
 
-function pullJson(repo: FakeRepo, issue: FakeIssue) {
+function contentEntry(full: string, path: string, sha: string, size: number, type: string): Record<string, unknown> {
+  const url = `${API}/repos/${full}/contents/${path}?ref=main`;
+  const html = `https://github.com/${full}/${type === 'dir' ? 'tree' : 'blob'}/main/${path}`;
+  const git = `${API}/repos/${full}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`;
+  return { name: path.split('/').pop(), path, sha, size, url, html_url: html, git_url: git, download_url: type === 'dir' ? null : `https://raw.githubusercontent.com/${full}/main/${path}`, type, _links: { self: url, git, html } };
+}
+
+function labelJson(full: string, name: string): Record<string, unknown> {
+  return fromTemplate('label', { name, url: `${API}/repos/${full}/labels/${encodeURIComponent(name)}`, description: null, default: false });
+}
+
+function pullJson(repo: FakeRepo, issue: FakeIssue, simple = false): Record<string, unknown> {
   const pull = issue.pull!;
-  return {
-    ...issueJson(repo, issue),
-    draft: false,
-    merged: pull.merged,
+  const issueView = issueJson(repo, issue);
+  const template = simple ? fromListTemplate('pullRequestSimpleItems') : fromTemplate('pullRequest');
+  const ref = (name: string, sha: string) => ({ ...(template['head'] as object), label: `${repo.owner}:${name}`, ref: name, sha, user: userJson(repo.owner), repo: repoJson(repo) });
+  const json: Record<string, unknown> = {
+    ...template,
+    url: `${API}/repos/${repo.owner}/${repo.name}/pulls/${issue.number}`,
+    id: issue.number * 10,
+    html_url: issueView['html_url'],
+    number: issue.number,
+    state: issue.state,
+    title: issue.title,
+    body: issue.body,
+    user: userJson(issue.user),
+    labels: [],
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    milestone: null,
+    created_at: TIME,
+    updated_at: TIME,
+    closed_at: issue.state === 'closed' ? TIME : null,
     merged_at: pull.merged ? TIME : null,
+    draft: false,
+    head: ref(pull.head, pull.head_sha),
+    base: ref(pull.base, SHA(pull.base)),
+    auto_merge: null,
+  };
+  if (simple) return json;
+  return {
+    ...json,
+    merged: pull.merged,
     mergeable: !pull.merged,
-    head: { ref: pull.head, sha: pull.head_sha },
-    base: { ref: pull.base, sha: SHA(pull.base) },
+    merged_by: pull.merged ? userJson('octo-bot') : null,
     additions: pull.files.reduce((n, f) => n + f.additions, 0),
     deletions: pull.files.reduce((n, f) => n + f.deletions, 0),
     changed_files: pull.files.length,
+    comments: issue.comments.length,
   };
 }
 
-function commentJson(full: string, issue: FakeIssue, comment: { id: number; body: string; user: string; created_at: string }) {
-  return { id: comment.id, body: comment.body, user: { login: comment.user }, created_at: comment.created_at, updated_at: comment.created_at, html_url: `https://github.com/${full}/issues/${issue.number}#issuecomment-${comment.id}` };
+function commentJson(full: string, issue: FakeIssue, comment: { id: number; body: string; user: string; created_at: string }): Record<string, unknown> {
+  return fromTemplate('issueComment', {
+    id: comment.id,
+    url: `${API}/repos/${full}/issues/comments/${comment.id}`,
+    issue_url: `${API}/repos/${full}/issues/${issue.number}`,
+    body: comment.body,
+    user: userJson(comment.user),
+    created_at: comment.created_at,
+    updated_at: comment.created_at,
+    html_url: `https://github.com/${full}/issues/${issue.number}#issuecomment-${comment.id}`,
+  });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendAnswer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const reset = String(Math.floor(Date.now() / 1000) + 3600);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
