@@ -32,8 +32,13 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
   }
 }
 
-/** The database offers execute_statement only with a read-write source: the table lists every tool, so its demo source is made one. */
+/**
+ * The database offers execute_statement only with a read-write source: the table lists every
+ * tool, so its demo source is made one. GitHub has no embedded demo: it gets a placeholder token
+ * and repository (`create` sends no request).
+ */
 function everyToolOverride(id: string, embedded: Record<string, unknown>): Record<string, unknown> {
+  if (id === 'github') return { auth: { kind: 'token', token: 'placeholder' }, repositories: ['example/example'] };
   if (id !== 'database') return {};
   const sources = embedded['sources'] as Array<Record<string, unknown>>;
   return { sources: sources.map((source) => ({ ...source, mode: 'read-write' })) };
