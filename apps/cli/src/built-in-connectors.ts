@@ -12,15 +12,19 @@ export const builtInConnectors: ReadonlyMap<string, ConnectorModule<unknown, unk
 );
 
 /**
- * Built-in connectors that need an account on another system and have no offline demo: the
- * embedded mode runs them by default only when configured (a `connectors.<id>` section, or one
- * of their own environment variables), so that `npm start` with nothing configured still starts.
+ * Built-in connectors that need an account on another system and have no offline demo, with the
+ * environment variable that opts in: the embedded mode runs them by default only when configured
+ * (a `connectors.<id>` section in the file, or that variable), so that `npm start` with nothing
+ * configured still starts. GitHub opts in with its allowlist, not its token: many shells hold a
+ * GITHUB_TOKEN for other tools, and a token alone would start a connector that must then refuse
+ * to start for want of an allowlist.
  */
-const NEEDS_ACCOUNT = new Set(['github']);
+const OPT_IN_VARIABLE = new Map([['github', 'GITHUB_REPOSITORIES']]);
 
 /** The built-in connectors the embedded mode runs when `embedded.connectors` does not list them. */
 export function defaultEmbeddedConnectors(fileSections: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
-  return [...builtInConnectors.values()]
-    .filter((module) => !NEEDS_ACCOUNT.has(module.id) || fileSections[module.id] !== undefined || Object.keys(module.fromEnv(env)).length > 0)
-    .map((module) => module.id);
+  return [...builtInConnectors.keys()].filter((id) => {
+    const variable = OPT_IN_VARIABLE.get(id);
+    return variable === undefined || fileSections[id] !== undefined || Boolean(env[variable]);
+  });
 }

@@ -71,9 +71,9 @@ describe('GitHub ticket scenario through the hub', () => {
     expect(hub.output).not.toContain(TEST_TOKEN);
   }, 90_000);
 
-  it('npm start without GitHub configuration starts the other connectors and not this one', async () => {
+  it('npm start without a GitHub allowlist starts the other connectors and not this one, even with a token in the environment', async () => {
     const port = await freePort();
-    const hub = CliProcess.mcpHub(['start', '--port', String(port), '--data-dir', dataDir], { GITHUB_TOKEN: '', GITHUB_APP_ID: '' });
+    const hub = CliProcess.mcpHub(['start', '--port', String(port), '--data-dir', dataDir], { GITHUB_TOKEN: TEST_TOKEN, GITHUB_REPOSITORIES: '' });
     processes.push(hub);
     await hub.waitForOutput(/serving (http:\/\/\S+)/, 60_000);
     expect(hub.output).toMatch(/Connectors: helpdesk, database \(/);
