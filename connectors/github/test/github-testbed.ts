@@ -21,11 +21,13 @@ export interface GithubTestbed {
 }
 
 /** A fake GitHub with repositories `acme/app` (allowed), `acme/docs` (allowed) and `evil/private` (not), and the connector built from configuration as the CLI builds it. */
-export async function startGithub(config: Record<string, unknown> = {}, seed?: (fake: FakeGithub) => void): Promise<GithubTestbed> {
-  const fake = await new FakeGithub(TEST_TOKEN).start();
-  fake.addRepo({ owner: 'acme', name: 'app', description: 'The app' });
-  fake.addRepo({ owner: 'acme', name: 'docs' });
-  fake.addRepo({ owner: 'evil', name: 'private', private: true });
+export async function startGithub(config: Record<string, unknown> = {}, seed?: (fake: FakeGithub) => void, sharedFake?: FakeGithub): Promise<GithubTestbed> {
+  const fake = sharedFake ?? (await new FakeGithub(TEST_TOKEN).start());
+  if (!sharedFake) {
+    fake.addRepo({ owner: 'acme', name: 'app', description: 'The app' });
+    fake.addRepo({ owner: 'acme', name: 'docs' });
+    fake.addRepo({ owner: 'evil', name: 'private', private: true });
+  }
   seed?.(fake);
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _e, done) => (logs.push(String(chunk)), done()) }));
