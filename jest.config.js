@@ -6,10 +6,28 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
+// Packages that ship only ES modules (Octokit and its dependencies). Jest loads tests as
+// CommonJS and cannot require an ES module on Node 20, so these are compiled to CommonJS too;
+// every other package in node_modules is loaded as it is.
+const ESM_ONLY_PACKAGES = [
+  '@octokit',
+  'universal-user-agent',
+  'universal-github-app-jwt',
+  'before-after-hook',
+  'content-type',
+  'json-with-bigint',
+  'toad-cache',
+];
+const esmPackagePath = `node_modules/(?:${ESM_ONLY_PACKAGES.join('|')})/`;
+
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    [`${esmPackagePath}.+\\.js$`]: ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(?:${ESM_ONLY_PACKAGES.join('|')})/)`],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

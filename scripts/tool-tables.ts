@@ -40,10 +40,12 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
  * The database offers execute_statement only with a read-write source: the table lists every
  * tool, so its demo source is made one. The mqtt connector has no demo broker: it is given one
  * that nothing listens on (it connects in the background, so its tools are listed all the same).
- * Slack needs a token and an API: the fake's.
+ * Slack needs a token and an API: the fake's. GitHub has no embedded demo: it gets a placeholder
+ * token and repository (`create` sends no request).
  */
 function everyToolOverride(id: string, embedded: Record<string, unknown>, slack: FakeSlack): Record<string, unknown> {
   if (id === 'mqtt') return { url: 'mqtt://127.0.0.1:1', subscriptions: [{ filter: 'sensors/#' }] };
+  if (id === 'github') return { auth: { kind: 'token', token: 'placeholder' }, repositories: ['example/example'] };
   if (id === 'slack') return { botToken: slack.botToken, apiUrl: slack.apiUrl, pollIntervalMs: 0 };
   if (id !== 'database') return {};
   const sources = embedded['sources'] as Array<Record<string, unknown>>;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
+import { githubConnector } from '@mcp-hub/connector-github';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
 import { mqttConnector } from '@mcp-hub/connector-mqtt';
 import { slackConnector } from '@mcp-hub/connector-slack';
@@ -12,6 +13,7 @@ const root = path.resolve(__dirname, '../..');
 /** Every built-in connector with every tool it can offer (write mode on, a writable source). */
 const connectors: Array<{ dir: string; manifest: Manifest }> = [
   { dir: 'connectors/helpdesk', manifest: helpdeskConnector.manifest },
+  { dir: 'connectors/github', manifest: githubConnector.manifest },
   { dir: 'connectors/database', manifest: createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest },
   { dir: 'connectors/mqtt', manifest: mqttConnector.manifest },
   { dir: 'connectors/slack', manifest: slackConnector.manifest },

@@ -1,5 +1,6 @@
 import type { ConnectorModule } from '@mcp-hub/connector-kit';
 import { databaseModule } from '@mcp-hub/connector-database';
+import { githubModule } from '@mcp-hub/connector-github';
 import { helpdeskModule } from '@mcp-hub/connector-helpdesk';
 import { mqttModule } from '@mcp-hub/connector-mqtt';
 import { slackModule } from '@mcp-hub/connector-slack';
@@ -10,16 +11,23 @@ import type { CliConfig } from './cli-config';
  * allowed to import both the hub and connectors (see eslint.config.mjs).
  */
 export const builtInConnectors: ReadonlyMap<string, ConnectorModule<unknown, unknown>> = new Map(
-  [helpdeskModule, databaseModule, mqttModule, slackModule].map((module) => [module.id, module as unknown as ConnectorModule<unknown, unknown>]),
+  [helpdeskModule, databaseModule, githubModule, mqttModule, slackModule].map((module) => [module.id, module as unknown as ConnectorModule<unknown, unknown>]),
 );
 
 /**
- * Built-in connectors that need a server or service a newcomer's machine does not have (an MQTT
- * broker, a Slack workspace with credentials). They have no offline demo, so the embedded mode
- * runs them only when configured: a default `npm start` must not fail for lack of a Slack token,
- * and a configured but broken one must still fail loudly.
+ * Built-in connectors that need a server or an account a newcomer's machine does not have (an
+ * MQTT broker, a Slack workspace, GitHub repositories). They have no offline demo, so the embedded
+ * mode runs them only when configured: a default `npm start` must not fail for lack of a Slack
+ * token, and a configured but broken one must still fail loudly.
  */
-const ONLY_WHEN_CONFIGURED: ReadonlySet<string> = new Set([mqttModule.id, slackModule.id]);
+const ONLY_WHEN_CONFIGURED: ReadonlySet<string> = new Set([githubModule.id, mqttModule.id, slackModule.id]);
+
+/**
+ * The variable that opts a connector in, where any of its variables would say too much. GitHub
+ * opts in with its allowlist, not its token: many shells hold a GITHUB_TOKEN for other tools, and
+ * a token alone would start a connector that must then refuse to start for want of an allowlist.
+ */
+const OPT_IN_VARIABLE: ReadonlyMap<string, string> = new Map([[githubModule.id, 'GITHUB_REPOSITORIES']]);
 
 /** Settings every connector may read from shared variables (REDIS_URL): they do not say "configure this connector". */
 const SHARED_SETTINGS = new Set(['idempotency']);
@@ -36,5 +44,7 @@ export function builtInsToEmbed(config: CliConfig, env: NodeJS.ProcessEnv): stri
 }
 
 function ownSettingInEnv(module: ConnectorModule<unknown, unknown>, env: NodeJS.ProcessEnv): boolean {
+  const optIn = OPT_IN_VARIABLE.get(module.id);
+  if (optIn !== undefined) return Boolean(env[optIn]);
   return Object.entries(module.fromEnv(env)).some(([key, value]) => value !== undefined && !SHARED_SETTINGS.has(key));
 }

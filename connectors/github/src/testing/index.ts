@@ -1,0 +1,2 @@
+export { FakeGithub, TEST_TOKEN } from './fake-github';
+export type { FakeIssue, FakeRepo, ScriptedAnswer, SeenRequest, SentResponse } from './fake-github';
