@@ -12,8 +12,19 @@ export interface BuiltConnector<D> {
    * `Redactor`; patterns that look like credentials are masked anyway.
    */
   secrets?: readonly string[];
+  /**
+   * Starts watching the upstream system for changes that no call made (new mail in an IMAP
+   * mailbox, a file changed elsewhere), once the replica serves. `updates.resourceUpdated(uri)`
+   * tells every hub, and so the clients subscribed to `uri`. Stop watching in `close`.
+   */
+  watch?(updates: ResourceUpdates): void;
   /** Closes what `create` opened (pools, files). Called after the replica drained. */
   close(): Promise<void>;
+}
+
+/** Announces resource changes from outside a call (see {@link BuiltConnector.watch}). */
+export interface ResourceUpdates {
+  resourceUpdated(uri: string): void;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
   Subjects,
+  encode,
   manifestDigest,
   type CompletionRequest,
 } from '@mcp-hub/connector-contract';
@@ -101,6 +102,19 @@ export class ConnectorService<D> {
   /** Calls refused as `busy` since start (at the concurrency limit with a full wait line). */
   get refusedBusy(): number {
     return this.calls.refusedBusy;
+  }
+
+  /**
+   * Tells every hub that a resource of this connector changed, from outside a call (a watcher of
+   * the upstream system); inside a handler, use `ctx.resourceUpdated`. Dropped once stopping.
+   */
+  resourceUpdated(uri: string): void {
+    if (this.stopping || this.bus.status !== 'connected') return;
+    try {
+      this.bus.publish(this.subjects.resourceUpdated(this.connector.manifest.id), encode({ uri }));
+    } catch (error) {
+      this.logger.warn({ err: error, uri }, 'could not announce a resource update');
+    }
   }
 
   /** Subscribes to its subjects, then announces itself and starts heartbeating. */
