@@ -7,8 +7,27 @@ import { attachmentUri, messageUri } from './message-uris';
 /** Characters kept of a header value written by a third party (subject, display name). */
 const HEADER_CHARS = 1000;
 
-/** The parser options every read uses: no network, no data: URLs built from attachments. */
-const PARSER_OPTIONS = { skipImageLinks: true, skipTextToHtml: true, keepCidLinks: true, maxHtmlLengthToParse: 2_000_000 } as const;
+/**
+ * The parser options every read uses: no data: URLs built from attachments, and no HTML-to-text
+ * conversion (it keeps image and link URLs; `htmlToText` below drops them).
+ */
+const PARSER_OPTIONS = { skipImageLinks: true, skipTextToHtml: true, keepCidLinks: true, skipHtmlToText: true, checksumAlgo: false } as const;
+
+/** End tags after which a block of text ends: a line break keeps paragraphs apart once tags are gone. */
+const BLOCK_END = /<\/(?:p|div|h[1-6]|li|tr|table|blockquote|pre|ul|ol)\s*>/gi;
+
+/**
+ * An HTML body as plain text: block ends become line breaks, then `cleanUntrustedText` drops
+ * every tag, script and style, turns images into `[image: alt]` (no URL survives) and removes
+ * invisible characters.
+ */
+export function htmlToText(html: string, maxChars: number): string {
+  return cleanUntrustedText(html.slice(0, maxChars * 4).replace(BLOCK_END, (tag) => `${tag}\n`), { maxChars: maxChars * 4 })
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
+}
 
 /** Parses a raw message (or a header block) with the one parser every store's reads go through. */
 export function parseMessage(source: Buffer): Promise<ParsedMail> {
@@ -93,8 +112,8 @@ export async function toMessageDetail(
   limits: { maxBodyBytes: number; maxAttachmentBytes: number },
 ): Promise<{ detail: MessageDetail; mail: ParsedMail }> {
   const mail = await parseMessage(stored.source);
-  const body = mail.text ?? (typeof mail.html === 'string' ? mail.html : '');
-  const { text, truncated } = cutToBytes(clean(body, limits.maxBodyBytes + 1024), limits.maxBodyBytes);
+  const body = mail.text?.trim() ? clean(mail.text, limits.maxBodyBytes + 1024) : typeof mail.html === 'string' ? htmlToText(mail.html, limits.maxBodyBytes + 1024) : '';
+  const { text, truncated } = cutToBytes(body.trim(), limits.maxBodyBytes);
   const sourceCut = stored.source.length < stored.size;
   const detail: MessageDetail = {
     ...summaryOf(mailbox, stored, mail),

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile, open, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { MailboxNotFoundError, type MailboxInfo, type MailStore, type SearchCriteria, type StoredHeaders, type StoredMessage } from '../mail-store';
 import { baseOfFileName, fileNameWithFlags, flagsOfFileName } from './maildir-flags';
+import { parseMessage } from '../message-view';
 import { matchesCriteria } from './match-criteria';
 
 /** Where a folder keeps the UIDs it gave its files (Dovecot keeps `dovecot-uidlist` the same way). */
@@ -79,7 +79,7 @@ export class MaildirMailStore implements MailStore {
       const path = join(dir, entry.file);
       const [source, info] = await Promise.all([readFile(path).catch(() => undefined), stat(path).catch(() => undefined)]);
       if (!source || !info) continue;
-      const mail = await simpleParser(source, { skipImageLinks: true, skipTextToHtml: true, checksumAlgo: false });
+      const mail = await parseMessage(source);
       if (matchesCriteria(mail, { flags: entry.flags, receivedAt: info.mtime, source }, criteria)) found.push(entry.uid);
     }
     return found;
