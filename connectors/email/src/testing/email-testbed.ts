@@ -19,6 +19,7 @@ export interface EmailTestbed {
   updates: readonly string[];
   /** Log lines the connector wrote. */
   logs: string[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read loosely typed structured results
   call<T = Record<string, any>>(tool: string, args: Record<string, unknown>, principal?: string): Promise<T>;
   fail(tool: string, args: Record<string, unknown>, principal?: string): Promise<ErrorReply>;
   stop(): Promise<void>;
