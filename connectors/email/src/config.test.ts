@@ -64,3 +64,13 @@ describe('email configuration', () => {
     }
   });
 });
+
+describe('email configuration layers', () => {
+  it('lets a password from the environment complete a store and transport the file describes', () => {
+    const file = { store: { kind: 'imap', host: 'imap.example.com', user: 'u' }, transport: { kind: 'smtp', host: 'smtp.example.com', user: 'u' }, from: 'a@example.com' };
+    const merged = deepMerge(file, emailConfigFromEnv({ EMAIL_IMAP_PASSWORD: 'p1', EMAIL_SMTP_PASSWORD: 'p2' }));
+    const result = EmailConfigSchema.parse(merged);
+    expect(result.store).toMatchObject({ kind: 'imap', password: 'p1' });
+    expect(result.transport).toMatchObject({ kind: 'smtp', password: 'p2' });
+  });
+});

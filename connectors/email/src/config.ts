@@ -160,31 +160,32 @@ export function passwordOf(section: { password?: string; passwordFile?: string }
  */
 export function emailConfigFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const config: Record<string, unknown> = {};
-  const port = (value: string | undefined) => (value && /^\d+$/.test(value) ? Number(value) : value);
+  const port = (value: string | undefined) => (value && /^\d+$/.test(value) ? Number(value) : value || undefined);
   const secret = (prefix: string) => ({
     ...(env[`${prefix}_PASSWORD`] && { password: env[`${prefix}_PASSWORD`] }),
     ...(env[`${prefix}_PASSWORD_FILE`] && { passwordFile: env[`${prefix}_PASSWORD_FILE`] }),
   });
-  if (env.EMAIL_IMAP_HOST) {
-    config.store = withoutUndefined({
-      kind: 'imap',
-      host: env.EMAIL_IMAP_HOST,
-      port: port(env.EMAIL_IMAP_PORT),
-      secure: booleanFromEnv(env.EMAIL_IMAP_SECURE),
-      user: env.EMAIL_IMAP_USER,
-      ...secret('EMAIL_IMAP'),
-    });
-  } else if (env.EMAIL_MAILDIR_PATH) config.store = { kind: 'maildir', path: env.EMAIL_MAILDIR_PATH };
-  if (env.EMAIL_SMTP_HOST) {
-    config.transport = withoutUndefined({
-      kind: 'smtp',
-      host: env.EMAIL_SMTP_HOST,
-      port: port(env.EMAIL_SMTP_PORT),
-      secure: booleanFromEnv(env.EMAIL_SMTP_SECURE),
-      user: env.EMAIL_SMTP_USER,
-      ...secret('EMAIL_SMTP'),
-    });
-  }
+  // Each variable sets its own key, so a secret from the environment completes a store or
+  // transport the file describes; a host also picks the kind.
+  const imap = withoutUndefined({
+    ...(env.EMAIL_IMAP_HOST && { kind: 'imap' }),
+    host: env.EMAIL_IMAP_HOST || undefined,
+    port: port(env.EMAIL_IMAP_PORT),
+    secure: booleanFromEnv(env.EMAIL_IMAP_SECURE),
+    user: env.EMAIL_IMAP_USER || undefined,
+    ...secret('EMAIL_IMAP'),
+  });
+  if (Object.keys(imap).length > 0) config.store = imap;
+  else if (env.EMAIL_MAILDIR_PATH) config.store = { kind: 'maildir', path: env.EMAIL_MAILDIR_PATH };
+  const smtp = withoutUndefined({
+    ...(env.EMAIL_SMTP_HOST && { kind: 'smtp' }),
+    host: env.EMAIL_SMTP_HOST || undefined,
+    port: port(env.EMAIL_SMTP_PORT),
+    secure: booleanFromEnv(env.EMAIL_SMTP_SECURE),
+    user: env.EMAIL_SMTP_USER || undefined,
+    ...secret('EMAIL_SMTP'),
+  });
+  if (Object.keys(smtp).length > 0) config.transport = smtp;
   if (env.EMAIL_FROM) config.from = env.EMAIL_FROM;
   if (env.EMAIL_ALLOWED_RECIPIENTS) config.allowedRecipients = env.EMAIL_ALLOWED_RECIPIENTS.split(',').map((e) => e.trim()).filter(Boolean);
   const redisUrl = env.EMAIL_IDEMPOTENCY_REDIS_URL || env.REDIS_URL;
