@@ -3,6 +3,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
+import { emailConnector } from '@mcp-hub/connector-email';
 import type { Manifest } from '@mcp-hub/connector-contract';
 
 const root = path.resolve(__dirname, '../..');
@@ -11,6 +12,7 @@ const root = path.resolve(__dirname, '../..');
 const connectors: Array<{ dir: string; manifest: Manifest }> = [
   { dir: 'connectors/helpdesk', manifest: helpdeskConnector.manifest },
   { dir: 'connectors/database', manifest: createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest },
+  { dir: 'connectors/email', manifest: emailConnector.manifest },
 ];
 
 function sourceFiles(dir: string): string[] {
