@@ -54,6 +54,7 @@ export async function createEmailConnector(config: EmailConfig, logger: Logger) 
     } else {
       sender = new OutboxMailSender(store, config.outboxMailbox);
     }
+    await checkMailboxes(store, config, logger);
     const idempotency = await openIdempotencyStore(config, logger, secrets, closers);
     if (config.allowedRecipients.length === 0) logger.warn('no allowed recipients: every send will be refused (set EMAIL_ALLOWED_RECIPIENTS)');
     const deps: EmailDeps = {
@@ -88,6 +89,17 @@ export async function createEmailConnector(config: EmailConfig, logger: Logger) 
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/** Mailboxes the configuration names must exist: a watcher or an outbox on a missing one would fail later and quietly. */
+async function checkMailboxes(store: MailStore, config: EmailConfig, logger: Logger): Promise<void> {
+  const known = new Set((await store.listMailboxes()).map((m) => m.name));
+  const required = [...config.watchMailboxes.map((name) => ['watchMailboxes', name] as const), ...(config.transport.kind === 'outbox' ? [['outboxMailbox', config.outboxMailbox] as const] : [])];
+  const missing = required.filter(([, name]) => !known.has(name));
+  if (missing.length > 0) throw new Error(`${missing.map(([key, name]) => `${key}: there is no mailbox "${name}"`).join('; ')} (the account has ${[...known].join(', ')})`);
+  for (const [key, name] of [['draftsMailbox', config.draftsMailbox], ['sentMailbox', config.sentMailbox]] as const) {
+    if (name !== undefined && !known.has(name)) logger.warn({ [key]: name }, `there is no mailbox "${name}" (${key}): tools that write there will fail`);
   }
 }
 

@@ -104,7 +104,7 @@ export class MaildirMailStore implements MailStore {
     return read && { uid, flags: entry.flags, size: read.size, source: read.bytes };
   }
 
-  append(mailbox: string, source: Buffer, flags: readonly string[], options: { receivedAt?: Date } = {}): Promise<number | undefined> {
+  async append(mailbox: string, source: Buffer, flags: readonly string[], options: { receivedAt?: Date } = {}): Promise<number | undefined> {
     const { receivedAt } = options;
     return this.serial(mailbox, async () => {
       const dir = this.folder(mailbox);
@@ -133,7 +133,7 @@ export class MaildirMailStore implements MailStore {
     return { moved: true, ...(newUid !== undefined && { uid: newUid }) };
   }
 
-  setFlags(mailbox: string, uid: number, add: readonly string[], remove: readonly string[]): Promise<string[] | undefined> {
+  async setFlags(mailbox: string, uid: number, add: readonly string[], remove: readonly string[]): Promise<string[] | undefined> {
     return this.serial(mailbox, async () => {
       const entry = (await this.scan(mailbox)).find((e) => e.uid === uid);
       if (!entry) return undefined;

@@ -42,7 +42,10 @@ export async function startEmail(options: { config?: Partial<EmailConfigInput>; 
     pollIntervalMs: 200,
     ...options.config,
   });
-  const built = await createEmailConnector(config, logger);
+  const built = await createEmailConnector(config, logger).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   const connector = exposeTools(built.connector, ToolExposureSchema.parse({ writeMode: options.writeMode ?? true }));
   const harness = await ConnectorHarness.start<EmailDeps>(connector, built.deps);
   built.watch(harness.service);

@@ -167,3 +167,10 @@ describe('email write tools on the demo Maildir, sending to the local outbox', (
     await expect(bed.harness.getPrompt('draft_customer_reply', { uid: '9999' })).rejects.toMatchObject({ reply: { kind: 'not_found' } });
   });
 });
+
+describe('email connector startup', () => {
+  it('stops when a watched mailbox or the outbox does not exist', async () => {
+    await expect(startEmail({ config: { watchMailboxes: ['INBOX', 'Nope'] } })).rejects.toThrow(/watchMailboxes: there is no mailbox "Nope"/);
+    await expect(startEmail({ config: { outboxMailbox: 'Missing' } })).rejects.toThrow(/outboxMailbox: there is no mailbox "Missing"/);
+  });
+});
