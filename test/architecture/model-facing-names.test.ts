@@ -3,7 +3,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { createDatabaseConnector } from '@mcp-hub/connector-database';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
-import { emailConnector } from '@mcp-hub/connector-email';
+import { emailConnector } from '../../connectors/email/src/connector';
 import type { Manifest } from '@mcp-hub/connector-contract';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,9 +1,5 @@
-export { emailModule, createEmailConnector } from './email-module';
+// Only the module and its configuration: the connector and its mail libraries load when it is created (see email-module.ts).
+export { emailModule } from './email-module';
 export { EmailConfigSchema } from './config';
 export type { EmailConfig, EmailConfigInput } from './config';
-export { emailConnector } from './connector';
 export type { EmailDeps } from './email-deps';
-export type { MailStore } from './mail-store';
-export { MaildirMailStore } from './stores/maildir-mail-store';
-export { ImapMailStore } from './stores/imap-mail-store';
-export { seedDemoMailbox } from './demo-mailbox';

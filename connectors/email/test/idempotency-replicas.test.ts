@@ -8,7 +8,7 @@ import { InProcessBus } from '@mcp-hub/bus';
 import { ReplySchema, Subjects, ToolResultSchema, decode, encode } from '@mcp-hub/connector-contract';
 import { runConnector, exposeTools, ToolExposureSchema, type ConnectorService } from '@mcp-hub/connector-kit';
 import { EmailConfigSchema } from '../src/config';
-import { createEmailConnector } from '../src/email-module';
+import { createEmailConnector } from '../src/create-email-connector';
 import type { EmailDeps } from '../src/email-deps';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture';
 

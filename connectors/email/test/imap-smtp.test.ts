@@ -3,7 +3,7 @@ import pino from 'pino';
 import { simpleParser } from 'mailparser';
 import { EmailConfigSchema } from '../src/config';
 import { seedDemoMailbox } from '../src/demo-mailbox';
-import { createEmailConnector } from '../src/email-module';
+import { createEmailConnector } from '../src/create-email-connector';
 import { startEmail, type EmailTestbed } from '../src/testing/email-testbed';
 import { startDovecot, type DovecotServer } from './dovecot-server';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture';

@@ -7,7 +7,7 @@ import type { ErrorReply } from '@mcp-hub/connector-contract';
 import { ConnectorHarness } from '@mcp-hub/connector-kit/testing';
 import { ToolExposureSchema, exposeTools } from '@mcp-hub/connector-kit';
 import { EmailConfigSchema, type EmailConfigInput } from '../config';
-import { createEmailConnector } from '../email-module';
+import { createEmailConnector } from '../create-email-connector';
 import type { EmailDeps } from '../email-deps';
 
 const DEFAULT_PRINCIPAL = 'agent@demo-shop.example';
