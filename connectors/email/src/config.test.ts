@@ -44,6 +44,7 @@ describe('email configuration', () => {
 
   it('names what is missing or wrong', () => {
     expect(issue({ from: 'a@example.com' })).toMatch(/^store: missing: set EMAIL_IMAP_HOST/);
+    expect(issue({ store: { kind: 'maildir', path: '/m' } })).toBe('from: missing: set EMAIL_FROM or connectors.email.from in the --config file');
     expect(issue({ store: { kind: 'imap', host: 'h', user: 'u' }, from: 'a@example.com' })).toMatch(/store.password: missing: set EMAIL_IMAP_PASSWORD/);
     expect(issue({ store: { kind: 'maildir', path: '/m', host: 'x' }, from: 'a@example.com' })).toBeUndefined(); // an IMAP key under a Maildir is another kind's leftover
     expect(issue({ store: { kind: 'maildir', path: '/m', colour: 'x' }, from: 'a@example.com' })).toMatch(/store: Unrecognized key: "colour"/);

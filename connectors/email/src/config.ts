@@ -101,7 +101,9 @@ export const EmailConfigSchema = z
     /** Where sent mail goes. Default: the store's outbox mailbox (nothing leaves the machine). */
     transport: TransportSchema.default({ kind: 'outbox' }),
     /** The sender address of every message. */
-    from: EmailAddressSchema,
+    from: z
+      .string({ error: (issue) => (issue.input === undefined ? 'missing: set EMAIL_FROM or connectors.email.from in the --config file' : undefined) })
+      .pipe(EmailAddressSchema),
     /** Display name of the sender. */
     fromName: headerText(100).optional(),
     /** Addresses and domains the connector may send to (To, Cc and Bcc). Empty: no one. */
