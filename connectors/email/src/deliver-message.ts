@@ -31,7 +31,7 @@ export async function deliverMessage(
   const receipt = await deps.sender.send(composed, ctx.signal);
   ctx.logger.info({ messageId: composed.messageId, via: receipt.via, recipients: composed.envelope.to.length }, 'email sent');
   if (receipt.via === 'smtp' && deps.sentMailbox) {
-    const sentCopy = await composeMessage(message, domainOf(deps.from), { keepBcc: true });
+    const sentCopy = await composeMessage(message, domainOf(deps.from), { keepBcc: true, messageId: composed.messageId });
     await onStore(() => deps.store.append(deps.sentMailbox!, sentCopy.source, ['\\Seen'])).then(
       () => ctx.resourceUpdated(mailboxUri(deps.sentMailbox!)),
       (error: unknown) => ctx.logger.warn({ err: error }, 'sent, but could not store a copy in the sent mailbox'),

@@ -29,10 +29,10 @@ export interface ComposedMessage {
 /**
  * Builds the RFC 5322 source with nodemailer's composer, the one way every sent message and
  * draft is made. File and URL access are off, so no part can be read from a path or fetched:
- * attachment bytes are always handed in.
+ * attachment bytes are always handed in. `messageId` reuses one (the copy of a sent message keeps its id).
  */
-export async function composeMessage(message: OutgoingMessage, domain: string, options: { keepBcc?: boolean } = {}): Promise<ComposedMessage> {
-  const messageId = `<${randomBytes(12).toString('hex')}@${domain}>`;
+export async function composeMessage(message: OutgoingMessage, domain: string, options: { keepBcc?: boolean; messageId?: string } = {}): Promise<ComposedMessage> {
+  const messageId = options.messageId ?? `<${randomBytes(12).toString('hex')}@${domain}>`;
   const composer = new MailComposer({
     from: message.fromName ? { name: message.fromName, address: message.from } : message.from,
     to: [...message.to],

@@ -106,6 +106,10 @@ describe('email connector on Dovecot (IMAP) and smtp-server (SMTP)', () => {
     expect(mail.subject).toBe('Re: Cannot log in to my account');
     expect(mail.messageId).toBe(result.messageId);
     expect((await bed.deps.store.search('Sent', {})).length).toBe(sentBefore + 1);
+    // The copy in Sent is the message sent (same Message-ID), so the thread finds it.
+    expect(await bed.deps.store.search('Sent', { header: { name: 'Message-ID', value: result.messageId } })).toHaveLength(1);
+    const thread = await bed.call('get_thread', { uid });
+    expect(thread.messages.map((m: { mailbox: string; messageId: string }) => `${m.mailbox}:${m.messageId}`)).toEqual(['INBOX:<d06@demo-shop.example>', `Sent:${result.messageId}`]);
     expect((await bed.call('get_message', { uid })).message.answered).toBe(true);
   });
 

@@ -71,7 +71,9 @@ export class MaildirMailStore implements MailStore {
   }
 
   async search(mailbox: string, criteria: SearchCriteria, signal?: AbortSignal): Promise<number[]> {
-    const entries = (await this.serial(mailbox, () => this.scan(mailbox))).slice(-MAX_SEARCHED);
+    const all = await this.serial(mailbox, () => this.scan(mailbox));
+    if (Object.values(criteria).every((value) => value === undefined)) return all.map((e) => e.uid);
+    const entries = all.slice(-MAX_SEARCHED);
     const dir = this.folder(mailbox);
     const found: number[] = [];
     for (const entry of entries) {

@@ -30,17 +30,17 @@ export const replyToMessageTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   handler: async (args, ctx, deps: EmailDeps) => {
     assertBodyWithinCap(deps.maxBodyBytes, args.text, args.html);
-    const { detail, mail } = await requireMessage(deps, args.mailbox, args.uid, ctx.signal);
-    if (!detail.messageId) throw new ToolError('invalid_arguments', 'This message has no Message-ID, so a reply cannot be threaded to it.');
-    const self = deps.from.toLowerCase();
-    const primary = validAddresses(plainAddresses(mail.replyTo).length > 0 ? plainAddresses(mail.replyTo) : plainAddresses(mail.from));
-    if (primary.length === 0) throw new ToolError('invalid_arguments', 'The message has no sender address to reply to.');
-    const others = args.reply_all ? validAddresses([...plainAddresses(mail.to), ...plainAddresses(mail.cc)]) : [];
-    const to = unique(primary).filter((a) => a.toLowerCase() !== self);
-    const cc = unique([...others, ...args.cc]).filter((a) => a.toLowerCase() !== self && !to.includes(a));
-    if (to.length === 0) throw new ToolError('invalid_arguments', 'The message came from this account; there is no one to reply to.');
-    deps.allowlist.check([...to, ...cc]);
     return runIdempotent(deps.idempotency, ctx, name, args, async () => {
+      const { detail, mail } = await requireMessage(deps, args.mailbox, args.uid, ctx.signal);
+      if (!detail.messageId) throw new ToolError('invalid_arguments', 'This message has no Message-ID, so a reply cannot be threaded to it.');
+      const self = deps.from.toLowerCase();
+      const primary = validAddresses(plainAddresses(mail.replyTo).length > 0 ? plainAddresses(mail.replyTo) : plainAddresses(mail.from));
+      if (primary.length === 0) throw new ToolError('invalid_arguments', 'The message has no sender address to reply to.');
+      const others = args.reply_all ? validAddresses([...plainAddresses(mail.to), ...plainAddresses(mail.cc)]) : [];
+      const to = unique(primary).filter((a) => a.toLowerCase() !== self);
+      const cc = unique([...others, ...args.cc]).filter((a) => a.toLowerCase() !== self && !to.includes(a));
+      if (to.length === 0) throw new ToolError('invalid_arguments', 'The message came from this account; there is no one to reply to.');
+      deps.allowlist.check([...to, ...cc]);
       const attachments = await resolveAttachments(deps, args.attachments, ctx.signal);
       const result = await deliverMessage(
         deps,
