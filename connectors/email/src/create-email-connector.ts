@@ -10,8 +10,8 @@ import type { MailStore } from './mail-store';
 import { watchMailboxes } from './mailbox-watcher';
 import { OutboxMailSender } from './outbox-mail-sender';
 import { RecipientAllowlist } from './recipient-allowlist';
-import { SmtpMailSender } from './smtp-mail-sender';
-import { ImapMailStore } from './stores/imap-mail-store';
+import type { SmtpMailSender } from './smtp-mail-sender';
+import type { ImapMailStore } from './stores/imap-mail-store';
 import { MaildirMailStore } from './stores/maildir-mail-store';
 
 /** Mailboxes a new Maildir gets besides INBOX. */
@@ -32,7 +32,7 @@ export async function createEmailConnector(config: EmailConfig, logger: Logger) 
     if (config.store.kind === 'imap') {
       const password = passwordOf(config.store) ?? '';
       secrets.push(password);
-      const imap = new ImapMailStore({ host: config.store.host, port: config.store.port, secure: config.store.secure, user: config.store.user, password, allowSelfSigned: config.store.allowSelfSigned }, logger);
+      const imap = new (loadImapMailStore())({ host: config.store.host, port: config.store.port, secure: config.store.secure, user: config.store.user, password, allowSelfSigned: config.store.allowSelfSigned }, logger);
       closers.push(() => imap.close());
       await imap.verify();
       store = imap;
@@ -46,7 +46,7 @@ export async function createEmailConnector(config: EmailConfig, logger: Logger) 
     if (config.transport.kind === 'smtp') {
       const password = passwordOf(config.transport);
       if (password !== undefined) secrets.push(password);
-      const smtp = new SmtpMailSender({ ...config.transport, ...(password !== undefined && { password }) });
+      const smtp = new (loadSmtpMailSender())({ ...config.transport, ...(password !== undefined && { password }) });
       closers.push(() => smtp.close());
       await smtp.verify();
       sender = smtp;
@@ -89,6 +89,21 @@ export async function createEmailConnector(config: EmailConfig, logger: Logger) 
     await closeAll();
     throw error;
   }
+}
+
+/*
+ * The files that wrap imapflow and nodemailer's SMTP transport are loaded only when the
+ * configuration uses them: the embedded mode needs neither, and loading them slows its start.
+ * require, not import(): the CLI and the tests load TypeScript through require hooks (tsx, jest).
+ */
+function loadImapMailStore(): typeof ImapMailStore {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./stores/imap-mail-store') as typeof import('./stores/imap-mail-store')).ImapMailStore;
+}
+
+function loadSmtpMailSender(): typeof SmtpMailSender {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./smtp-mail-sender') as typeof import('./smtp-mail-sender')).SmtpMailSender;
 }
 
 /** Mailboxes the configuration names must exist: a watcher or an outbox on a missing one would fail later and quietly. */
