@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VISIBLE_LINE, findInvisibleCharacter } from '@mcp-hub/connector-kit';
 
 /**
  * Schemas of every value that becomes part of a message header or an IMAP command. A CR or LF
@@ -7,12 +8,19 @@ import { z } from 'zod';
  */
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 
-/** Free text that goes into a header (subject, display name). */
+/**
+ * Free text that goes into a header (subject, display name) or a search: one line of visible
+ * text. A line break would inject headers; control, invisible and bidirectional characters
+ * would hide text from the person reading the message.
+ */
 export function headerText(maxChars: number) {
   return z
     .string()
     .max(maxChars)
-    .refine((value) => !LINE_BREAK_OR_NUL.test(value), 'must not contain line breaks (CR, LF) or NUL');
+    .refine((value) => !LINE_BREAK_OR_NUL.test(value), 'must not contain line breaks (CR, LF) or NUL')
+    .refine((value) => VISIBLE_LINE.test(value), {
+      error: (issue) => `contains the control or invisible character ${typeof issue.input === 'string' ? findInvisibleCharacter(issue.input) : ''}; use one line of visible text`,
+    });
 }
 
 /**

@@ -174,3 +174,20 @@ describe('email connector startup', () => {
     await expect(startEmail({ config: { outboxMailbox: 'Missing' } })).rejects.toThrow(/outboxMailbox: there is no mailbox "Missing"/);
   });
 });
+
+describe('email subjects and search text', () => {
+  let bed: EmailTestbed;
+  beforeAll(async () => {
+    bed = await startEmail();
+  });
+  afterAll(() => bed.stop());
+
+  it('refuse control, invisible and bidirectional characters, naming the character', async () => {
+    const base = { to: ['pat.lee@example.com'], text: 'body' };
+    expect(await bed.fail('send_email', { ...base, subject: 'Refund\u202e now' })).toMatchObject({ kind: 'invalid_arguments', message: expect.stringContaining('U+202E') });
+    expect(await bed.fail('send_email', { ...base, subject: 'a\u200bb' })).toMatchObject({ message: expect.stringContaining('U+200B') });
+    expect(await bed.fail('send_email', { ...base, subject: '\u001b[31mred' })).toMatchObject({ message: expect.stringContaining('U+001B') });
+    expect(await bed.fail('search_messages', { subject: 'x\u0007' })).toMatchObject({ message: expect.stringContaining('U+0007') });
+    expect(await bed.call('send_email', { ...base, subject: 'Ümlaut, 日本語 and emoji 🎉' })).toMatchObject({ via: 'outbox' });
+  });
+});
