@@ -6,6 +6,7 @@ import { githubConnector } from '@mcp-hub/connector-github';
 import { helpdeskConnector } from '@mcp-hub/connector-helpdesk';
 import { mqttConnector } from '@mcp-hub/connector-mqtt';
 import { slackConnector } from '@mcp-hub/connector-slack';
+import { emailConnector } from '../../connectors/email/src/connector';
 import type { Manifest } from '@mcp-hub/connector-contract';
 
 const root = path.resolve(__dirname, '../..');
@@ -17,6 +18,7 @@ const connectors: Array<{ dir: string; manifest: Manifest }> = [
   { dir: 'connectors/database', manifest: createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest },
   { dir: 'connectors/mqtt', manifest: mqttConnector.manifest },
   { dir: 'connectors/slack', manifest: slackConnector.manifest },
+  { dir: 'connectors/email', manifest: emailConnector.manifest },
 ];
 
 function sourceFiles(dir: string): string[] {

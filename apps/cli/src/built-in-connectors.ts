@@ -1,5 +1,6 @@
 import type { ConnectorModule } from '@mcp-hub/connector-kit';
 import { databaseModule } from '@mcp-hub/connector-database';
+import { emailModule } from '@mcp-hub/connector-email';
 import { githubModule } from '@mcp-hub/connector-github';
 import { helpdeskModule } from '@mcp-hub/connector-helpdesk';
 import { mqttModule } from '@mcp-hub/connector-mqtt';
@@ -11,7 +12,7 @@ import type { CliConfig } from './cli-config';
  * allowed to import both the hub and connectors (see eslint.config.mjs).
  */
 export const builtInConnectors: ReadonlyMap<string, ConnectorModule<unknown, unknown>> = new Map(
-  [helpdeskModule, databaseModule, githubModule, mqttModule, slackModule].map((module) => [module.id, module as unknown as ConnectorModule<unknown, unknown>]),
+  [helpdeskModule, databaseModule, emailModule, githubModule, mqttModule, slackModule].map((module) => [module.id, module as unknown as ConnectorModule<unknown, unknown>]),
 );
 
 /**

@@ -78,7 +78,7 @@ describe('connector packages as plugins', () => {
     const hub = CliProcess.mcpHub(['start', '--port', String(port), '--config', config, '--data-dir', path.join(root, 'data')], {}, 'embedded', root);
     processes.push(hub);
     await hub.waitForOutput(/serving (http:\/\/\S+)/, 60_000);
-    expect(hub.output).toMatch(/Connectors: helpdesk, database, demo \(/);
+    expect(hub.output).toMatch(/Connectors: helpdesk, database, email, demo \(/);
     expect(hub.output).toMatch(/Not started \(see the log\): missing, boom, wrong/);
     expect(hub.output).toContain('connector missing not started: connector module \\"@acme/mcp-connector-missing\\" (connectors.missing.module) not found');
     expect(hub.output).toContain('connector boom not started: cannot reach postgres://app:[redacted]@db/boom');

@@ -16,7 +16,7 @@ export interface BuiltConnector<D> {
   close(): Promise<void>;
   /**
    * Called once the replica serves, with what lets the connector announce changes that happen
-   * outside any call (a broker message, a poller, a webhook), so subscribed clients get
+   * outside any call (a broker message, new mail, a poller, a webhook), so subscribed clients get
    * `notifications/resources/updated`. Changes made by a call go through the handler's
    * `ctx.resourceUpdated` instead. `close` stops that work.
    */
@@ -27,6 +27,7 @@ export interface BuiltConnector<D> {
 export interface ResourceUpdatePublisher {
   resourceUpdated(uri: string): void;
 }
+
 
 /**
  * What a connector package exports so that `mcp-hub connector <id>` and the embedded mode can run
