@@ -57,8 +57,8 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
     return guard(() => hub.callTool(request.params.name, args, callOptions(ctx, principalFor))) as never;
   });
 
-  server.setRequestHandler('resources/list', async () => ({ resources: hub.listResources() as never }));
-  server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: hub.listResourceTemplates() as never }));
+  server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: hub.listResources(principalFor(ctx)) as never }));
+  server.setRequestHandler('resources/templates/list', async (_request, ctx) => ({ resourceTemplates: hub.listResourceTemplates(principalFor(ctx)) as never }));
   server.setRequestHandler('resources/read', async (request, ctx) =>
     guard(() => hub.readResource(request.params.uri, callOptions(ctx, principalFor))) as never,
   );
@@ -76,7 +76,7 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
     return {};
   });
 
-  server.setRequestHandler('prompts/list', async () => ({ prompts: hub.listPrompts() as never }));
+  server.setRequestHandler('prompts/list', async (_request, ctx) => ({ prompts: hub.listPrompts(principalFor(ctx)) as never }));
   server.setRequestHandler('prompts/get', async (request, ctx) =>
     guard(() => hub.getPrompt(request.params.name, (request.params.arguments ?? {}) as Record<string, string>, callOptions(ctx, principalFor))) as never,
   );
