@@ -29,6 +29,9 @@ export type CompileResult = { ok: true; policySet: CedarPolicySet } | { ok: fals
 /** The annotation that marks the calls a policy allows as needing approval. */
 export const APPROVAL_ANNOTATION = 'approval';
 
+/** Cedar's warning for a policy that evaluates to false for every valid request (it has no code to match). */
+const IMPOSSIBLE_POLICY = /policy is impossible/;
+
 let preparsedIds = 0;
 
 /**
@@ -60,23 +63,26 @@ export class CedarPolicySet {
     const errors: string[] = [];
     const policies: Record<string, string> = {};
     const approvalIds = new Set<string>();
+    /** Where each policy starts, to name its file and line in validation errors. */
+    const origins: Record<string, { source: PolicySource; offset: number }> = {};
     for (const source of sources) {
       const parts = cedar.policySetTextToParts(source.text);
       if (parts.type === 'failure') {
-        errors.push(...parts.errors.map((error) => describe(error, source)));
+        errors.push(...parts.errors.map((error) => describe(error, { source, offset: 0 })));
         continue;
       }
       if (parts.policy_templates.length > 0) errors.push(`${source.name}: policy templates are not supported; write static policies`);
       parts.policies.forEach((text, index) => {
         const json = cedar.policyToJson(text);
         if (json.type === 'failure') {
-          errors.push(...json.errors.map((error) => describe(error, source)));
+          errors.push(...json.errors.map((error) => describe(error, { source, offset: Math.max(0, source.text.indexOf(text)) })));
           return;
         }
         const annotations = json.json.annotations ?? {};
         const id = annotations['id'] ?? `${source.name}#${index + 1}`;
         if (policies[id] !== undefined) errors.push(`${source.name}: two policies have the id "${id}"`);
         policies[id] = text;
+        origins[id] = { source, offset: Math.max(0, source.text.indexOf(text)) };
         if (annotations[APPROVAL_ANNOTATION] !== undefined) approvalIds.add(id);
       });
     }
@@ -85,8 +91,17 @@ export class CedarPolicySet {
     if (schema) {
       const validation = cedar.validate({ schema, policies: { staticPolicies: policies }, validationSettings: { mode: 'strict' } });
       if (validation.type === 'failure') return { ok: false, errors: validation.errors.map((error) => describe(error)) };
-      if (validation.validationErrors.length > 0) {
-        return { ok: false, errors: validation.validationErrors.map(({ policyId, error }) => `policy ${policyId}: ${describe(error, undefined, policies[policyId])}`) };
+      // A policy that can never apply is a mistake (most often an argument name no live tool has): refuse it too.
+      const impossible = validation.validationWarnings.filter(({ error }) => IMPOSSIBLE_POLICY.test(error.message));
+      const refused = [...validation.validationErrors, ...impossible];
+      if (refused.length > 0) {
+        return {
+          ok: false,
+          errors: refused.map(({ policyId, error }) => {
+            const hint = IMPOSSIBLE_POLICY.test(error.message) ? ' (does it test an argument that no live tool has, or that two tools type differently?)' : '';
+            return describe(error, origins[policyId], policyId) + hint;
+          }),
+        };
       }
       warnings = validation.validationWarnings.map(({ policyId, error }) => `policy ${policyId}: ${error.message}`);
     }
@@ -125,16 +140,20 @@ export class CedarPolicySet {
   }
 }
 
-/** A Cedar error as one line: the file, line and column of its first source location, the message and Cedar's help. */
-function describe(error: DetailedError, source?: PolicySource, text = source?.text): string {
+/**
+ * A Cedar error as one line: `file:line:column: ` of its first source location (offsets count
+ * from the policy's own start when `origin.offset` is given), the policy id, the message and
+ * Cedar's help.
+ */
+function describe(error: DetailedError, origin?: { source: PolicySource; offset: number }, policyId?: string): string {
   const location = error.sourceLocations?.[0];
-  let where = source ? `${source.name}: ` : '';
-  if (location && text !== undefined) {
-    const before = text.slice(0, location.start);
-    const line = before.split('\n').length;
-    const column = location.start - before.lastIndexOf('\n');
-    where = source ? `${source.name}:${line}:${column}: ` : `line ${line}:${column}: `;
+  let where = origin ? `${origin.source.name}: ` : '';
+  if (origin && location) {
+    const start = origin.offset + location.start;
+    const before = origin.source.text.slice(0, start);
+    where = `${origin.source.name}:${before.split('\n').length}:${start - before.lastIndexOf('\n')}: `;
   }
+  const policy = policyId ? `policy ${policyId}: ` : '';
   const help = error.help ? ` (${error.help})` : '';
-  return `${where}${error.message}${help}`;
+  return `${where}${policy}${error.message}${help}`;
 }
