@@ -42,6 +42,7 @@ export class PolicyEngine extends EventEmitter<{ changed: [] }> {
   private schema?: SchemaJson<string>;
   private version = 0;
   private denyAllReason?: string = 'not started';
+  private readonly configured: boolean;
   private refusal?: string[];
   private reloading = Promise.resolve();
 
@@ -49,7 +50,8 @@ export class PolicyEngine extends EventEmitter<{ changed: [] }> {
     super();
     this.logger = options.logger;
     this.files = new PolicyFiles(options.files, () => void this.reload(), options.settleMs);
-    if (options.files.length === 0) this.denyAllReason = 'no policy files configured';
+    this.configured = options.files.length > 0;
+    if (!this.configured) this.denyAllReason = 'no policy files configured';
   }
 
   /**
@@ -58,6 +60,10 @@ export class PolicyEngine extends EventEmitter<{ changed: [] }> {
    * the validation errors logged as warnings; edits later must validate.
    */
   async start(): Promise<void> {
+    if (!this.configured) {
+      this.logger.error('no policy files configured: every request is denied');
+      return;
+    }
     await this.files.watch();
     await this.load('start');
   }
