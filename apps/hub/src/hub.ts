@@ -26,7 +26,7 @@ import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } fro
 import { ClientRequestError, ConnectorFailure, HubLocalError, type ClientRequestErrorKind } from './invocation/hub-errors';
 import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
 import type { PolicyEngine } from './policy/policy-engine';
-import { policyPrincipalOf, type PolicyPrincipal } from './policy/policy-principal';
+import { policyPrincipalOf } from './policy/policy-principal';
 import type { PolicyAction, PolicyTarget, PromptTarget, ResourceTarget, ToolTarget } from './policy/policy-target';
 import { PrincipalViews, type Catalog, type CatalogEntry } from './policy/principal-views';
 import type { ToolRateLimits } from './rate-limits/tool-rate-limits';
