@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
 import { ReplicaSettingsSchema } from '@mcp-hub/connector-kit';
+import { RateLimitSettingsSchema } from '@mcp-hub/hub';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -75,6 +76,19 @@ export const CliConfigSchema = z.strictObject({
     })
     .refine((s) => s.store !== 'redis' || s.redisUrl !== undefined, { message: 'redisUrl is required when store is redis', path: ['redisUrl'] })
     .prefault({}),
+  /**
+   * Who may see and use what: Cedar files, or folders of `*.cedar` files, watched and applied
+   * while the hub runs. Embedded without files: `<dataDir>/policy.cedar`, created permissive.
+   * `required` (production): with no files, or none readable at start, every request is denied.
+   */
+  policy: z
+    .strictObject({
+      files: z.array(z.string().min(1)).max(100).default([]),
+      required: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Tool-call rate limits; shared through Redis (`sessions.redisUrl` / REDIS_URL) by `hub` replicas, in memory otherwise. */
+  rateLimits: RateLimitSettingsSchema.prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode). */
   principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
   /** `level` unset: the CLI picks `info`, or `warn` in a terminal and in stdio mode. */

@@ -34,7 +34,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   mkdirSync(config.dataDir, { recursive: true });
   if (transport === 'stdio') process.stderr.write(`mcp-hub: data in ${config.dataDir}\n`);
   const bus = new InProcessBus();
-  const hub = await startHub(config, bus, logger);
+  const hub = await startHub(config, bus, logger, undefined, true);
   const front = transport === 'http' ? httpFront(hub, config, logger) : undefined;
   const url = front ? await listenOrExplain(front, config) : undefined;
   const connectors: RunningConnector[] = [];

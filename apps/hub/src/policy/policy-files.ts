@@ -56,6 +56,8 @@ export class PolicyFiles {
         if (names === 'all' || name === null || names.has(name.toString())) this.changed();
       });
       watcher.on('error', () => this.changed());
+      // Watching never keeps a process alive on its own.
+      watcher.unref();
       this.watchers.push(watcher);
     }
   }
