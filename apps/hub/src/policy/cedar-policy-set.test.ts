@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CedarPolicySet, type PolicySource } from './cedar-policy-set';
 import { generateCedarSchema } from './cedar-schema';
 import { policyPrincipalOf } from './policy-principal';
@@ -127,5 +129,18 @@ describe('CedarPolicySet.compile', () => {
 
   test('prompt arguments are typed from the prompts', () => {
     expect(CedarPolicySet.compile([{ name: 'p.cedar', text: 'permit (principal, action == McpHub::Action::"get_prompt", resource) when { context.arguments has ticket_id && context.arguments.ticket_id like "T-*" };' }], schema).ok).toBe(true);
+  });
+});
+
+describe('docs/examples/policy.cedar', () => {
+  test('validates against manifests that have the arguments it names', () => {
+    const text = readFileSync(join(__dirname, '../../../../docs/examples/policy.cedar'), 'utf8');
+    const result = CedarPolicySet.compile([{ name: 'policy.cedar', text }], schema);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    const example = (result as { policySet: CedarPolicySet }).policySet;
+    const supportAgent = policyPrincipalOf({ id: 'sam', scopes: ['role:support'] });
+    expect(example.decide(supportAgent, 'call', sendEmail, { to: 'kim@example.com' })).toMatchObject({ allowed: true, needsApproval: true });
+    expect(example.decide(supportAgent, 'call', sendEmail, { to: 'kim@elsewhere.test' }).allowed).toBe(false);
+    expect(example.decide(dev, 'call', search, { repo: 'acme/api' }).allowed).toBe(true);
   });
 });
