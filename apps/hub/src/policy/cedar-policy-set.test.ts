@@ -144,3 +144,19 @@ describe('docs/examples/policy.cedar', () => {
     expect(example.decide(dev, 'call', search, { repo: 'acme/api' }).allowed).toBe(true);
   });
 });
+
+describe("README's tighter embedded policy", () => {
+  test('validates, and lets the local user read everywhere but write only to the helpdesk', () => {
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    const text = readme.split('```cedar\n')[1]!.split('```')[0]!;
+    const result = CedarPolicySet.compile([{ name: 'README.md', text }], schema);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    const local = policyPrincipalOf({ id: 'local', scopes: ['*'] });
+    const policySet = (result as { policySet: CedarPolicySet }).policySet;
+    const helpdeskWrite: ToolTarget = { ...createIssue, connector: 'helpdesk', name: 'helpdesk_create_ticket' };
+    expect(policySet.decide(local, 'call', search, { repo: 'any/repo' }).allowed).toBe(true);
+    expect(policySet.decide(local, 'call', createIssue, { repo: 'any/repo' }).allowed).toBe(false);
+    expect(policySet.decide(local, 'call', helpdeskWrite, {}).allowed).toBe(true);
+    expect(policySet.decide(local, 'read', { kind: 'resource', connector: 'helpdesk', uri: 'helpdesk://queue' }).allowed).toBe(true);
+  });
+});
