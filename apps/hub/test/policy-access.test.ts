@@ -130,6 +130,17 @@ describe('policy: who sees and uses what, through a real hub', () => {
     await expect(as.reader.complete(item)).rejects.toThrow(/Unknown completion reference/);
   });
 
+  test('a bad edit is refused and the last good policy stays in force', async () => {
+    const before = await names(as.reader);
+    await replace(file, `${POLICY}\n@id("typo") permit (principal, action == McpHub::Action::"call", resource) when { context.arguments has txt };\n`);
+    await waitFor(() => policy.lastRefusal !== undefined, 3000, 'the refusal');
+    expect(policy.lastRefusal!.join()).toMatch(/policy\.cedar:\d+:\d+: policy typo: .*impossible/);
+    expect(await names(as.reader)).toEqual(before);
+    expect((await as.reader.callTool({ name: 'echo_echo', arguments: { text: 'hello' } })).isError).toBeFalsy();
+    await replace(file, POLICY);
+    await waitFor(() => policy.lastRefusal === undefined, 3000, 'the good policy again');
+  });
+
   test('an edit changes what a principal sees on its next request, with list_changed; an edit that changes no list sends none', async () => {
     let changes = 0;
     as.reader.setNotificationHandler('notifications/tools/list_changed', () => void changes++);

@@ -118,7 +118,11 @@ export class PolicyEngine extends EventEmitter<{ changed: [] }> {
     } catch (error) {
       return this.refuse(cause, [(error as Error).message]);
     }
-    if (this.denyAllReason === undefined && sameSources(sources, this.sources)) return;
+    if (this.denyAllReason === undefined && sameSources(sources, this.sources)) {
+      // The files are back to the policy in force (a refused edit undone): nothing is refused any more.
+      this.refusal = undefined;
+      return;
+    }
     let compiled = CedarPolicySet.compile(sources, this.schema);
     if (!compiled.ok && cause === 'start') {
       const parsed = CedarPolicySet.compile(sources, undefined);
