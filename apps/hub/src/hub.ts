@@ -138,7 +138,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       // Synchronous with the swap: no request runs between a new policy and the views computed from it.
       policy.on('changed', () => {
         const change = this.views!.policyChanged(this.catalog);
-        if (change.principals.size > 0) this.emit('listChanged', change);
+        if (change) this.emit('listChanged', change);
       });
     }
     this.inventory.on('change', (change) => {
