@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
 import { ReplicaSettingsSchema } from '@mcp-hub/connector-kit';
-import { TrustedIssuerSchema } from '@mcp-hub/hub';
+import { RateLimitSettingsSchema, TrustedIssuerSchema } from '@mcp-hub/hub';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -81,6 +81,19 @@ export const CliConfigSchema = z.strictObject({
    * a generated one in `<dataDir>/admin-token` and prints it at start. Prefer MCP_HUB_ADMIN_TOKEN.
    */
   admin: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional() }).prefault({}),
+  /**
+   * Who may see and use what: Cedar files, or folders of `*.cedar` files, watched and applied
+   * while the hub runs. Embedded without files: `<dataDir>/policy.cedar`, created permissive.
+   * `required` (production): with no files, or none readable at start, every request is denied.
+   */
+  policy: z
+    .strictObject({
+      files: z.array(z.string().min(1)).max(100).default([]),
+      required: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Tool-call rate limits; shared through Redis (`sessions.redisUrl` / REDIS_URL) by `hub` replicas, in memory otherwise. */
+  rateLimits: RateLimitSettingsSchema.prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode), and over stdio. */
   principal: PrincipalSchema.prefault({ id: 'local', scopes: ['*'] }),
   /**

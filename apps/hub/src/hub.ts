@@ -8,6 +8,7 @@ import {
   ResourceReadResultSchema,
   ResourceUpdatedSchema,
   ToolResultSchema,
+  RETRY_AFTER_META_KEY,
   Subjects,
   qualifiedResourceName,
   tryDecode,
@@ -32,6 +33,11 @@ import { inSpan } from '@mcp-hub/telemetry';
 import { RecentCalls } from './admin/recent-calls';
 import type { PrincipalAssertionSigner } from './auth/principal-assertion-signer';
 import { HubMetrics, UNKNOWN_LABEL, type CallOutcome, type HubOperation } from './metrics/hub-metrics';
+import type { PolicyEngine } from './policy/policy-engine';
+import { policyPrincipalOf } from './policy/policy-principal';
+import type { PolicyAction, PolicyTarget, PromptTarget, ResourceTarget, ToolTarget } from './policy/policy-target';
+import { PrincipalViews, type Catalog, type CatalogEntry } from './policy/principal-views';
+import type { ToolRateLimits } from './rate-limits/tool-rate-limits';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -68,7 +74,22 @@ export interface HubOptions {
   metrics?: HubMetrics;
   /** Signs the principal assertion every request to a connector carries. Absent: none is sent. */
   assertions?: PrincipalAssertionSigner;
+  /**
+   * Who may see and use what (Cedar). Without one, every principal may use every tool its scopes
+   * allow (tests, and a hub configured without a policy). The caller starts and stops it.
+   */
+  policy?: PolicyEngine;
+  /** Tool-call rate limits per principal × tool and per connector. Without them, calls are not limited. */
+  rateLimits?: ToolRateLimits;
 }
+
+/** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
+export interface ListChange extends InventoryChange {
+  principals?: ReadonlySet<string>;
+}
+
+type ListedItem = Record<string, unknown>;
+type HubCatalog = Catalog<ListedTool, ListedItem, ListedItem>;
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
 const SubscribeResultSchema = z.object({});
@@ -80,7 +101,7 @@ export const ALL_SCOPES = '*';
  * The hub's core, independent of the MCP SDK: what clients may see, and every call forwarded
  * over the bus. The MCP adapter (src/mcp) turns MCP requests into calls on this class.
  */
-export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resourceUpdated: [string] }> {
+export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdated: [string] }> {
   readonly inventory: Inventory;
   /** The deployment's subjects (namespace). */
   readonly subjects: Subjects;
@@ -94,7 +115,9 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   private readonly rounds: InputRounds;
   private readonly validator: ArgumentValidator;
   private readonly logger: Logger;
-  private listedTools: ListedTool[] = [];
+  /** Every tool, resource and prompt the live inventory offers, as lists show them; rebuilt on each inventory change. */
+  private catalog: HubCatalog = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+  private readonly views?: PrincipalViews<ListedTool, ListedItem, ListedItem>;
   private updatesSubscription?: Subscription;
   private busWasConnected: boolean;
   private readonly stopStatusWatch: () => void;
@@ -128,8 +151,19 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
       const failed = this.invoker.replicaLost(connector, replicaId);
       if (failed > 0) this.logger.warn({ connector, replicaId, failed }, 'replica lost with calls in flight');
     });
+    const { policy } = options;
+    if (policy) {
+      this.views = new PrincipalViews(policy);
+      // Synchronous with the swap: no request runs between a new policy and the views computed from it.
+      policy.on('changed', () => {
+        const change = this.views!.policyChanged(this.catalog);
+        if (change) this.emit('listChanged', change);
+      });
+    }
     this.inventory.on('change', (change) => {
-      if (change.tools) this.listedTools = this.inventory.tools().map(toListedTool);
+      this.catalog = buildCatalog(this.inventory);
+      this.views?.clear();
+      policy?.updateSchema({ tools: this.inventory.tools(), prompts: this.inventory.prompts() });
       this.emit('listChanged', change);
     });
   }
@@ -189,11 +223,11 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     return this.busWasConnected ? `bus: reconnecting${where}` : `bus: connecting${where}`;
   }
 
-  listTools(principal: Principal): ListedTool[] {
-    if (principal.scopes.includes(ALL_SCOPES)) return this.listedTools;
-    // listedTools is built from inventory.tools() at the same change, so indexes line up.
-    const tools = this.inventory.tools();
-    return this.listedTools.filter((_, i) => mayUse(principal, tools[i]!.descriptor.scopes));
+  /** The tools `principal` may use: its scopes cover the tool's, and the policy may allow some call of it. */
+  listTools(principal: Principal): readonly ListedTool[] {
+    const tools = this.views ? this.views.view(policyPrincipalOf(principal), this.catalog).tools : this.catalog.tools.map((entry) => entry.listed);
+    if (principal.scopes.includes(ALL_SCOPES)) return tools;
+    return tools.filter((tool) => mayUse(principal, this.inventory.tool(tool.name)!.descriptor.scopes));
   }
 
   /**
@@ -202,12 +236,29 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
    * @throws ClientRequestError for a tool that does not exist or the principal may not see.
    */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
-    const tool = this.visibleTool(name, options.principal);
+    const { principal } = options;
+    const tool = this.visibleTool(name, principal);
     const invalid = this.validator.check(tool.descriptor, args);
     if (invalid) {
       this.metrics.recordError('client', 'invalid_arguments');
       this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'tool_error', 0);
       return errorResult(invalid);
+    }
+    const decision = this.decide(principal, 'call', toolTarget(tool), args);
+    if (decision && !decision.allowed) {
+      this.metrics.recordError('client', 'policy_denied');
+      this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'policy_denied', 0);
+      return errorResult(`The hub's policy does not allow ${tool.qualifiedName} with these arguments.`);
+    }
+    if (decision?.needsApproval) {
+      // TODO(#14): hold the call until a person approves it (bound to principal, tool and argument hash).
+      this.logger.info({ principal: principal.id, tool: tool.qualifiedName, policies: decision.policies }, 'call needs approval (not enforced yet)');
+    }
+    const limited = await this.options.rateLimits?.consume(principal.id, tool.connector, tool.qualifiedName);
+    if (limited && !limited.allowed) {
+      this.metrics.recordError('client', 'rate_limited');
+      this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'rate_limited', 0);
+      return rateLimitedResult(tool.qualifiedName, limited.limit, limited.retryAfterMs);
     }
     const { subject } = tool;
     const body = { tool: tool.descriptor.name, arguments: args };
@@ -218,7 +269,9 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
           retryIfReplicaLost: tool.descriptor.annotations.idempotentHint,
         }),
       );
-      return outcome.ok ? outcome.value : errorResult(connectorMessage(outcome.error));
+      if (outcome.ok) return outcome.value;
+      const { retryAfterMs } = outcome.error;
+      return { ...errorResult(connectorMessage(outcome.error)), ...(retryAfterMs !== undefined && { _meta: { [RETRY_AFTER_META_KEY]: retryAfterMs } }) };
     } catch (error) {
       return errorResult(this.hubLocalMessage(error, name));
     }
@@ -242,27 +295,23 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   }
 
   /** Resources `principal` may read, as clients see them: names prefixed with their connector's id, as tool names are. */
-  listResources(principal: Principal): Array<Record<string, unknown>> {
-    return [...this.inventory.resources()]
-      .filter(({ descriptor }) => mayUse(principal, descriptor.scopes))
-      .map(({ connector, descriptor }) => listed({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
+  listResources(principal: Principal): readonly ListedItem[] {
+    return scoped(principal, this.views ? this.views.view(policyPrincipalOf(principal), this.catalog).resources : this.catalog.resources.map((entry) => entry.listed));
   }
 
-  /** Resource templates `principal` may read, as clients see them: names prefixed with their connector's id, as tool names are. */
-  listResourceTemplates(principal: Principal): Array<Record<string, unknown>> {
-    return this.inventory
-      .resourceTemplates()
-      .filter(({ descriptor }) => mayUse(principal, descriptor.scopes))
-      .map(({ connector, descriptor }) => listed({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
+  /** Resource templates `principal` may read (checked with the template as the URI), named as {@link listResources} names resources. */
+  listResourceTemplates(principal: Principal): readonly ListedItem[] {
+    return scoped(principal, this.views ? this.views.view(policyPrincipalOf(principal), this.catalog).resourceTemplates : this.catalog.resourceTemplates.map((entry) => entry.listed));
   }
 
   /**
-   * A resource the principal lacks the scopes for is "not found", like one that does not exist.
+   * Reads a resource. One the principal lacks the scopes for, or the policy does not let it read,
+   * is "not found", exactly like one that does not exist.
    * @throws ClientRequestError (`resource_not_found`) or HubLocalError
    */
   async readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
     const connector = this.visibleResourceOwner(uri, options.principal);
-    if (!connector) {
+    if (!connector || !this.mayRead(options.principal, connector, uri)) {
       this.recordRefused('resource_read', 'resource_not_found');
       throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
     }
@@ -281,6 +330,7 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     const unknown = `Unknown resource: ${uri.slice(0, 200)} (no connector serves it; see resources/list and resources/templates/list)`;
     if (!this.visibleResourceOwner(uri, options.principal)) throw new ClientRequestError('invalid_params', unknown);
     const connector = this.resourceOwner(uri);
+    if (!this.mayRead(options.principal, connector, uri)) throw new ClientRequestError('invalid_params', unknown);
     const outcome = await this.invoker.invoke(connector, this.subjects.resourceSubscribe(connector), { uri }, SubscribeResultSchema, options);
     if (!outcome.ok && outcome.error.kind === 'not_found') throw new ClientRequestError('invalid_params', unknown);
     unwrap(outcome);
@@ -296,18 +346,24 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   }
 
   /** Prompts `principal` may get. */
-  listPrompts(principal: Principal): Array<Record<string, unknown>> {
-    return [...this.inventory.prompts()]
-      .filter(({ descriptor }) => mayUse(principal, descriptor.scopes))
-      .map(({ qualifiedName, descriptor }) => listed({ ...descriptor, name: qualifiedName }));
+  listPrompts(principal: Principal): readonly ListedItem[] {
+    return scoped(principal, this.views ? this.views.view(policyPrincipalOf(principal), this.catalog).prompts : this.catalog.prompts.map((entry) => entry.listed));
   }
 
-  /** A prompt the principal lacks the scopes for is unknown, like one that does not exist. */
+  /**
+   * Gets a prompt. One hidden from `principal` (scopes or policy) is "Unknown prompt", exactly like
+   * one that does not exist; a visible one the policy refuses for these arguments is refused as such.
+   */
   async getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<PromptGetResult> {
     const prompt = this.visiblePrompt(name, options.principal);
-    if (!prompt) {
+    if (!prompt || (this.views && !this.views.view(policyPrincipalOf(options.principal), this.catalog).promptNames.has(name))) {
       this.recordRefused('prompt_get', 'invalid_params');
       throw new ClientRequestError('invalid_params', `Unknown prompt: ${name}`);
+    }
+    const decision = this.decide(options.principal, 'get_prompt', promptTarget(prompt.connector, prompt.qualifiedName), args);
+    if (decision && !decision.allowed) {
+      this.recordRefused('prompt_get', 'invalid_params');
+      throw new ClientRequestError('invalid_params', `The hub's policy does not allow ${name} with these arguments`);
     }
     const outcome = await this.observed(prompt.connector, 'prompt_get', '', () =>
       this.invoker.invoke(prompt.connector, this.subjects.promptGet(prompt.connector), { prompt: prompt.descriptor.name, arguments: args }, PromptGetResultSchema, options),
@@ -323,15 +379,21 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
   ): Promise<CompletionResult> {
     let connector: string | undefined;
     let wireRef;
+    let target: PolicyTarget | undefined;
     if (ref.type === 'ref/prompt') {
       const prompt = this.visiblePrompt(ref.name, options.principal);
       connector = prompt?.connector;
       wireRef = { type: 'prompt', name: prompt?.descriptor.name };
+      if (prompt) target = promptTarget(prompt.connector, prompt.qualifiedName);
     } else {
       connector = mayUse(options.principal, this.inventory.templateScopes(ref.uri)) ? this.inventory.templateOwner(ref.uri) : undefined;
       wireRef = { type: 'resource', uriTemplate: ref.uri };
+      if (connector) target = resourceTarget(connector, ref.uri);
     }
-    if (!connector) throw new ClientRequestError('invalid_params', 'Unknown completion reference');
+    // Completing a reference the principal may not use is refused as if it did not exist.
+    if (!connector || !target || this.decide(options.principal, 'complete', target)?.allowed === false) {
+      throw new ClientRequestError('invalid_params', 'Unknown completion reference');
+    }
     const outcome = await this.invoker.invoke(connector, this.subjects.complete(connector), { ref: wireRef, argument, context }, CompletionResultSchema, options);
     return unwrap(outcome);
   }
@@ -369,9 +431,20 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     this.metrics.recordCall(UNKNOWN_LABEL, operation, operation === 'tool_call' ? UNKNOWN_LABEL : '', kind, 0);
   }
 
+  /** The policy's decision, or undefined when the hub runs without a policy. */
+  private decide(principal: Principal, action: PolicyAction, target: PolicyTarget, args?: Record<string, unknown>) {
+    return this.options.policy?.decide(policyPrincipalOf(principal), action, target, args);
+  }
+
+  private mayRead(principal: Principal, connector: string, uri: string): boolean {
+    return this.decide(principal, 'read', resourceTarget(connector, uri))?.allowed !== false;
+  }
+
+  /** The tool `principal` may see (scopes, then policy); anything else is "Unknown tool", exactly like a tool that does not exist. */
   private visibleTool(name: string, principal: Principal): InventoryTool {
     const tool = this.inventory.tool(name);
-    if (!tool || !mayUse(principal, tool.descriptor.scopes)) {
+    const hidden = this.views !== undefined && !this.views.view(policyPrincipalOf(principal), this.catalog).toolNames.has(name);
+    if (!tool || !mayUse(principal, tool.descriptor.scopes) || hidden) {
       this.recordRefused('tool_call', 'invalid_params');
       throw new ClientRequestError('invalid_params', `Unknown tool: ${name}`);
     }
@@ -420,6 +493,41 @@ function toListedTool(tool: InventoryTool): ListedTool {
   };
 }
 
+function toolTarget(tool: InventoryTool): ToolTarget {
+  return { kind: 'tool', connector: tool.connector, name: tool.qualifiedName, annotations: tool.descriptor.annotations, scopes: tool.descriptor.scopes };
+}
+
+function resourceTarget(connector: string, uri: string): ResourceTarget {
+  return { kind: 'resource', connector, uri };
+}
+
+function promptTarget(connector: string, name: string): PromptTarget {
+  return { kind: 'prompt', connector, name };
+}
+
+/** What lists show, with what the policy checks each item as, from the live inventory. */
+function buildCatalog(inventory: Inventory): HubCatalog {
+  const entry = <L>(listed: L, target: PolicyTarget, key: string): CatalogEntry<L> => ({ listed, target, key });
+  return {
+    tools: inventory.tools().map((tool) => entry(toListedTool(tool), toolTarget(tool), tool.qualifiedName)),
+    resources: [...inventory.resources()].map(({ connector, descriptor }) =>
+      entry<ListedItem>({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }, resourceTarget(connector, descriptor.uri), descriptor.uri),
+    ),
+    resourceTemplates: inventory.resourceTemplates().map(({ connector, descriptor }) =>
+      entry<ListedItem>({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }, resourceTarget(connector, descriptor.uriTemplate), descriptor.uriTemplate),
+    ),
+    prompts: [...inventory.prompts()].map(({ connector, qualifiedName, descriptor }) =>
+      entry<ListedItem>({ ...descriptor, name: qualifiedName }, promptTarget(connector, qualifiedName), qualifiedName),
+    ),
+  };
+}
+
+/** Over a rate limit: a tool error the model can act on, with when to retry in text and in `_meta`. */
+function rateLimitedResult(tool: string, limit: 'principal_tool' | 'connector', retryAfterMs: number): ToolResult {
+  const whose = limit === 'principal_tool' ? `your calls of ${tool}` : `calls of ${tool}'s connector`;
+  return { ...errorResult(`Rate limit reached for ${whose}. Retry after ${Math.ceil(retryAfterMs / 1000)} s.`), _meta: { [RETRY_AFTER_META_KEY]: retryAfterMs } };
+}
+
 function mayUse(principal: Principal, required: readonly string[] = []): boolean {
   if (principal.scopes.includes(ALL_SCOPES)) return true;
   return required.every((scope) => principal.scopes.includes(scope));
@@ -429,6 +537,11 @@ function mayUse(principal: Principal, required: readonly string[] = []): boolean
 function listed<T extends { scopes?: unknown }>(descriptor: T): Omit<T, 'scopes'> {
   const { scopes: _scopes, ...rest } = descriptor;
   return rest;
+}
+
+/** The items `principal`'s scopes cover, without their `scopes` (see {@link listed}). */
+function scoped(principal: Principal, items: readonly ListedItem[]): ListedItem[] {
+  return items.filter((item) => mayUse(principal, item.scopes as readonly string[] | undefined)).map(listed);
 }
 
 function errorResult(message: string): ToolResult {

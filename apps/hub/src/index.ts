@@ -1,5 +1,15 @@
 export { Hub, ALL_SCOPES } from './hub';
-export type { HubOptions, CallOptions, ListedTool } from './hub';
+export type { HubOptions, CallOptions, ListedTool, ListChange } from './hub';
+export { PolicyEngine } from './policy/policy-engine';
+export type { PolicyEngineOptions, PolicyState } from './policy/policy-engine';
+export type { PolicyDecision } from './policy/cedar-policy-set';
+export { generateCedarSchema, CEDAR_NAMESPACE } from './policy/cedar-schema';
+export { policyPrincipalOf, ROLE_SCOPE_PREFIX } from './policy/policy-principal';
+export type { PolicyPrincipal } from './policy/policy-principal';
+export { ToolRateLimits } from './rate-limits/tool-rate-limits';
+export type { RateLimitStore, RateLimitOutcome } from './rate-limits/tool-rate-limits';
+export { RateLimitSettingsSchema } from './rate-limits/rate-limit-settings';
+export type { RateLimitSettings } from './rate-limits/rate-limit-settings';
 export { HttpFront } from './http/http-front';
 export { clientKeyBehindProxies, clientKeyFor } from './http/client-key';
 export type { ClientKeyResolver } from './http/client-key';

@@ -3,7 +3,8 @@ import { InProcessBus, type Bus } from '@mcp-hub/bus';
 import { runConnector, type ConnectorService, type RunConnectorOptions } from '@mcp-hub/connector-kit';
 import { createEchoConnector, type EchoDeps } from '@mcp-hub/connector-kit/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { Hub } from '../src/hub';
+import type { Principal } from '@mcp-hub/connector-contract';
+import { Hub, type HubOptions } from '../src/hub';
 import { HttpFront, type HttpFrontOptions } from '../src/http/http-front';
 
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -16,13 +17,31 @@ export class HubFixture {
   hub!: Hub;
   front!: HttpFront;
   url!: string;
+  /** Fronts added with {@link addFront}, each serving another principal. */
+  readonly otherFronts: HttpFront[] = [];
 
   constructor(readonly bus: Bus = new InProcessBus()) {}
 
-  async start(overrides: Partial<HttpFrontOptions> = {}, callTimeoutMs = 5000): Promise<this> {
-    this.hub = new Hub({ bus: this.bus, hubId: `test-${process.pid}-${Math.floor(Math.random() * 1e6)}`, logger: silent, callTimeoutMs, sweepMs: 200 });
+  async start(overrides: Partial<HttpFrontOptions> = {}, callTimeoutMs = 5000, hubOptions: Partial<HubOptions> = {}): Promise<this> {
+    this.hub = new Hub({ bus: this.bus, hubId: `test-${process.pid}-${Math.floor(Math.random() * 1e6)}`, logger: silent, callTimeoutMs, sweepMs: 200, ...hubOptions });
     await this.hub.start();
-    this.front = new HttpFront({
+    this.front = this.newFront(overrides);
+    this.url = await this.front.listen();
+    return this;
+  }
+
+  /**
+   * Another HTTP front on the same hub whose every request comes from `principal` (until the
+   * hub authenticates clients, a front has one configured principal); returns its MCP URL.
+   */
+  async addFront(principal: Principal): Promise<string> {
+    const front = this.newFront({ principalFor: () => principal });
+    this.otherFronts.push(front);
+    return front.listen();
+  }
+
+  private newFront(overrides: Partial<HttpFrontOptions>): HttpFront {
+    return new HttpFront({
       hub: this.hub,
       logger: silent,
       identity: { name: 'test-hub', version: '0.0.0' },
@@ -36,8 +55,6 @@ export class HubFixture {
       sessionIdleMs: 60_000,
       ...overrides,
     });
-    this.url = await this.front.listen();
-    return this;
   }
 
   async addConnector(id = 'echo', heartbeatMs = 2000, replica: Pick<RunConnectorOptions<EchoDeps>, 'maxConcurrency' | 'maxQueued'> = {}): Promise<ConnectorService<EchoDeps>> {
@@ -48,12 +65,12 @@ export class HubFixture {
   }
 
   /** An SDK client; `era` 2025 does the initialize handshake, 2026 is pinned to the sessionless revision. */
-  async client(era: '2025' | '2026' = '2025'): Promise<Client> {
+  async client(era: '2025' | '2026' = '2025', url = this.url): Promise<Client> {
     const client = new Client(
       { name: 'test-client', version: '1.0.0' },
       era === '2026' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
     );
-    await client.connect(new StreamableHTTPClientTransport(new URL(this.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     this.clients.push(client);
     return client;
   }
@@ -61,6 +78,7 @@ export class HubFixture {
   async stop(): Promise<void> {
     for (const client of this.clients) await client.close().catch(() => undefined);
     await this.front?.close();
+    for (const front of this.otherFronts) await front.close();
     for (const connector of this.connectors) await connector.stop();
     this.hub?.stop();
     await this.bus.close();

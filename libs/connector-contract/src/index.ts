@@ -49,6 +49,7 @@ export {
   CompletionRequestSchema,
   ToolResultSchema,
   REPLAYED_META_KEY,
+  RETRY_AFTER_META_KEY,
   ResourceReadResultSchema,
   PromptGetResultSchema,
   CompletionResultSchema,

@@ -68,13 +68,15 @@ export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
 /** What a tool returns. `isError` marks a tool-level failure the model can act on. */
 /** `_meta` key of a tool result that is the stored result of an earlier call with the same idempotency key. */
 export const REPLAYED_META_KEY = 'mcphub/replayed';
+/** `_meta` key of an error result: ms until the call may succeed (a rate limit), also said in the text. */
+export const RETRY_AFTER_META_KEY = 'mcphub/retryAfterMs';
 
 export const ToolResultSchema = z.object({
   content: z.array(ContentBlockSchema).max(1000),
   structuredContent: z.record(z.string(), z.unknown()).optional(),
   isError: z.boolean().optional(),
-  /** MCP result metadata; the kit sets only {@link REPLAYED_META_KEY}. */
-  _meta: z.strictObject({ [REPLAYED_META_KEY]: z.literal(true).optional() }).optional(),
+  /** MCP result metadata: {@link REPLAYED_META_KEY} (the kit), {@link RETRY_AFTER_META_KEY} (the hub's rate limits). */
+  _meta: z.strictObject({ [REPLAYED_META_KEY]: z.literal(true).optional(), [RETRY_AFTER_META_KEY]: z.number().int().nonnegative().optional() }).optional(),
 });
 export type ToolResult = z.infer<typeof ToolResultSchema>;
 

@@ -40,7 +40,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   const bus = new InProcessBus();
   // Hub and connectors share this process: a key pair of its own, the public half straight to the connectors.
   const assertions = PrincipalAssertionSigner.ephemeral(config.assertions.ttlSeconds * 1000);
-  const hub = await startHub(config, bus, logger, undefined, assertions.signer);
+  const hub = await startHub(config, bus, logger, undefined, assertions.signer, true);
   const auth = transport === 'http' ? await openHubAuth(config, logger) : undefined;
   const admin = transport === 'http' ? embeddedAdminToken(config.admin.token, config.dataDir) : undefined;
   if (admin) redactor.register(admin.token);

@@ -9,7 +9,8 @@ export type HubOperation = 'tool_call' | 'resource_read' | 'prompt_get';
  * How a call ended (the `outcome` label): `ok`; `tool_error` (the connector answered with an
  * error, or the hub refused the arguments); `busy` (every replica tried was at capacity); a
  * hub-local kind (`timeout`, `unavailable`, `cancelled`, `replica_lost`, `contract_violation`);
- * a client error (`invalid_params`, `resource_not_found`); or `internal` (a hub bug).
+ * a client error (`invalid_params`, `resource_not_found`); `policy_denied` (the policy refused
+ * these arguments of a visible tool); `rate_limited`; or `internal` (a hub bug).
  */
 export type CallOutcome =
   | 'ok'
@@ -22,6 +23,8 @@ export type CallOutcome =
   | 'contract_violation'
   | 'invalid_params'
   | 'resource_not_found'
+  | 'policy_denied'
+  | 'rate_limited'
   | 'internal';
 
 /** Where an error was decided (the `source` label of `mcphub_errors_total`). */
