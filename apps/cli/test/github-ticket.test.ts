@@ -40,7 +40,7 @@ describe('GitHub ticket scenario through the hub', () => {
     });
     processes.push(hub);
     await hub.waitForOutput(/serving (http:\/\/\S+)/, 60_000);
-    expect(hub.output).toMatch(/Connectors: helpdesk, database, github \(/);
+    expect(hub.output).toMatch(/Connectors: helpdesk, database, email, github \(/);
     const client = new Client({ name: 'support-assistant', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
     clients.push(client);
@@ -76,7 +76,7 @@ describe('GitHub ticket scenario through the hub', () => {
     const hub = CliProcess.mcpHub(['start', '--port', String(port), '--data-dir', dataDir], { GITHUB_TOKEN: TEST_TOKEN, GITHUB_REPOSITORIES: '' });
     processes.push(hub);
     await hub.waitForOutput(/serving (http:\/\/\S+)/, 60_000);
-    expect(hub.output).toMatch(/Connectors: helpdesk, database \(/);
+    expect(hub.output).toMatch(/Connectors: helpdesk, database, email \(/);
     expect(hub.output).not.toMatch(/Not started/);
   }, 90_000);
 });

@@ -69,7 +69,7 @@ describe('mqtt through the hub', () => {
     try {
       await hub.waitForOutput(`serving http://127.0.0.1:${port}/mcp`);
       // Configured, mqtt runs beside the built-in connectors that need nothing.
-      expect(hub.output).toMatch(/Connectors: helpdesk, database, mqtt/);
+      expect(hub.output).toMatch(/Connectors: helpdesk, database, email, mqtt/);
       await hub.waitForOutput('mqtt broker connected', 10_000);
       await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
       const tools = (await client.listTools()).tools.map((t) => t.name);
