@@ -59,7 +59,19 @@ export async function buildConnector<C, D>(module: ConnectorModule<C, D>, source
   try {
     const connector = exposeTools(built.connector, exposure);
     logger.info({ writeMode: exposure.writeMode, tools: [...connector.tools.keys()] }, 'connector tools exposed');
-    return { ...built, connector };
+    const watch = built.watch?.bind(built);
+    return {
+      ...built,
+      connector,
+      ...(watch && {
+        watch: (listener: (next: typeof connector) => void) =>
+          watch((next) => {
+            const exposed = exposeTools(next, exposure, { checkNames: false });
+            logger.info({ tools: [...exposed.tools.keys()] }, 'connector tools exposed again');
+            listener(exposed);
+          }),
+      }),
+    };
   } catch (error) {
     await built.close();
     throw new ConnectorConfigError(`invalid configuration of connector ${module.id}: ${(error as Error).message}`);

@@ -14,6 +14,13 @@ export interface BuiltConnector<D> {
   secrets?: readonly string[];
   /** Closes what `create` opened (pools, files). Called after the replica drained. */
   close(): Promise<void>;
+  /**
+   * For a connector whose offer changes while it runs (a bridged MCP server whose tools come and
+   * go): the kit calls it once, after the replica started, with a listener to call with each new
+   * definition. The kit applies the configuration's tool exposure to it and re-announces the
+   * replica, so clients get `list_changed`.
+   */
+  watch?(listener: (connector: ConnectorDefinition<D>) => void): void;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   Subjects,
   manifestDigest,
   type CompletionRequest,
+  type InvocationRequest,
 } from '@mcp-hub/connector-contract';
 import type { ConnectorDefinition } from './define-connector';
 import type { HandlerContext } from './handler-context';
@@ -61,13 +62,14 @@ export class ConnectorService<D> {
   private readonly presence: ReplicaPresence;
   private readonly calls: CallRunner;
   private readonly workSubscriptions: Subscription[] = [];
+  /** One subscription per tool subject, so that {@link update} can add and remove tools. */
+  private readonly toolSubscriptions = new Map<string, Subscription>();
+  private current: ConnectorDefinition<D>;
   private cancelSubscription?: Subscription;
   private stopping?: Promise<void>;
 
-  constructor(
-    readonly connector: ConnectorDefinition<D>,
-    options: RunConnectorOptions<D>,
-  ) {
+  constructor(connector: ConnectorDefinition<D>, options: RunConnectorOptions<D>) {
+    this.current = connector;
     const { manifest } = connector;
     this.bus = options.bus;
     this.deps = options.deps;
@@ -103,13 +105,16 @@ export class ConnectorService<D> {
     return this.calls.refusedBusy;
   }
 
+  /** The definition served now (the last one given to {@link update}). */
+  get connector(): ConnectorDefinition<D> {
+    return this.current;
+  }
+
   /** Subscribes to its subjects, then announces itself and starts heartbeating. */
   async start(): Promise<void> {
     const id = this.connector.manifest.id;
     const subjects = this.subjects;
-    for (const [name, tool] of this.connector.tools) {
-      this.serve(subjects.invoke(id, name), InvocationRequestSchema, (request, ctx) => tool.run(request.arguments, ctx, this.deps));
-    }
+    this.serveTools();
     this.serve(subjects.resourceRead(id), ResourceReadRequestSchema, (request, ctx) => this.readResource(request.uri, ctx));
     this.serve(subjects.resourceSubscribe(id), ResourceSubscribeRequestSchema, (request) => this.checkSubscribable(request.uri));
     this.serve(subjects.promptGet(id), PromptGetRequestSchema, (request, ctx) => this.getPrompt(request.prompt, request.arguments, ctx));
@@ -117,6 +122,41 @@ export class ConnectorService<D> {
     this.cancelSubscription = this.bus.subscribe(subjects.cancel(id), (message) => this.calls.onCancel(message));
     await this.presence.start();
     this.logger.info({ tools: this.connector.tools.size }, 'connector replica started');
+  }
+
+  /**
+   * Serves a new definition of the same connector (its offer changed while it runs): tools that
+   * left stop being served, new ones are served, and the replica announces the new manifest, so
+   * hubs send `list_changed`. Calls already running finish with the definition they started with.
+   */
+  update(connector: ConnectorDefinition<D>): void {
+    if (connector.manifest.id !== this.current.manifest.id) throw new Error(`connector ${this.current.manifest.id} cannot become ${connector.manifest.id}`);
+    if (this.stopping) return;
+    this.current = connector;
+    this.serveTools();
+    this.presence.update(connector.manifest, manifestDigest(connector.manifest));
+    this.logger.info({ tools: connector.tools.size }, 'connector replica re-announced');
+  }
+
+  /** Subscribes to the subject of every tool of the current definition, and unsubscribes from those of tools it no longer has. */
+  private serveTools(): void {
+    const id = this.current.manifest.id;
+    const queue = this.subjects.queueGroup(id);
+    for (const [name, subscription] of this.toolSubscriptions) {
+      if (this.current.tools.has(name)) continue;
+      subscription.unsubscribe();
+      this.toolSubscriptions.delete(name);
+    }
+    for (const name of this.current.tools.keys()) {
+      if (this.toolSubscriptions.has(name)) continue;
+      const handle = (request: InvocationRequest, ctx: HandlerContext): Promise<unknown> => {
+        const tool = this.current.tools.get(name);
+        if (!tool) throw new ToolError('not_found', `The tool ${name} is no longer offered.`);
+        return tool.run(request.arguments, ctx, this.deps);
+      };
+      const subscription = this.bus.subscribe(this.subjects.invoke(id, name), (message) => void this.calls.run(message, InvocationRequestSchema, handle), { queue });
+      this.toolSubscriptions.set(name, subscription);
+    }
   }
 
   /**
@@ -130,7 +170,8 @@ export class ConnectorService<D> {
 
   private async drain(): Promise<void> {
     this.presence.leave();
-    if (this.bus.status !== 'closed') await Promise.all(this.workSubscriptions.map((s) => s.drain().catch(() => undefined)));
+    const subscriptions = [...this.workSubscriptions, ...this.toolSubscriptions.values()];
+    if (this.bus.status !== 'closed') await Promise.all(subscriptions.map((s) => s.drain().catch(() => undefined)));
     await this.calls.drain(this.drainTimeoutMs);
     this.presence.stop();
     this.cancelSubscription?.unsubscribe();
