@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BuiltConnector, ConnectorModule } from './connector-module';
+import type { BuiltConnector, ConnectorModule, ReplicaLink } from './connector-module';
 import type { Redactor } from './redactor';
 import { deepMerge } from './deep-merge';
 import { TOOL_EXPOSURE_KEYS, ToolExposureSchema, exposeTools, type ToolExposure } from './tool-exposure';
@@ -59,16 +59,19 @@ export async function buildConnector<C, D>(module: ConnectorModule<C, D>, source
   try {
     const connector = exposeTools(built.connector, exposure);
     logger.info({ writeMode: exposure.writeMode, tools: [...connector.tools.keys()] }, 'connector tools exposed');
-    const watch = built.watch?.bind(built);
+    const attach = built.attach?.bind(built);
     return {
       ...built,
       connector,
-      ...(watch && {
-        watch: (listener: (next: typeof connector) => void) =>
-          watch((next) => {
-            const exposed = exposeTools(next, exposure, { checkNames: false });
-            logger.info({ tools: [...exposed.tools.keys()] }, 'connector tools exposed again');
-            listener(exposed);
+      ...(attach && {
+        attach: (replica: ReplicaLink<D>) =>
+          attach({
+            update: (next) => {
+              const exposed = exposeTools(next, exposure, { checkNames: false });
+              logger.info({ tools: [...exposed.tools.keys()] }, 'connector tools exposed again');
+              replica.update(exposed);
+            },
+            resourceUpdated: (uri) => replica.resourceUpdated(uri),
           }),
       }),
     };

@@ -16,11 +16,20 @@ export interface BuiltConnector<D> {
   close(): Promise<void>;
   /**
    * For a connector whose offer changes while it runs (a bridged MCP server whose tools come and
-   * go): the kit calls it once, after the replica started, with a listener to call with each new
-   * definition. The kit applies the configuration's tool exposure to it and re-announces the
-   * replica, so clients get `list_changed`.
+   * go): called once, after the replica started, with what it may do to the running replica.
    */
-  watch?(listener: (connector: ConnectorDefinition<D>) => void): void;
+  attach?(replica: ReplicaLink<D>): void;
+}
+
+/** What a connector may do to its running replica outside a call (see `BuiltConnector.attach`). */
+export interface ReplicaLink<D> {
+  /**
+   * Serves a new definition: the kit applies the configuration's tool exposure to it and
+   * re-announces the replica, so clients get `list_changed`.
+   */
+  update(connector: ConnectorDefinition<D>): void;
+  /** Tells every hub that a resource changed (subscribed clients get `notifications/resources/updated`). */
+  resourceUpdated(uri: string): void;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   ResourceReadRequestSchema,
   ResourceSubscribeRequestSchema,
   Subjects,
+  encode,
   manifestDigest,
   type CompletionRequest,
   type InvocationRequest,
@@ -116,7 +117,7 @@ export class ConnectorService<D> {
     const subjects = this.subjects;
     this.serveTools();
     this.serve(subjects.resourceRead(id), ResourceReadRequestSchema, (request, ctx) => this.readResource(request.uri, ctx));
-    this.serve(subjects.resourceSubscribe(id), ResourceSubscribeRequestSchema, (request) => this.checkSubscribable(request.uri));
+    this.serve(subjects.resourceSubscribe(id), ResourceSubscribeRequestSchema, (request, ctx) => this.subscribe(request.uri, ctx));
     this.serve(subjects.promptGet(id), PromptGetRequestSchema, (request, ctx) => this.getPrompt(request.prompt, request.arguments, ctx));
     this.serve(subjects.complete(id), CompletionRequestSchema, (request, ctx) => this.complete(request, ctx));
     this.cancelSubscription = this.bus.subscribe(subjects.cancel(id), (message) => this.calls.onCancel(message));
@@ -136,6 +137,16 @@ export class ConnectorService<D> {
     this.serveTools();
     this.presence.update(connector.manifest, manifestDigest(connector.manifest));
     this.logger.info({ tools: connector.tools.size }, 'connector replica re-announced');
+  }
+
+  /** Tells every hub that one of this connector's resources changed, outside any call. */
+  resourceUpdated(uri: string): void {
+    if (this.bus.status !== 'connected') return;
+    try {
+      this.bus.publish(this.subjects.resourceUpdated(this.current.manifest.id), encode({ uri }));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not publish a resource update');
+    }
   }
 
   /** Subscribes to the subject of every tool of the current definition, and unsubscribes from those of tools it no longer has. */
@@ -194,9 +205,10 @@ export class ConnectorService<D> {
     throw new ToolError('not_found', `No resource ${uri} in this connector.`);
   }
 
-  private async checkSubscribable(uri: string): Promise<unknown> {
+  private async subscribe(uri: string, ctx: HandlerContext): Promise<unknown> {
     const known = this.connector.resources.has(uri) || this.connector.resourceTemplates.some((t) => t.template.match(uri));
     if (!known) throw new ToolError('not_found', `No resource ${uri} in this connector.`);
+    await this.connector.subscribe?.(uri, ctx, this.deps);
     return {};
   }
 

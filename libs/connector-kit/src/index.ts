@@ -15,7 +15,7 @@ export { ConcurrencyLimit } from './concurrency-limit';
 export type { RunConnectorOptions } from './connector-service';
 export { UriTemplate } from '@mcp-hub/connector-contract';
 export { defineConnectorModule } from './connector-module';
-export type { ConnectorModule, BuiltConnector } from './connector-module';
+export type { ConnectorModule, BuiltConnector, ReplicaLink } from './connector-module';
 export { ConnectorConfigError, booleanFromEnv, buildConnector, exposureFromEnv, resolveConnectorConfig } from './connector-config';
 export type { ConnectorConfigSources } from './connector-config';
 export { deepMerge, isPlainObject } from './deep-merge';

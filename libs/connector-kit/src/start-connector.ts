@@ -44,7 +44,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
     await built.close();
     throw error;
   }
-  built.watch?.((connector) => service.update(connector));
+  built.attach?.({ update: (connector) => service.update(connector), resourceUpdated: (uri) => service.resourceUpdated(uri) });
   return {
     id: module.id,
     service: service as ConnectorService<unknown>,
