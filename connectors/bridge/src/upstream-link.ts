@@ -14,6 +14,12 @@ export interface UpstreamLinkOptions {
   onResourceUpdated(uri: string): void;
 }
 
+/** The smallest upstream message the bridge reads whole (the SDK's default is 10 MB). */
+const MAX_MESSAGE_FLOOR_BYTES = 16 * 1024 * 1024;
+
+/** How much earlier than the call's deadline an upstream request gives up. */
+const DEADLINE_MARGIN_MS = 250;
+
 /** Shortest time between two listings caused by `list_changed`: a flood of them costs one listing per period. */
 const RELIST_PERIOD_MS = 100;
 
@@ -57,7 +63,9 @@ export class UpstreamLink {
     const onProgress = (progress: number, total?: number, message?: string) => {
       if (this.withinBudget()) ctx.progress(progress, total, message?.slice(0, 1000));
     };
-    const options: UpstreamRequestOptions = { signal: ctx.signal, timeoutMs: ctx.deadline - Date.now(), onProgress };
+    // A little before the hub's deadline, so that the model reads the bridge's precise error rather than the hub's generic one.
+    const left = ctx.deadline - Date.now();
+    const options: UpstreamRequestOptions = { signal: ctx.signal, timeoutMs: left - Math.min(DEADLINE_MARGIN_MS, left / 10), onProgress };
     try {
       return await send(client, options);
     } catch (error) {
@@ -121,8 +129,9 @@ export class UpstreamLink {
     };
     this.connecting = UpstreamClient.connect(config.upstream, events, {
       timeoutMs: config.connectTimeoutMs,
-      // Room for an answer somewhat over the cap, which then gets a clear "too large"; far larger ones end the connection.
-      maxMessageBytes: Math.max(config.maxResultBytes * 4, 1024 * 1024),
+      // Room for an answer well over the cap, which then gets a clear "too large"; a larger one
+      // ends the connection (the SDK's buffer refuses it) and the child is restarted.
+      maxMessageBytes: Math.max(config.maxResultBytes * 4, MAX_MESSAGE_FLOOR_BYTES),
       bearerToken: this.options.bearerToken,
     }).then(
       (client) => {

@@ -57,7 +57,6 @@ export class BridgeFixture {
       sources: { embedded: false, dataDir: repoRoot, fromFile: section as Record<string, unknown>, env, redactor: new Redactor() },
       bus: this.bus,
       logger: this.logger,
-      replica: { heartbeatMs: 500 },
     });
     this.bridges.push(running);
     await waitFor(() => this.hub.inventory.replicaCount(id) > 0, 10_000, `bridge ${id} in the inventory`);
