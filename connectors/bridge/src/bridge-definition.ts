@@ -99,7 +99,11 @@ function bridgedTool(tool: UpstreamTool, names: NameMap, options: BridgeDefiniti
   if (outputProblem) return (leftOut('tool', tool.name, `its output schema cannot be compiled: ${outputProblem}`), []);
   const upstream = tool.annotations ?? {};
   const override = options.config.annotations[tool.name] ?? {};
-  const hint = (key: keyof typeof SPEC_DEFAULT_HINTS) => override[key] ?? (typeof upstream[key] === 'boolean' ? upstream[key] : SPEC_DEFAULT_HINTS[key]);
+  const stated = (key: keyof typeof SPEC_DEFAULT_HINTS) => override[key] ?? (typeof upstream[key] === 'boolean' ? upstream[key] : undefined);
+  // The spec's defaults for destructive and idempotent matter only for tools that write; a
+  // read-only tool that states neither neither destroys nor changes anything when repeated.
+  const readOnly = stated('readOnlyHint') ?? SPEC_DEFAULT_HINTS.readOnlyHint;
+  const hint = (key: keyof typeof SPEC_DEFAULT_HINTS) => stated(key) ?? (readOnly && key === 'destructiveHint' ? false : readOnly && key === 'idempotentHint' ? true : SPEC_DEFAULT_HINTS[key]);
   const title = (tool.title ?? upstream.title)?.slice(0, 200);
   const annotations: ToolAnnotations = {
     ...(title !== undefined && { title }),
