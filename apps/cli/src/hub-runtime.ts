@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
 import { HttpFront, Hub, clientKeyBehindProxies, InMemorySessionStore, RedisSessionStore, serveHubOverStdio, type ServerIdentity, type SessionStore } from '@mcp-hub/hub';
-import type { CliConfig } from './cli-config';
+import { namePrefixes, type CliConfig } from './cli-config';
 
 export const identity: ServerIdentity = {
   name: 'mcp-hub',
@@ -14,7 +14,15 @@ export const identity: ServerIdentity = {
 
 /** Starts the hub core on `bus`; `busUrl` (without credentials) is named while the bus is not connected. */
 export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busUrl?: string): Promise<Hub> {
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl });
+  const hub = new Hub({
+    bus,
+    hubId: `hub-${randomBytes(4).toString('hex')}`,
+    logger,
+    namespace: config.namespace,
+    callTimeoutMs: config.calls.timeoutMs,
+    busUrl,
+    namePrefixes: namePrefixes(config),
+  });
   await hub.start();
   return hub;
 }

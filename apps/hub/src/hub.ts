@@ -56,6 +56,8 @@ export interface HubOptions {
   busUrl?: string;
   /** Where calls, errors and gauges are recorded (served on `/metrics`). Default: a registry of this hub's own. */
   metrics?: HubMetrics;
+  /** Per connector id, what clients see before its tool and prompt names instead of the id (`''` for none). */
+  namePrefixes?: ReadonlyMap<string, string>;
 }
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
@@ -87,7 +89,10 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     super();
     this.logger = options.logger;
     this.subjects = new Subjects(options.namespace);
-    this.inventory = new Inventory(this.subjects);
+    this.inventory = new Inventory(this.subjects, options.namePrefixes);
+    this.inventory.on('collision', ({ kind, name, kept, refused }) =>
+      this.logger.warn({ kind, name, kept, refused }, `${kind} name ${name} of connector ${refused} refused: connector ${kept} already exposes it`),
+    );
     this.metrics = options.metrics ?? new HubMetrics();
     this.metrics.watchHub(this);
     this.busWasConnected = options.bus.status === 'connected';
@@ -196,14 +201,14 @@ export class Hub extends EventEmitter<{ listChanged: [InventoryChange]; resource
     }
   }
 
-  /** Resources as clients see them: names prefixed with their connector's id, as tool names are. */
+  /** Resources as clients see them: names prefixed as their connector's tool names are. */
   listResources(): Array<Record<string, unknown>> {
-    return [...this.inventory.resources()].map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
+    return [...this.inventory.resources()].map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name, this.inventory.prefixOf(connector)) }));
   }
 
-  /** Resource templates as clients see them: names prefixed with their connector's id, as tool names are. */
+  /** Resource templates as clients see them: names prefixed as their connector's tool names are. */
   listResourceTemplates(): Array<Record<string, unknown>> {
-    return this.inventory.resourceTemplates().map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }));
+    return this.inventory.resourceTemplates().map(({ connector, descriptor }) => ({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name, this.inventory.prefixOf(connector)) }));
   }
 
   /** @throws ClientRequestError (`resource_not_found`) or HubLocalError */

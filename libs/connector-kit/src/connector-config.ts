@@ -7,6 +7,15 @@ import { TOOL_EXPOSURE_KEYS, ToolExposureSchema, exposeTools, type ToolExposure 
 /** The key of a `connectors.<id>` section naming the package to load (see `loadConnectorModule`); never passed to the connector's schema. */
 export const MODULE_CONFIG_KEY = 'module';
 
+/**
+ * The key of a `connectors.<id>` section that the hub reads: what clients see before the
+ * connector's tool and prompt names (`NamePrefixSchema`). Never passed to the connector's schema.
+ */
+export const PREFIX_CONFIG_KEY = 'prefix';
+
+/** Keys of a `connectors.<id>` section that belong to the host (CLI, hub), not to the connector. */
+const HOST_KEYS: readonly string[] = [MODULE_CONFIG_KEY, PREFIX_CONFIG_KEY];
+
 /** A connector's configuration is invalid; the message names each bad key (`connectors.<id>.<key>`). */
 export class ConnectorConfigError extends Error {
   override readonly name = 'ConnectorConfigError';
@@ -29,14 +38,14 @@ export interface ConnectorConfigSources {
  * The configuration of a connector module, in layers: its embedded defaults (embedded mode
  * only), the file's section, the kit's environment variables (`<ID>_WRITE_MODE`,
  * `<ID>_TOOLSETS`, `<ID>_TOOLS_ALLOW`, `<ID>_TOOLS_DENY`), then the module's own. The kit's keys
- * (`writeMode`, `toolsets`, `tools`) are parsed here, `module` (which package to load) is the
- * host's; the rest goes to the module's schema.
+ * (`writeMode`, `toolsets`, `tools`) are parsed here, `module` (which package to load) and
+ * `prefix` (the names clients see) are the host's; the rest goes to the module's schema.
  * @throws ConnectorConfigError naming every bad key (at most five).
  */
 export function resolveConnectorConfig<C, D>(module: ConnectorModule<C, D>, sources: ConnectorConfigSources): { settings: C; exposure: ToolExposure } {
   const base = sources.embedded ? module.embeddedConfig(sources.dataDir) : {};
   const merged = [sources.fromFile ?? {}, exposureFromEnv(module.id, sources.env), module.fromEnv(sources.env)].reduce(deepMerge, base);
-  const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key) && key !== MODULE_CONFIG_KEY));
+  const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key) && !HOST_KEYS.includes(key)));
   const kits = Object.fromEntries(Object.entries(merged).filter(([key]) => TOOL_EXPOSURE_KEYS.includes(key)));
   const prefix = `connectors.${module.id}`;
   const settings = module.configSchema.safeParse(own);

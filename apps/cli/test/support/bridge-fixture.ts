@@ -25,11 +25,12 @@ export class BridgeFixture {
   private front?: HttpFront;
   private url?: string;
   private readonly clients: Client[] = [];
-  /** Every log line of the bridges, as objects (tests read what was left out and why). */
+  /** Every log line of the hub and the bridges, as objects (tests read what was left out and why). */
   readonly logger = pino({ level: 'debug' }, { write: (line: string) => void this.logs.push(JSON.parse(line) as Record<string, unknown>) });
 
-  constructor(callTimeoutMs = 10_000) {
-    this.hub = new Hub({ bus: this.bus, hubId: `bridge-test-${process.pid}-${Math.floor(Math.random() * 1e6)}`, logger: silent, callTimeoutMs, sweepMs: 200 });
+  /** `namePrefixes`: what clients see before each connector's names (`connectors.<id>.prefix`). */
+  constructor(callTimeoutMs = 10_000, namePrefixes = new Map<string, string>()) {
+    this.hub = new Hub({ bus: this.bus, hubId: `bridge-test-${process.pid}-${Math.floor(Math.random() * 1e6)}`, logger: this.logger, callTimeoutMs, sweepMs: 200, namePrefixes });
   }
 
   async start(): Promise<this> {
