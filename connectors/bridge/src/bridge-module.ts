@@ -98,3 +98,6 @@ function headerSecrets(config: BridgeConfig): string[] {
 
 /** The bridge under id `bridge`, as `mcp-hub connector bridge` runs it. */
 export const connectorModule = bridgeModule(BRIDGE_CONNECTOR_ID);
+
+/** A bridge under any id: `connectors.<id>.module: "@mcp-hub/connector-bridge"` (see `loadConnectorModule`). */
+export const connectorModuleFor = bridgeModule;

@@ -1,4 +1,4 @@
-export { BRIDGE_CONNECTOR_ID, bridgeModule, connectorModule } from './bridge-module';
+export { BRIDGE_CONNECTOR_ID, bridgeModule, connectorModule, connectorModuleFor } from './bridge-module';
 export { BridgeConfigSchema } from './config';
 export type { BridgeConfig, BridgeConfigInput, UpstreamConfig } from './config';
 export type { BridgeDeps } from './bridge-definition';

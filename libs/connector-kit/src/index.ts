@@ -38,7 +38,7 @@ export type { CleanOptions, UntrustedMark } from './untrusted-text';
 export { fenceUntrusted, UNTRUSTED_FENCE_NOTICE } from './untrusted-fence';
 export { findInvisibleCharacter, VISIBLE_LINE } from './strip-invisible';
 export { MODULE_CONFIG_KEY, PREFIX_CONFIG_KEY } from './connector-config';
-export { CONNECTOR_MODULE_EXPORT, ConnectorModuleError, loadConnectorModule } from './load-connector-module';
+export { CONNECTOR_MODULE_EXPORT, CONNECTOR_MODULE_FACTORY_EXPORT, ConnectorModuleError, loadConnectorModule } from './load-connector-module';
 export type { LoadConnectorModuleOptions } from './load-connector-module';
 export { startConnector } from './start-connector';
 export type { RunningConnector, StartConnectorOptions } from './start-connector';

@@ -35,7 +35,6 @@ export class UnknownToolNameError extends Error {
  * @throws UnknownToolNameError naming the unknown name and listing the known ones.
  */
 export function exposeTools<D>(connector: ConnectorDefinition<D>, exposure: ToolExposure, { checkNames = true } = {}): ConnectorDefinition<D> {
-  const id = connector.manifest.id;
   const knownToolsets = [...connector.toolsets.keys()];
   const knownTools = [...connector.tools.keys()];
   if (checkNames) checkExposedNames(connector, exposure);

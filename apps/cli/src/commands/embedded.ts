@@ -4,7 +4,7 @@ import { InProcessBus } from '@mcp-hub/bus';
 import type { Logger } from 'pino';
 import { onShutdownSignal, Redactor, type ConnectorModule } from '@mcp-hub/connector-kit';
 import type { CliConfig } from '../cli-config';
-import { builtInConnectors } from '../built-in-connectors';
+import { builtInConnectors, optInConnectors } from '../built-in-connectors';
 import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
 import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
 import { createLogger } from '../logger';
@@ -21,7 +21,8 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
   // One redactor for the process: every connector registers its secrets, every log line is masked.
   const redactor = new Redactor();
   const logger = createLogger(config.log.level, 'mcp-hub', { stdio: transport === 'stdio', redactor });
-  const ids = config.embedded.connectors ?? [...new Set([...builtInConnectors.keys(), ...pluginIds(config)])];
+  const builtIn = [...builtInConnectors.keys()].filter((id) => !optInConnectors.has(id) || config.connectors[id] !== undefined);
+  const ids = config.embedded.connectors ?? [...new Set([...builtIn, ...pluginIds(config)])];
   const modules = new Map<string, ConnectorModule<unknown, unknown>>();
   for (const id of ids) {
     const module = await asPlugin(id, config, logger, () => {
