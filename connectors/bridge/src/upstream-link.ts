@@ -14,6 +14,9 @@ export interface UpstreamLinkOptions {
   onResourceUpdated(uri: string): void;
 }
 
+/** Upstream resources one replica stays subscribed to. */
+const MAX_SUBSCRIPTIONS = 10_000;
+
 /** The smallest upstream message the bridge reads whole (the SDK's default is 10 MB). */
 const MAX_MESSAGE_FLOOR_BYTES = 16 * 1024 * 1024;
 
@@ -81,12 +84,22 @@ export class UpstreamLink {
     }
   }
 
-  /** Subscribes to an upstream resource once per connection (again after a reconnect). */
+  /** Subscribes to an upstream resource once; the link subscribes again by itself after a reconnect. */
   async subscribe(uri: string, ctx: HandlerContext): Promise<void> {
     if (this.subscribed.has(uri)) return;
     await this.request(ctx, `subscribing to ${uri}`, (client, options) => client.subscribe(uri, options));
     // Bounded: there is no unsubscribe on the hub's wire, and one upstream has finitely many resources.
-    if (this.subscribed.size < 10_000) this.subscribed.add(uri);
+    if (this.subscribed.size < MAX_SUBSCRIPTIONS) this.subscribed.add(uri);
+  }
+
+  /** After a reconnect the new session has no subscriptions: renew those clients made, best effort. */
+  private async resubscribe(client: UpstreamClient): Promise<void> {
+    const timeoutMs = this.options.config.connectTimeoutMs;
+    for (const uri of this.subscribed) {
+      await client.subscribe(uri, { signal: AbortSignal.timeout(timeoutMs), timeoutMs }).catch((error: unknown) => {
+        this.options.logger.warn({ err: error, uri }, 'could not subscribe again after reconnecting');
+      });
+    }
   }
 
   async stop(): Promise<void> {
@@ -157,7 +170,6 @@ export class UpstreamLink {
   private onClosed(reason: string): void {
     this.options.logger.warn({ reason }, 'the upstream MCP server went away: reconnecting with backoff');
     this.current = undefined;
-    this.subscribed.clear();
     this.scheduleReconnect();
   }
 
@@ -165,7 +177,6 @@ export class UpstreamLink {
   private dropConnection(client: UpstreamClient): void {
     if (this.current !== client) return;
     this.current = undefined;
-    this.subscribed.clear();
     void client.close();
     this.scheduleReconnect();
   }
@@ -181,6 +192,7 @@ export class UpstreamLink {
         async (client) => {
           this.attempt = 0;
           this.options.onListing(await client.list(this.options.config.connectTimeoutMs));
+          await this.resubscribe(client);
         },
         () => undefined, // logged, and the next try is scheduled
       ).catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not list the upstream after reconnecting'));
