@@ -124,7 +124,10 @@ describe('bridge to server-everything over stdio', () => {
   });
 
   it('kills the upstream child mid-call: a clean tool error, then the next call works after the restart', async () => {
-    const client = await fixture.client();
+    const updated: string[] = [];
+    const client = await fixture.client({ onResourceUpdated: (uri) => updated.push(uri) });
+    const subscribed = 'everything://demo/resource/static/document/architecture.md';
+    await client.subscribeResource({ uri: subscribed });
     const [child] = childrenRunning('server-everything');
     expect(child).toBeDefined();
     const call = client.callTool({ name: 'everything_trigger_long_running_operation', arguments: { duration: 10, steps: 10 } }, { onprogress: () => undefined });
@@ -142,5 +145,9 @@ describe('bridge to server-everything over stdio', () => {
     const [restarted] = childrenRunning('server-everything');
     expect(restarted).toBeDefined();
     expect(restarted).not.toBe(child);
+    // The new child got the subscription again: its simulated updates reach the client.
+    await client.callTool({ name: 'everything_toggle_subscriber_updates', arguments: {} });
+    await waitFor(() => updated.includes(subscribed), 8000, 'resources/updated from the restarted child');
+    await client.callTool({ name: 'everything_toggle_subscriber_updates', arguments: {} });
   });
 });

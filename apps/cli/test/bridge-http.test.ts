@@ -16,6 +16,7 @@ describe('bridge to server-everything over Streamable HTTP', () => {
   const seen = new Set<string>();
   const forgotten = new Set<string>();
   let notFound = 0;
+  let refuseCredentials = false;
 
   beforeAll(async () => {
     const upstreamPort = await freePort();
@@ -23,6 +24,10 @@ describe('bridge to server-everything over Streamable HTTP', () => {
     await waitForPort(upstreamPort, 15_000);
     proxy = http.createServer((request, response) => {
       authorizations.push(String(request.headers['authorization'] ?? ''));
+      if (refuseCredentials) {
+        response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' }).end('{"error":"invalid_token"}');
+        return;
+      }
       const session = request.headers['mcp-session-id'];
       if (typeof session === 'string') seen.add(session);
       if (typeof session === 'string' && forgotten.has(session)) {
@@ -69,5 +74,19 @@ describe('bridge to server-everything over Streamable HTTP', () => {
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('3');
     expect(fixture.logs.some((l) => String(l['msg']).includes('forgot the session (HTTP 404)'))).toBe(true);
+  });
+
+  it('an upstream that refuses the credentials (401): an unauthorized tool error naming no secret', async () => {
+    const client = await fixture.client();
+    refuseCredentials = true;
+    try {
+      const result = await client.callTool({ name: 'everything_get_sum', arguments: { a: 1, b: 1 } });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result)).not.toContain('tok-3f9a1c77e2');
+      expect(fixture.logs.some((l) => JSON.stringify(l).includes('tok-3f9a1c77e2'))).toBe(false);
+      expect(textOf(result)).toBe("The upstream MCP server refused the bridge's credentials (HTTP 401); an operator must fix the connector's configuration.");
+    } finally {
+      refuseCredentials = false;
+    }
   });
 });
