@@ -93,6 +93,9 @@ describe('bridge to server-everything over stdio', () => {
     expect(JSON.stringify(prompt.messages)).toContain('Lisbon');
     const completion = await client.complete({ ref: { type: 'ref/prompt', name: 'everything_completable_prompt' }, argument: { name: 'department', value: 'E' } });
     expect(completion.completion.values).toContain('Engineering');
+    // The other arguments' values reach the upstream (context.arguments), which narrows by them.
+    const lead = await client.complete({ ref: { type: 'ref/prompt', name: 'everything_completable_prompt' }, argument: { name: 'name', value: '' }, context: { arguments: { department: 'Sales' } } });
+    expect(lead.completion.values).toEqual(['David', 'Eve', 'Frank']);
   });
 
   it('relays progress of a long call to the client that asked for it', async () => {

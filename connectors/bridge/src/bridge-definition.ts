@@ -207,8 +207,9 @@ function bridgedPrompt(prompt: UpstreamPrompt, names: NameMap, options: BridgeDe
 
 /** Completes one argument by asking the upstream (`params` names the reference and the argument; the value is filled in per request). */
 function completer(params: UpstreamCompleteParams): Completer<BridgeDeps> {
-  return async (value, ctx, deps) => {
-    const result = await deps.link.request(ctx, 'a completion', (client, request) => client.complete({ ...params, argument: { name: params.argument.name, value } }, request));
+  return async (value, ctx, deps, context) => {
+    const upstream = { ...params, argument: { name: params.argument.name, value }, ...(Object.keys(context).length > 0 && { context: { arguments: { ...context } } }) };
+    const result = await deps.link.request(ctx, 'a completion', (client, request) => client.complete(upstream, request));
     return result.completion.values.filter((v): v is string => typeof v === 'string').map((v) => v.slice(0, 1000));
   };
 }

@@ -225,7 +225,7 @@ export class ConnectorService<D> {
         : this.connector.resourceTemplates.find((t) => t.descriptor.uriTemplate === (request.ref as { uriTemplate: string }).uriTemplate)?.complete;
     const completer = completers?.[request.argument.name];
     if (!completer) return { values: [] };
-    const values = (await completer(request.argument.value, ctx, this.deps)).slice(0, 100);
+    const values = (await completer(request.argument.value, ctx, this.deps, request.context)).slice(0, 100);
     return { values, hasMore: false };
   }
 }
