@@ -11,7 +11,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { resolveConnectorConfig } from '@mcp-hub/connector-kit';
 import { toolTable, withToolTable } from '@mcp-hub/connector-kit/testing';
-import { builtInConnectors } from '../apps/cli/src/built-in-connectors';
+import { builtInConnectors, optInConnectors } from '../apps/cli/src/built-in-connectors';
 
 /** Each built-in connector's README path and generated table (the embedded demo configuration). */
 export async function generatedToolTables(): Promise<Array<{ id: string; readme: string; table: string }>> {
@@ -19,6 +19,8 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
   try {
     const tables = [];
     for (const module of builtInConnectors.values()) {
+      // An opt-in connector (the bridge) has no tools of its own: they come from its upstream.
+      if (optInConnectors.has(module.id)) continue;
       // The kit layers and splits the configuration as it does at run time (its own keys apart).
       const sources = { embedded: true, dataDir, fromFile: everyToolOverride(module.id, module.embeddedConfig(dataDir)), env: {} };
       const { settings } = resolveConnectorConfig(module, sources);
