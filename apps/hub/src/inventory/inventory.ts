@@ -279,22 +279,18 @@ export class Inventory extends EventEmitter<{
     const resources = new Map<string, { connector: string; descriptor: ResourceDescriptor }>();
     const templates: InventoryResourceTemplate[] = [];
     const collisions: NameCollision[] = [];
-    // In order of arrival: on a name collision the connector that was there first keeps the name.
-    const ids = [...this.connectors.keys()].sort((a, b) => this.connectors.get(a)!.arrival - this.connectors.get(b)!.arrival);
-    for (const id of ids) {
+    const owners = this.nameOwners(collisions);
+    // Lists in id order (stable across hub replicas); who owns a contested name was decided by arrival.
+    for (const id of [...this.connectors.keys()].sort()) {
       const { manifest } = this.connectors.get(id)!.served;
       const prefix = this.prefixOf(id);
       for (const descriptor of manifest.tools) {
         const qualifiedName = prefixedName(prefix, descriptor.name);
-        const holder = tools.get(qualifiedName);
-        if (holder) collisions.push({ kind: 'tool', name: qualifiedName, kept: holder.connector, refused: id });
-        else tools.set(qualifiedName, { qualifiedName, connector: id, descriptor, subject: this.subjects.invoke(id, descriptor.name) });
+        if (owners.tools.get(qualifiedName) === id) tools.set(qualifiedName, { qualifiedName, connector: id, descriptor, subject: this.subjects.invoke(id, descriptor.name) });
       }
       for (const descriptor of manifest.prompts) {
         const qualifiedName = prefixedName(prefix, descriptor.name);
-        const holder = prompts.get(qualifiedName);
-        if (holder) collisions.push({ kind: 'prompt', name: qualifiedName, kept: holder.connector, refused: id });
-        else prompts.set(qualifiedName, { qualifiedName, connector: id, descriptor });
+        if (owners.prompts.get(qualifiedName) === id) prompts.set(qualifiedName, { qualifiedName, connector: id, descriptor });
       }
       for (const descriptor of manifest.resources) {
         if (!resources.has(descriptor.uri)) resources.set(descriptor.uri, { connector: id, descriptor });
@@ -310,6 +306,29 @@ export class Inventory extends EventEmitter<{
     this.templateList = templates;
     this.reportCollisions(collisions);
     if (change.tools || change.resources || change.prompts) this.emit('change', change);
+  }
+
+  /**
+   * Which connector each client-visible tool and prompt name belongs to: connectors in order of
+   * arrival, so that on a collision the one that was there first keeps the name. The later
+   * ones' claims are added to `collisions`.
+   */
+  private nameOwners(collisions: NameCollision[]): { tools: Map<string, string>; prompts: Map<string, string> } {
+    const owners = { tools: new Map<string, string>(), prompts: new Map<string, string>() };
+    const byArrival = [...this.connectors].sort(([, a], [, b]) => a.arrival - b.arrival);
+    for (const [id, entry] of byArrival) {
+      const prefix = this.prefixOf(id);
+      for (const [kind, descriptors] of [['tool', entry.served.manifest.tools], ['prompt', entry.served.manifest.prompts]] as const) {
+        const owner = kind === 'tool' ? owners.tools : owners.prompts;
+        for (const descriptor of descriptors) {
+          const name = prefixedName(prefix, descriptor.name);
+          const holder = owner.get(name);
+          if (holder === undefined) owner.set(name, id);
+          else if (holder !== id) collisions.push({ kind, name, kept: holder, refused: id });
+        }
+      }
+    }
+    return owners;
   }
 
   /** Emits each collision once while it lasts; one that ended is reported again if it comes back. */
