@@ -150,7 +150,7 @@ describe('bridge to server-everything over stdio', () => {
     expect(restarted).not.toBe(child);
     // The new child got the subscription again: its simulated updates reach the client.
     await client.callTool({ name: 'everything_toggle_subscriber_updates', arguments: {} });
-    await waitFor(() => updated.includes(subscribed), 8000, 'resources/updated from the restarted child');
+    await waitFor(() => updated.includes(subscribed), 12_000, 'resources/updated from the restarted child');
     await client.callTool({ name: 'everything_toggle_subscriber_updates', arguments: {} });
   });
 });

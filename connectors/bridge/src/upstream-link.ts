@@ -36,6 +36,7 @@ export class UpstreamLink {
   private current?: UpstreamClient;
   private connecting?: Promise<UpstreamClient>;
   private attempt = 0;
+  private connectedBefore = false;
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
   private relistTimer?: NodeJS.Timeout;
@@ -154,7 +155,14 @@ export class UpstreamLink {
           throw new Error('stopped');
         }
         this.current = client;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
         logger.info({ pid: client.pid, attempt: this.attempt }, 'connected to the upstream MCP server');
+        this.attempt = 0;
+        // Whether the backoff timer or a waiting call opened it, a new connection is listed
+        // again (a restarted child may offer something else) and gets the subscriptions back.
+        if (this.connectedBefore) void this.afterReconnect(client);
+        this.connectedBefore = true;
         return client;
       },
       (error: unknown) => {
@@ -187,17 +195,19 @@ export class UpstreamLink {
     const delay = backoffDelayMs(this.attempt, { baseDelayMs: this.options.config.restart.baseDelayMs, maxDelayMs: this.options.config.restart.maxDelayMs });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (this.stopped || this.current) return;
-      this.connect().then(
-        async (client) => {
-          this.attempt = 0;
-          this.options.onListing(await client.list(this.options.config.connectTimeoutMs));
-          await this.resubscribe(client);
-        },
-        () => undefined, // logged, and the next try is scheduled
-      ).catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not list the upstream after reconnecting'));
+      if (this.stopped || this.current || this.connecting) return;
+      this.connect().catch(() => undefined); // logged, and the next try is scheduled
     }, delay);
     this.retryTimer.unref();
+  }
+
+  private async afterReconnect(client: UpstreamClient): Promise<void> {
+    try {
+      this.options.onListing(await client.list(this.options.config.connectTimeoutMs));
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not list the upstream after reconnecting');
+    }
+    await this.resubscribe(client);
   }
 
   /** Lists again after `list_changed`, at most once per {@link RELIST_PERIOD_MS}: a flood of notifications costs little. */
