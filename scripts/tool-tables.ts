@@ -22,6 +22,8 @@ export async function generatedToolTables(): Promise<Array<{ id: string; readme:
   try {
     const tables = [];
     for (const module of builtInConnectors.values()) {
+      // The bridge has no tools of its own: they come from its upstream.
+      if (module.id === 'bridge') continue;
       // The kit layers and splits the configuration as it does at run time (its own keys apart).
       const sources = { embedded: true, dataDir, fromFile: everyToolOverride(module.id, module.embeddedConfig(dataDir), slack), env: {} };
       const { settings } = resolveConnectorConfig(module, sources);

@@ -1,4 +1,5 @@
 import type { ConnectorModule } from '@mcp-hub/connector-kit';
+import { connectorModule as bridgeModule } from '@mcp-hub/connector-bridge';
 import { databaseModule } from '@mcp-hub/connector-database';
 import { emailModule } from '@mcp-hub/connector-email';
 import { githubModule } from '@mcp-hub/connector-github';
@@ -12,16 +13,16 @@ import type { CliConfig } from './cli-config';
  * allowed to import both the hub and connectors (see eslint.config.mjs).
  */
 export const builtInConnectors: ReadonlyMap<string, ConnectorModule<unknown, unknown>> = new Map(
-  [helpdeskModule, databaseModule, emailModule, githubModule, mqttModule, slackModule].map((module) => [module.id, module as unknown as ConnectorModule<unknown, unknown>]),
+  [helpdeskModule, databaseModule, emailModule, githubModule, mqttModule, slackModule, bridgeModule].map((module) => [module.id, module as unknown as ConnectorModule<unknown, unknown>]),
 );
 
 /**
  * Built-in connectors that need a server or an account a newcomer's machine does not have (an
- * MQTT broker, a Slack workspace, GitHub repositories). They have no offline demo, so the embedded
- * mode runs them only when configured: a default `npm start` must not fail for lack of a Slack
- * token, and a configured but broken one must still fail loudly.
+ * MQTT broker, a Slack workspace, GitHub repositories, an MCP server to bridge). They have no
+ * offline demo, so the embedded mode runs them only when configured: a default `npm start` must
+ * not fail for lack of a Slack token, and a configured but broken one must still fail loudly.
  */
-const ONLY_WHEN_CONFIGURED: ReadonlySet<string> = new Set([githubModule.id, mqttModule.id, slackModule.id]);
+const ONLY_WHEN_CONFIGURED: ReadonlySet<string> = new Set([githubModule.id, mqttModule.id, slackModule.id, bridgeModule.id]);
 
 /**
  * The variable that opts a connector in, where any of its variables would say too much. GitHub

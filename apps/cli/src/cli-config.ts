@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_NAMESPACE, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
+import { DEFAULT_NAMESPACE, NamePrefixSchema, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
-import { ReplicaSettingsSchema } from '@mcp-hub/connector-kit';
+import { PREFIX_CONFIG_KEY, ReplicaSettingsSchema, isPlainObject } from '@mcp-hub/connector-kit';
 import { RateLimitSettingsSchema, TrustedIssuerSchema } from '@mcp-hub/hub';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -142,8 +142,21 @@ export const CliConfigSchema = z.strictObject({
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional() }).prefault({}),
   /** Where embedded state and demo data live. The CLI fills in a per-user directory when none is given. */
   dataDir: z.string().min(1).default('.mcp-hub'),
-  /** Per-connector configuration, validated by each connector's own schema. */
-  connectors: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Per-connector configuration, validated by each connector's own schema, except `module` and
+   * `prefix` (what clients see before the connector's tool and prompt names: its id by default,
+   * `""` for none), which are the host's.
+   */
+  connectors: z
+    .record(z.string(), z.unknown())
+    .superRefine((sections, ctx) => {
+      for (const [id, section] of Object.entries(sections)) {
+        if (!isPlainObject(section) || !(PREFIX_CONFIG_KEY in section)) continue;
+        const prefix = NamePrefixSchema.safeParse(section[PREFIX_CONFIG_KEY]);
+        if (!prefix.success) ctx.addIssue({ code: 'custom', path: [id, PREFIX_CONFIG_KEY], message: prefix.error.issues[0]?.message ?? 'invalid prefix' });
+      }
+    })
+    .default({}),
   embedded: z
     .strictObject({
       /** Built-in connectors the embedded mode runs. */
@@ -155,6 +168,15 @@ export const CliConfigSchema = z.strictObject({
     .prefault({}),
 });
 export type CliConfig = z.infer<typeof CliConfigSchema>;
+
+/** The name prefixes the configuration sets (`connectors.<id>.prefix`), for the hub. */
+export function namePrefixes(config: CliConfig): Map<string, string> {
+  const prefixes = new Map<string, string>();
+  for (const [id, section] of Object.entries(config.connectors)) {
+    if (isPlainObject(section) && typeof section[PREFIX_CONFIG_KEY] === 'string') prefixes.set(id, section[PREFIX_CONFIG_KEY]);
+  }
+  return prefixes;
+}
 
 function duplicates(ids: string[]): string[] {
   return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { namePrefixes } from './cli-config';
 import { ConfigError, loadConfig } from './config-loader';
 
 describe('loadConfig', () => {
@@ -23,6 +24,12 @@ describe('loadConfig', () => {
     expect(config.http).toMatchObject({ port: 4002, host: '127.0.0.2' });
     expect(config.nats.url).toBe('nats://n:4222');
     expect(config.calls.timeoutMs).toBe(5000);
+  });
+
+  it('reads connectors.<id>.prefix for the hub, and names a bad one', () => {
+    const config = loadConfig({ config: file('{"connectors":{"fs":{"prefix":""},"everything":{"prefix":"ev"},"helpdesk":{}}}') }, {});
+    expect(namePrefixes(config)).toEqual(new Map([['fs', ''], ['everything', 'ev']]));
+    expect(() => loadConfig({ config: file('{"connectors":{"fs":{"prefix":"Bad-Prefix"}}}') }, {})).toThrow(/connectors\.fs\.prefix: prefix must be empty or match/);
   });
 
   it('names the bad key', () => {

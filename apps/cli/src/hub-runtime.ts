@@ -19,7 +19,7 @@ import {
   type ServerIdentity,
   type SessionStore,
 } from '@mcp-hub/hub';
-import type { CliConfig } from './cli-config';
+import { namePrefixes, type CliConfig } from './cli-config';
 
 export const identity: ServerIdentity = {
   name: 'mcp-hub',
@@ -40,7 +40,7 @@ const LOCAL_POLICY = path.join(__dirname, '..', 'policy', 'local.cedar');
 export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busUrl?: string, assertions?: PrincipalAssertionSigner, embedded = false): Promise<Hub> {
   const policy = await startPolicy(config, logger, embedded);
   const rateLimits = rateLimitsFor(config, logger, embedded);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits });
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, namePrefixes: namePrefixes(config) });
   await hub.start();
   return hub;
 }

@@ -81,6 +81,8 @@ export interface HubOptions {
   policy?: PolicyEngine;
   /** Tool-call rate limits per principal × tool and per connector. Without them, calls are not limited. */
   rateLimits?: ToolRateLimits;
+  /** Per connector id, what clients see before its tool and prompt names instead of the id (`''` for none). */
+  namePrefixes?: ReadonlyMap<string, string>;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -126,7 +128,10 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     super();
     this.logger = options.logger;
     this.subjects = new Subjects(options.namespace);
-    this.inventory = new Inventory(this.subjects);
+    this.inventory = new Inventory(this.subjects, options.namePrefixes);
+    this.inventory.on('collision', ({ kind, name, kept, refused }) =>
+      this.logger.warn({ kind, name, kept, refused }, `${kind} name ${name} of connector ${refused} refused: connector ${kept} already exposes it`),
+    );
     this.metrics = options.metrics ?? new HubMetrics();
     this.metrics.watchHub(this);
     this.busWasConnected = options.bus.status === 'connected';
@@ -511,10 +516,10 @@ function buildCatalog(inventory: Inventory): HubCatalog {
   return {
     tools: inventory.tools().map((tool) => entry(toListedTool(tool), toolTarget(tool), tool.qualifiedName)),
     resources: [...inventory.resources()].map(({ connector, descriptor }) =>
-      entry<ListedItem>({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }, resourceTarget(connector, descriptor.uri), descriptor.uri),
+      entry<ListedItem>({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name, inventory.prefixOf(connector)) }, resourceTarget(connector, descriptor.uri), descriptor.uri),
     ),
     resourceTemplates: inventory.resourceTemplates().map(({ connector, descriptor }) =>
-      entry<ListedItem>({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name) }, resourceTarget(connector, descriptor.uriTemplate), descriptor.uriTemplate),
+      entry<ListedItem>({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name, inventory.prefixOf(connector)) }, resourceTarget(connector, descriptor.uriTemplate), descriptor.uriTemplate),
     ),
     prompts: [...inventory.prompts()].map(({ connector, qualifiedName, descriptor }) =>
       entry<ListedItem>({ ...descriptor, name: qualifiedName }, promptTarget(connector, qualifiedName), qualifiedName),

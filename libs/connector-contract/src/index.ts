@@ -6,6 +6,8 @@ export {
   InvalidNameError,
   RESERVED_CONNECTOR_IDS,
   qualifiedToolName,
+  prefixedName,
+  NamePrefixSchema,
   qualifiedResourceName,
   parseQualifiedName,
 } from './names';

@@ -21,7 +21,10 @@ export const ToolNameSchema = z
   .regex(/^[a-z][a-z0-9_]*$/, 'name must match ^[a-z][a-z0-9_]*$');
 export type ToolName = z.infer<typeof ToolNameSchema>;
 
-/** Longest name an MCP client may see for a tool or prompt (many clients refuse longer ones). */
+/**
+ * Longest name an MCP client may see for a tool or prompt. The spec (2025-11-25) allows 128, but
+ * the model APIs that clients hand tools to allow 64: see docs/decisions/0005-tool-names.md.
+ */
 export const MAX_QUALIFIED_NAME_LENGTH = 64;
 
 export class InvalidNameError extends Error {
@@ -45,13 +48,36 @@ export function qualifiedToolName(connector: string, tool: string): string {
 }
 
 /**
+ * What goes before a connector's tool and prompt names as clients see them: by default its id
+ * (`helpdesk` → `helpdesk_search_tickets`), or another snake_case word, or `''` for none (a
+ * bridged server's tools keep their own names). Set per connector in the hub's configuration.
+ */
+export const NamePrefixSchema = z.union([z.literal(''), z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'prefix must be empty or match ^[a-z][a-z0-9_]{0,30}$')]);
+
+/**
+ * The name an MCP client sees for a tool or prompt under a connector's {@link NamePrefixSchema
+ * prefix}: `<prefix>_<name>`, or `<name>` when the prefix is empty. `qualifiedToolName` is this
+ * with the connector's id.
+ * @throws InvalidNameError when either part is invalid or the result exceeds 64 characters.
+ */
+export function prefixedName(prefix: string, name: string): string {
+  assertValid(NamePrefixSchema, prefix, 'name prefix');
+  assertValid(ToolNameSchema, name, 'tool name');
+  const visible = prefix === '' ? name : `${prefix}_${name}`;
+  if (visible.length > MAX_QUALIFIED_NAME_LENGTH) {
+    throw new InvalidNameError(`name "${visible}" is ${visible.length} characters; the limit is ${MAX_QUALIFIED_NAME_LENGTH}`);
+  }
+  return visible;
+}
+
+/**
  * The name an MCP client sees for a resource or resource template: `<connector>_<name>`, as for
  * tools, so that a model reading a list of resources knows whose each one is. Resources are
  * addressed by URI, so the name is never parsed back. The only place that builds it.
  */
-export function qualifiedResourceName(connector: string, name: string): string {
+export function qualifiedResourceName(connector: string, name: string, prefix: string = connector): string {
   assertValid(ConnectorIdSchema, connector, 'connector id');
-  return `${connector}_${name}`;
+  return prefix === '' ? name : `${prefix}_${name}`;
 }
 
 /**

@@ -1,11 +1,20 @@
 import type { Logger } from 'pino';
-import type { BuiltConnector, ConnectorModule } from './connector-module';
+import type { BuiltConnector, ConnectorModule, ReplicaLink } from './connector-module';
 import type { Redactor } from './redactor';
 import { deepMerge } from './deep-merge';
 import { TOOL_EXPOSURE_KEYS, ToolExposureSchema, exposeTools, type ToolExposure } from './tool-exposure';
 
 /** The key of a `connectors.<id>` section naming the package to load (see `loadConnectorModule`); never passed to the connector's schema. */
 export const MODULE_CONFIG_KEY = 'module';
+
+/**
+ * The key of a `connectors.<id>` section that the hub reads: what clients see before the
+ * connector's tool and prompt names (`NamePrefixSchema`). Never passed to the connector's schema.
+ */
+export const PREFIX_CONFIG_KEY = 'prefix';
+
+/** Keys of a `connectors.<id>` section that belong to the host (CLI, hub), not to the connector. */
+const HOST_KEYS: readonly string[] = [MODULE_CONFIG_KEY, PREFIX_CONFIG_KEY];
 
 /** A connector's configuration is invalid; the message names each bad key (`connectors.<id>.<key>`). */
 export class ConnectorConfigError extends Error {
@@ -29,14 +38,14 @@ export interface ConnectorConfigSources {
  * The configuration of a connector module, in layers: its embedded defaults (embedded mode
  * only), the file's section, the kit's environment variables (`<ID>_WRITE_MODE`,
  * `<ID>_TOOLSETS`, `<ID>_TOOLS_ALLOW`, `<ID>_TOOLS_DENY`), then the module's own. The kit's keys
- * (`writeMode`, `toolsets`, `tools`) are parsed here, `module` (which package to load) is the
- * host's; the rest goes to the module's schema.
+ * (`writeMode`, `toolsets`, `tools`) are parsed here, `module` (which package to load) and
+ * `prefix` (the names clients see) are the host's; the rest goes to the module's schema.
  * @throws ConnectorConfigError naming every bad key (at most five).
  */
 export function resolveConnectorConfig<C, D>(module: ConnectorModule<C, D>, sources: ConnectorConfigSources): { settings: C; exposure: ToolExposure } {
   const base = sources.embedded ? module.embeddedConfig(sources.dataDir) : {};
   const merged = [sources.fromFile ?? {}, exposureFromEnv(module.id, sources.env), module.fromEnv(sources.env)].reduce(deepMerge, base);
-  const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key) && key !== MODULE_CONFIG_KEY));
+  const own = Object.fromEntries(Object.entries(merged).filter(([key]) => !TOOL_EXPOSURE_KEYS.includes(key) && !HOST_KEYS.includes(key)));
   const kits = Object.fromEntries(Object.entries(merged).filter(([key]) => TOOL_EXPOSURE_KEYS.includes(key)));
   const prefix = `connectors.${module.id}`;
   const settings = module.configSchema.safeParse(own);
@@ -59,7 +68,22 @@ export async function buildConnector<C, D>(module: ConnectorModule<C, D>, source
   try {
     const connector = exposeTools(built.connector, exposure);
     logger.info({ writeMode: exposure.writeMode, tools: [...connector.tools.keys()] }, 'connector tools exposed');
-    return { ...built, connector };
+    const attach = built.attach?.bind(built);
+    return {
+      ...built,
+      connector,
+      ...(attach && {
+        attach: (replica: ReplicaLink<D>) =>
+          attach({
+            update: (next) => {
+              const exposed = exposeTools(next, exposure, { checkNames: false });
+              logger.info({ tools: [...exposed.tools.keys()] }, 'connector tools exposed again');
+              replica.update(exposed);
+            },
+            resourceUpdated: (uri) => replica.resourceUpdated(uri),
+          }),
+      }),
+    };
   } catch (error) {
     await built.close();
     throw new ConnectorConfigError(`invalid configuration of connector ${module.id}: ${(error as Error).message}`);

@@ -15,12 +15,22 @@ export interface BuiltConnector<D> {
   /** Closes what `create` opened (pools, files). Called after the replica drained. */
   close(): Promise<void>;
   /**
-   * Called once the replica serves, with what lets the connector announce changes that happen
-   * outside any call (a broker message, new mail, a poller, a webhook), so subscribed clients get
-   * `notifications/resources/updated`. Changes made by a call go through the handler's
-   * `ctx.resourceUpdated` instead. `close` stops that work.
+   * Called once the replica serves, with what the connector may do to its running replica outside
+   * any call: announce changes (a broker message, new mail, a poller, a webhook), so subscribed
+   * clients get `notifications/resources/updated`, and, for a connector whose offer changes while
+   * it runs (a bridged MCP server whose tools come and go), serve a new definition. Changes made
+   * by a call go through the handler's `ctx.resourceUpdated` instead. `close` stops that work.
    */
-  attach?(replica: ResourceUpdatePublisher): void;
+  attach?(replica: ReplicaLink<D>): void;
+}
+
+/** What a connector may do to its running replica outside a call (see `BuiltConnector.attach`). */
+export interface ReplicaLink<D> extends ResourceUpdatePublisher {
+  /**
+   * Serves a new definition: the kit applies the configuration's tool exposure to it and
+   * re-announces the replica, so clients get `list_changed`.
+   */
+  update(connector: ConnectorDefinition<D>): void;
 }
 
 /** Tells every hub that a resource changed, so its subscribers get `notifications/resources/updated`. */

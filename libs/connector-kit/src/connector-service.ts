@@ -13,6 +13,7 @@ import {
   encode,
   manifestDigest,
   type CompletionRequest,
+  type InvocationRequest,
 } from '@mcp-hub/connector-contract';
 import type { ConnectorDefinition } from './define-connector';
 import type { ResourceUpdatePublisher } from './connector-module';
@@ -72,15 +73,16 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
   private readonly presence: ReplicaPresence;
   private readonly calls: CallRunner;
   private readonly workSubscriptions: Subscription[] = [];
+  /** One subscription per tool subject, so that {@link update} can add and remove tools. */
+  private readonly toolSubscriptions = new Map<string, Subscription>();
+  private current: ConnectorDefinition<D>;
   private cancelSubscription?: Subscription;
   private stopping?: Promise<void>;
   private started = false;
   private readonly observe?: (tool: string, outcome: string, seconds: number) => void;
 
-  constructor(
-    readonly connector: ConnectorDefinition<D>,
-    options: RunConnectorOptions<D>,
-  ) {
+  constructor(connector: ConnectorDefinition<D>, options: RunConnectorOptions<D>) {
+    this.current = connector;
     const { manifest } = connector;
     this.bus = options.bus;
     this.deps = options.deps;
@@ -126,35 +128,73 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
     return undefined;
   }
 
-  /**
-   * Tells every hub that a resource of this connector changed, outside any call (a call uses
-   * `ctx.resourceUpdated`). Dropped while the bus is not connected: an update is a hint to
-   * re-read, and a client that missed one reads the current state on its next read.
-   */
-  resourceUpdated(uri: string): void {
-    if (this.bus.status !== 'connected' || this.stopping) return;
-    try {
-      this.bus.publish(this.subjects.resourceUpdated(this.connector.manifest.id), encode({ uri }));
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not publish a resource update');
-    }
+  /** The definition served now (the last one given to {@link update}). */
+  get connector(): ConnectorDefinition<D> {
+    return this.current;
   }
 
   /** Subscribes to its subjects, then announces itself and starts heartbeating. */
   async start(): Promise<void> {
     const id = this.connector.manifest.id;
     const subjects = this.subjects;
-    for (const [name, tool] of this.connector.tools) {
-      this.serve(subjects.invoke(id, name), InvocationRequestSchema, this.observed(name, (request, ctx) => tool.run(request.arguments, ctx, this.deps)));
-    }
+    this.serveTools();
     this.serve(subjects.resourceRead(id), ResourceReadRequestSchema, this.observed('resources/read', (request, ctx) => this.readResource(request.uri, ctx)));
-    this.serve(subjects.resourceSubscribe(id), ResourceSubscribeRequestSchema, this.observed('resources/subscribe', (request) => this.checkSubscribable(request.uri)));
+    this.serve(subjects.resourceSubscribe(id), ResourceSubscribeRequestSchema, this.observed('resources/subscribe', (request, ctx) => this.subscribe(request.uri, ctx)));
     this.serve(subjects.promptGet(id), PromptGetRequestSchema, this.observed('prompts/get', (request, ctx) => this.getPrompt(request.prompt, request.arguments, ctx)));
     this.serve(subjects.complete(id), CompletionRequestSchema, this.observed('completion/complete', (request, ctx) => this.complete(request, ctx)));
     this.cancelSubscription = this.bus.subscribe(subjects.cancel(id), (message) => this.calls.onCancel(message));
     await this.presence.start();
     this.started = true;
     this.logger.info({ tools: this.connector.tools.size }, 'connector replica started');
+  }
+
+  /**
+   * Serves a new definition of the same connector (its offer changed while it runs): tools that
+   * left stop being served, new ones are served, and the replica announces the new manifest, so
+   * hubs send `list_changed`. Calls already running finish with the definition they started with.
+   */
+  update(connector: ConnectorDefinition<D>): void {
+    if (connector.manifest.id !== this.current.manifest.id) throw new Error(`connector ${this.current.manifest.id} cannot become ${connector.manifest.id}`);
+    if (this.stopping) return;
+    this.current = connector;
+    this.serveTools();
+    this.presence.update(connector.manifest, manifestDigest(connector.manifest));
+    this.logger.info({ tools: connector.tools.size }, 'connector replica re-announced');
+  }
+
+  /**
+   * Tells every hub that one of this connector's resources changed, outside any call (a call uses
+   * `ctx.resourceUpdated`). Dropped once stopping, and while the bus is not connected: an update
+   * is a hint to re-read, and a client that missed one reads the current state on its next read.
+   */
+  resourceUpdated(uri: string): void {
+    if (this.stopping || this.bus.status !== 'connected') return;
+    try {
+      this.bus.publish(this.subjects.resourceUpdated(this.current.manifest.id), encode({ uri }));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not publish a resource update');
+    }
+  }
+
+  /** Subscribes to the subject of every tool of the current definition, and unsubscribes from those of tools it no longer has. */
+  private serveTools(): void {
+    const id = this.current.manifest.id;
+    const queue = this.subjects.queueGroup(id);
+    for (const [name, subscription] of this.toolSubscriptions) {
+      if (this.current.tools.has(name)) continue;
+      subscription.unsubscribe();
+      this.toolSubscriptions.delete(name);
+    }
+    for (const name of this.current.tools.keys()) {
+      if (this.toolSubscriptions.has(name)) continue;
+      const handle = this.observed(name, (request: InvocationRequest, ctx: HandlerContext): Promise<unknown> => {
+        const tool = this.current.tools.get(name);
+        if (!tool) throw new ToolError('not_found', `The tool ${name} is no longer offered.`);
+        return tool.run(request.arguments, ctx, this.deps);
+      });
+      const subscription = this.bus.subscribe(this.subjects.invoke(id, name), (message) => void this.calls.run(message, InvocationRequestSchema, handle), { queue });
+      this.toolSubscriptions.set(name, subscription);
+    }
   }
 
   /**
@@ -168,7 +208,8 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
 
   private async drain(): Promise<void> {
     this.presence.leave();
-    if (this.bus.status !== 'closed') await Promise.all(this.workSubscriptions.map((s) => s.drain().catch(() => undefined)));
+    const subscriptions = [...this.workSubscriptions, ...this.toolSubscriptions.values()];
+    if (this.bus.status !== 'closed') await Promise.all(subscriptions.map((s) => s.drain().catch(() => undefined)));
     await this.calls.drain(this.drainTimeoutMs);
     this.presence.stop();
     this.cancelSubscription?.unsubscribe();
@@ -215,9 +256,10 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
     throw new ToolError('not_found', `No resource ${uri} in this connector.`);
   }
 
-  private async checkSubscribable(uri: string): Promise<unknown> {
+  private async subscribe(uri: string, ctx: HandlerContext): Promise<unknown> {
     const known = this.connector.resources.has(uri) || this.connector.resourceTemplates.some((t) => t.template.match(uri));
     if (!known) throw new ToolError('not_found', `No resource ${uri} in this connector.`);
+    await this.connector.subscribe?.(uri, ctx, this.deps);
     return {};
   }
 
@@ -234,7 +276,7 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
         : this.connector.resourceTemplates.find((t) => t.descriptor.uriTemplate === (request.ref as { uriTemplate: string }).uriTemplate)?.complete;
     const completer = completers?.[request.argument.name];
     if (!completer) return { values: [] };
-    const values = (await completer(request.argument.value, ctx, this.deps)).slice(0, 100);
+    const values = (await completer(request.argument.value, ctx, this.deps, request.context)).slice(0, 100);
     return { values, hasMore: false };
   }
 }

@@ -3,6 +3,7 @@ import { CONTRACT_VERSION, ManifestSchema, foreignResource, qualifiedToolName } 
 import type { ToolDefinition } from './define-tool';
 import type { ResourceDefinition, ResourceTemplateDefinition } from './define-resource';
 import type { PromptDefinition } from './define-prompt';
+import type { HandlerContext } from './handler-context';
 
 /** The toolset a connector's tools belong to when it declares `tools` rather than `toolsets`. */
 export const DEFAULT_TOOLSET = 'default';
@@ -21,6 +22,11 @@ export interface ConnectorSpec<D> {
   resources?: ResourceDefinition<D>[];
   resourceTemplates?: ResourceTemplateDefinition<D>[];
   prompts?: PromptDefinition<D>[];
+  /**
+   * Called when a client subscribes to one of the connector's resources (after the kit checked
+   * that the URI is the connector's): for a connector that must ask its own upstream for updates.
+   */
+  subscribe?: (uri: string, ctx: HandlerContext, deps: D) => Promise<void>;
 }
 
 /** A connector: its manifest and the definitions that serve it. `D` is what its handlers need (clients, stores). */
@@ -32,6 +38,7 @@ export interface ConnectorDefinition<D> {
   readonly resources: ReadonlyMap<string, ResourceDefinition<D>>;
   readonly resourceTemplates: readonly ResourceTemplateDefinition<D>[];
   readonly prompts: ReadonlyMap<string, PromptDefinition<D>>;
+  readonly subscribe?: (uri: string, ctx: HandlerContext, deps: D) => Promise<void>;
 }
 
 /**
@@ -62,7 +69,7 @@ export function defineConnector<D>(spec: ConnectorSpec<D>): ConnectorDefinition<
     resourceTemplates: (spec.resourceTemplates ?? []).map((r) => r.descriptor),
     prompts: (spec.prompts ?? []).map((p) => p.descriptor),
   });
-  return { manifest, tools, toolsets, resources, resourceTemplates: spec.resourceTemplates ?? [], prompts };
+  return { manifest, tools, toolsets, resources, resourceTemplates: spec.resourceTemplates ?? [], prompts, ...(spec.subscribe && { subscribe: spec.subscribe }) };
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string, what: string): Map<string, T> {

@@ -14,8 +14,11 @@ export function defineResource<D>(spec: ResourceDescriptor & { read(ctx: Handler
   return { descriptor: ResourceDescriptorSchema.parse(descriptor), read };
 }
 
-/** Completes one template variable from what the user typed so far. */
-export type Completer<D> = (value: string, ctx: HandlerContext, deps: D) => Promise<string[]>;
+/**
+ * Completes one template variable or prompt argument from what the user typed so far;
+ * `context` holds the values of the other arguments already chosen (MCP `context.arguments`).
+ */
+export type Completer<D> = (value: string, ctx: HandlerContext, deps: D, context: Readonly<Record<string, string>>) => Promise<string[]>;
 
 /** A family of resources addressed by a URI template. */
 export interface ResourceTemplateDefinition<D> {

@@ -30,6 +30,13 @@ describe('loadConnectorModule', () => {
     expect(loadConnectorModule('@acme/mcp-connector-tickets', { id: 'tickets', paths: [root] }).id).toBe('tickets');
   });
 
+  it('makes the module for the configured id from a connectorModuleFor export (one package, many connectors)', () => {
+    const family = pkg('family', `const { z } = require('zod');\nexports.connectorModuleFor = (id) => ({ id, configSchema: z.object({}), fromEnv: () => ({}), embeddedConfig: () => ({}), create: async () => { throw new Error('unused'); } });\n`);
+    expect(loadConnectorModule(family, { id: 'github' }).id).toBe('github');
+    expect(loadConnectorModule(family, { id: 'files' }).id).toBe('files');
+    expect(() => loadConnectorModule(family, { id: 'Bad-Id' })).toThrow(/id "Bad-Id": connector id must match/);
+  });
+
   it.each([
     ['a package that is not there', () => loadConnectorModule('@acme/nothing', { id: 'acme', paths: [root] }), /"@acme\/nothing" \(connectors\.acme\.module\) not found/],
     ['a package that throws on load', () => loadConnectorModule(pkg('throws', "throw new Error('top-level boom');"), { id: 'acme' }), /\(connectors\.acme\.module\) failed to load from .*: top-level boom/],

@@ -6,6 +6,12 @@ import { Redactor } from './redactor';
 /** The export a connector package's entry point gives its {@link ConnectorModule} under. */
 export const CONNECTOR_MODULE_EXPORT = 'connectorModule';
 
+/**
+ * The export of a package that serves any connector id (`(id) => ConnectorModule`): a bridge to
+ * an existing MCP server is one connector per upstream, each under the id its configuration gives.
+ */
+export const CONNECTOR_MODULE_FACTORY_EXPORT = 'connectorModuleFor';
+
 /** A connector module named in configuration cannot be used; the message names the module and what is wrong. */
 export class ConnectorModuleError extends Error {
   override readonly name = 'ConnectorModuleError';
@@ -22,7 +28,8 @@ export interface LoadConnectorModuleOptions {
  * Loads the connector module of a package named by `specifier`: a package name
  * (`@acme/mcp-connector-tickets`) or an absolute path to a package folder or file. The package's
  * entry point exports it as `connectorModule` (a {@link ConnectorModule}, e.g. from
- * `defineConnectorModule`).
+ * `defineConnectorModule`), or exports `connectorModuleFor(id)`, which makes one for the id the
+ * configuration gives.
  * @throws ConnectorModuleError naming the module and what is missing: not found, failed to load,
  *   no `connectorModule` export, not shaped like a ConnectorModule, or another connector id.
  */
@@ -43,7 +50,8 @@ export function loadConnectorModule(specifier: string, options: LoadConnectorMod
   } catch (error) {
     throw new ConnectorModuleError(`${name} failed to load from ${resolved}: ${new Redactor().messageOf(error).split('\n')[0]}`);
   }
-  const candidate = isObject(exports) ? exports[CONNECTOR_MODULE_EXPORT] : undefined;
+  const factory = isObject(exports) ? exports[CONNECTOR_MODULE_FACTORY_EXPORT] : undefined;
+  const candidate = typeof factory === 'function' ? (factory as (id: string) => unknown)(options.id) : isObject(exports) ? exports[CONNECTOR_MODULE_EXPORT] : undefined;
   if (candidate === undefined) {
     const names = isObject(exports) ? Object.keys(exports) : [];
     throw new ConnectorModuleError(

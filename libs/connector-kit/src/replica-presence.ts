@@ -26,7 +26,7 @@ export class ReplicaPresence {
   private heartbeat?: NodeJS.Timeout;
   private left = false;
 
-  constructor(private readonly options: ReplicaPresenceOptions) {}
+  constructor(private options: ReplicaPresenceOptions) {}
 
   /** Listens for discovery, announces, and starts heartbeating. */
   async start(): Promise<void> {
@@ -46,6 +46,13 @@ export class ReplicaPresence {
     clearInterval(this.heartbeat);
     const { bus, subjects, manifest, replicaId } = this.options;
     if (bus.status !== 'closed') bus.publish(subjects.registry(manifest.id, 'goodbye'), encode({ connector: manifest.id, replicaId }));
+  }
+
+  /** Announces a new manifest of the same connector (its offer changed); later heartbeats carry its digest. */
+  update(manifest: Manifest, digest: string): void {
+    if (manifest.id !== this.options.manifest.id) throw new Error(`a replica of ${this.options.manifest.id} cannot announce ${manifest.id}`);
+    this.options = { ...this.options, manifest, digest };
+    this.announce();
   }
 
   stop(): void {

@@ -65,7 +65,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
     await built.close();
     throw error;
   }
-  built.attach?.(service);
+  built.attach?.({ update: (connector) => service.update(connector), resourceUpdated: (uri) => service.resourceUpdated(uri) });
   return {
     id: module.id,
     service: service as ConnectorService<unknown>,

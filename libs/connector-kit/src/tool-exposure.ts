@@ -30,19 +30,15 @@ export class UnknownToolNameError extends Error {
  * The connector with only the tools `exposure` offers: those in the chosen toolsets, read-only
  * unless write mode is on, kept by `allow`, not removed by `deny`. Names are checked before
  * anything is filtered: failing closed on a typo beats silently exposing everything.
+ * `checkNames: false` skips that check, for a connector's later definitions (see
+ * `BuiltConnector.watch`): a tool that left the upstream must not stop a running replica.
  * @throws UnknownToolNameError naming the unknown name and listing the known ones.
  */
-export function exposeTools<D>(connector: ConnectorDefinition<D>, exposure: ToolExposure): ConnectorDefinition<D> {
-  const id = connector.manifest.id;
+export function exposeTools<D>(connector: ConnectorDefinition<D>, exposure: ToolExposure, { checkNames = true } = {}): ConnectorDefinition<D> {
   const knownToolsets = [...connector.toolsets.keys()];
   const knownTools = [...connector.tools.keys()];
-  for (const name of exposure.toolsets ?? []) {
-    if (!connector.toolsets.has(name)) throw new UnknownToolNameError(`connector ${id} has no toolset "${name}"; its toolsets: ${knownToolsets.join(', ')}`);
-  }
-  for (const name of [...(exposure.tools.allow ?? []), ...(exposure.tools.deny ?? [])]) {
-    if (!connector.tools.has(name)) throw new UnknownToolNameError(`connector ${id} has no tool "${name}"; its tools: ${knownTools.join(', ')}`);
-  }
-  const inToolsets = new Set((exposure.toolsets ?? knownToolsets).flatMap((toolset) => connector.toolsets.get(toolset)!));
+  if (checkNames) checkExposedNames(connector, exposure);
+  const inToolsets = new Set((exposure.toolsets ?? knownToolsets).flatMap((toolset) => connector.toolsets.get(toolset) ?? []));
   const { allow, deny } = exposure.tools;
   const offered = knownTools.filter(
     (name) =>
@@ -55,4 +51,16 @@ export function exposeTools<D>(connector: ConnectorDefinition<D>, exposure: Tool
   const toolsets = new Map([...connector.toolsets].map(([toolset, members]) => [toolset, members.filter((name) => tools.has(name))]));
   const manifest = ManifestSchema.parse({ ...connector.manifest, tools: offered.map((name) => tools.get(name)!.descriptor) });
   return { ...connector, manifest, tools, toolsets };
+}
+
+function checkExposedNames<D>(connector: ConnectorDefinition<D>, exposure: ToolExposure): void {
+  const id = connector.manifest.id;
+  const knownToolsets = [...connector.toolsets.keys()];
+  const knownTools = [...connector.tools.keys()];
+  for (const name of exposure.toolsets ?? []) {
+    if (!connector.toolsets.has(name)) throw new UnknownToolNameError(`connector ${id} has no toolset "${name}"; its toolsets: ${knownToolsets.join(', ')}`);
+  }
+  for (const name of [...(exposure.tools.allow ?? []), ...(exposure.tools.deny ?? [])]) {
+    if (!connector.tools.has(name)) throw new UnknownToolNameError(`connector ${id} has no tool "${name}"; its tools: ${knownTools.join(', ')}`);
+  }
 }

@@ -3,7 +3,7 @@ import {
   contractMajor,
   CONTRACT_VERSION,
   foreignResource,
-  qualifiedToolName,
+  prefixedName,
   Subjects,
   type Manifest,
   type PromptDescriptor,
@@ -65,6 +65,8 @@ interface Replica {
 }
 
 interface ConnectorEntry {
+  /** When the connector appeared (inventory-wide sequence): on a name collision the earlier one keeps the name. */
+  arrival: number;
   /** The manifest clients see: always one that a live replica in `replicas` announced. */
   served: { manifest: Manifest; digest: string; replicaId: string };
   replicas: Map<string, Replica>;
@@ -75,6 +77,16 @@ export interface Disagreement {
   connector: string;
   served: { replicaId: string; digest: string };
   others: Array<{ replicaId: string; digest: string }>;
+}
+
+/** Two connectors would expose the same client-visible name: the one that came later is refused it. */
+export interface NameCollision {
+  kind: 'tool' | 'prompt';
+  name: string;
+  /** The connector that keeps the name (it came first). */
+  kept: string;
+  /** The connector whose tool or prompt is left out. */
+  refused: string;
 }
 
 export type AnnounceResult = { accepted: true; disagreement?: Disagreement } | { accepted: false; reason: string };
@@ -99,6 +111,7 @@ export class Inventory extends EventEmitter<{
   change: [InventoryChange];
   replicaLost: [string, string];
   servedChanged: [connector: string, served: { replicaId: string; digest: string }];
+  collision: [NameCollision];
 }> {
   private readonly connectors = new Map<string, ConnectorEntry>();
   private sequence = 0;
@@ -107,9 +120,23 @@ export class Inventory extends EventEmitter<{
   private resourceIndex = new Map<string, { connector: string; descriptor: ResourceDescriptor }>();
   private templateList: InventoryResourceTemplate[] = [];
   private toolList: InventoryTool[] = [];
+  /** Collisions already reported, so that each is logged once while it lasts. */
+  private reportedCollisions = new Set<string>();
 
-  constructor(private readonly subjects: Subjects = new Subjects()) {
+  /**
+   * @param prefixes the name prefix of each connector whose clients do not see `<id>_<name>`
+   *   (`''` for none; see `NamePrefixSchema`); every other connector's prefix is its id.
+   */
+  constructor(
+    private readonly subjects: Subjects = new Subjects(),
+    private readonly prefixes: ReadonlyMap<string, string> = new Map(),
+  ) {
     super();
+  }
+
+  /** What clients see before a connector's tool and prompt names (its id unless configured). */
+  prefixOf(connector: string): string {
+    return this.prefixes.get(connector) ?? connector;
   }
 
   /**
@@ -124,8 +151,9 @@ export class Inventory extends EventEmitter<{
     const foreign = foreignResource(manifest);
     if (foreign !== undefined) return { accepted: false, reason: `resource ${foreign.slice(0, 200)} is not under the connector's own scheme ${manifest.id}://` };
     try {
-      for (const tool of manifest.tools) qualifiedToolName(manifest.id, tool.name);
-      for (const prompt of manifest.prompts) qualifiedToolName(manifest.id, prompt.name);
+      const prefix = this.prefixOf(manifest.id);
+      for (const tool of manifest.tools) prefixedName(prefix, tool.name);
+      for (const prompt of manifest.prompts) prefixedName(prefix, prompt.name);
       for (const template of manifest.resourceTemplates) new UriTemplate(template.uriTemplate);
     } catch (error) {
       return { accepted: false, reason: (error as Error).message };
@@ -139,7 +167,7 @@ export class Inventory extends EventEmitter<{
     }
     const replica: Replica = { lastSeen: now, heartbeatMs, manifest, digest, since: ++this.sequence };
     if (!entry) {
-      this.connectors.set(manifest.id, { served: { manifest, digest, replicaId }, replicas: new Map([[replicaId, replica]]) });
+      this.connectors.set(manifest.id, { arrival: replica.since, served: { manifest, digest, replicaId }, replicas: new Map([[replicaId, replica]]) });
       this.rebuild(diff(undefined, manifest));
       return { accepted: true };
     }
@@ -303,15 +331,19 @@ export class Inventory extends EventEmitter<{
     const prompts = new Map<string, InventoryPrompt>();
     const resources = new Map<string, { connector: string; descriptor: ResourceDescriptor }>();
     const templates: InventoryResourceTemplate[] = [];
+    const collisions: NameCollision[] = [];
+    const owners = this.nameOwners(collisions);
+    // Lists in id order (stable across hub replicas); who owns a contested name was decided by arrival.
     for (const id of [...this.connectors.keys()].sort()) {
       const { manifest } = this.connectors.get(id)!.served;
+      const prefix = this.prefixOf(id);
       for (const descriptor of manifest.tools) {
-        const qualifiedName = qualifiedToolName(id, descriptor.name);
-        tools.set(qualifiedName, { qualifiedName, connector: id, descriptor, subject: this.subjects.invoke(id, descriptor.name) });
+        const qualifiedName = prefixedName(prefix, descriptor.name);
+        if (owners.tools.get(qualifiedName) === id) tools.set(qualifiedName, { qualifiedName, connector: id, descriptor, subject: this.subjects.invoke(id, descriptor.name) });
       }
       for (const descriptor of manifest.prompts) {
-        const qualifiedName = qualifiedToolName(id, descriptor.name);
-        prompts.set(qualifiedName, { qualifiedName, connector: id, descriptor });
+        const qualifiedName = prefixedName(prefix, descriptor.name);
+        if (owners.prompts.get(qualifiedName) === id) prompts.set(qualifiedName, { qualifiedName, connector: id, descriptor });
       }
       for (const descriptor of manifest.resources) {
         if (!resources.has(descriptor.uri)) resources.set(descriptor.uri, { connector: id, descriptor });
@@ -325,7 +357,42 @@ export class Inventory extends EventEmitter<{
     this.promptIndex = prompts;
     this.resourceIndex = resources;
     this.templateList = templates;
+    this.reportCollisions(collisions);
     if (change.tools || change.resources || change.prompts) this.emit('change', change);
+  }
+
+  /**
+   * Which connector each client-visible tool and prompt name belongs to: connectors in order of
+   * arrival, so that on a collision the one that was there first keeps the name. The later
+   * ones' claims are added to `collisions`.
+   */
+  private nameOwners(collisions: NameCollision[]): { tools: Map<string, string>; prompts: Map<string, string> } {
+    const owners = { tools: new Map<string, string>(), prompts: new Map<string, string>() };
+    const byArrival = [...this.connectors].sort(([, a], [, b]) => a.arrival - b.arrival);
+    for (const [id, entry] of byArrival) {
+      const prefix = this.prefixOf(id);
+      for (const [kind, descriptors] of [['tool', entry.served.manifest.tools], ['prompt', entry.served.manifest.prompts]] as const) {
+        const owner = kind === 'tool' ? owners.tools : owners.prompts;
+        for (const descriptor of descriptors) {
+          const name = prefixedName(prefix, descriptor.name);
+          const holder = owner.get(name);
+          if (holder === undefined) owner.set(name, id);
+          else if (holder !== id) collisions.push({ kind, name, kept: holder, refused: id });
+        }
+      }
+    }
+    return owners;
+  }
+
+  /** Emits each collision once while it lasts; one that ended is reported again if it comes back. */
+  private reportCollisions(collisions: NameCollision[]): void {
+    const current = new Set<string>();
+    for (const collision of collisions) {
+      const key = `${collision.kind} ${collision.name} ${collision.kept} ${collision.refused}`;
+      current.add(key);
+      if (!this.reportedCollisions.has(key)) this.emit('collision', collision);
+    }
+    this.reportedCollisions = current;
   }
 }
 

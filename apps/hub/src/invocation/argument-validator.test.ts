@@ -37,6 +37,24 @@ describe('ArgumentValidator', () => {
     expect(validator.check(tuple, { pair: ['a', 1, 2] })).toBeDefined();
   });
 
+  it('validates a draft-07 schema (with $schema, definitions and array items) by draft-07 rules', () => {
+    const draft07 = descriptor({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      definitions: { id: { type: 'integer', minimum: 1 } },
+      properties: { id: { $ref: '#/definitions/id' }, pair: { type: 'array', items: [{ type: 'string' }, { type: 'number' }], additionalItems: false } },
+      required: ['id'],
+    });
+    expect(validator.check(draft07, { id: 2, pair: ['a', 1] })).toBeUndefined();
+    expect(validator.check(draft07, { id: 0 })).toContain('"id" must be >= 1');
+    expect(validator.check(draft07, { id: 2, pair: ['a', 1, 2] })).toBeDefined();
+  });
+
+  it('resolves $ref into $defs of a 2020-12 schema', () => {
+    const withDefs = descriptor({ $schema: 'https://json-schema.org/draft/2020-12/schema', $defs: { name: { type: 'string', minLength: 2 } }, properties: { name: { $ref: '#/$defs/name' } } });
+    expect(validator.check(withDefs, { name: 'ab' })).toBeUndefined();
+    expect(validator.check(withDefs, { name: 'a' })).toBeDefined();
+  });
+
   it('reports an unusable schema as a tool error instead of throwing', () => {
     const broken = descriptor({ properties: { x: { type: 'no-such-type' } } });
     const reasons: string[] = [];
@@ -56,7 +74,7 @@ describe('ArgumentValidator', () => {
 
   it('compiles each descriptor once', () => {
     const fresh = new ArgumentValidator();
-    const compile = jest.spyOn((fresh as unknown as { ajv: { compile: (s: unknown) => unknown } }).ajv, 'compile');
+    const compile = jest.spyOn((fresh as unknown as { ajv2020: { compile: (s: unknown) => unknown } }).ajv2020, 'compile');
     for (let i = 0; i < 5; i++) fresh.check(tool, { id: i + 1 });
     expect(compile).toHaveBeenCalledTimes(1);
   });

@@ -1,13 +1,22 @@
+import Ajv from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020, { type ValidateFunction, type ErrorObject } from 'ajv/dist/2020';
 import type { ToolDescriptor } from '@mcp-hub/connector-contract';
 
+const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
+const DRAFT_2019 = /^https?:\/\/json-schema\.org\/draft\/2019-09\/schema#?$/;
+
 /**
- * Validates tool arguments against the descriptor's JSON Schema (2020-12) before they leave the
- * hub. Each schema is compiled once, on first use, and cached by descriptor identity: the
- * inventory replaces a descriptor object only when its manifest changes.
+ * Validates tool arguments against the descriptor's JSON Schema before they leave the hub: 2020-12
+ * (MCP's default), or draft-07 / 2019-09 when the schema's `$schema` says so (bridged servers
+ * built on zod-to-json-schema send draft-07). Each schema is compiled once, on first use, and
+ * cached by descriptor identity: the inventory replaces a descriptor object only when its
+ * manifest changes.
  */
 export class ArgumentValidator {
-  private readonly ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
+  private readonly ajv2020 = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
+  private readonly ajv2019 = new Ajv2019({ allErrors: false, strict: false, validateFormats: false });
+  private readonly ajv07 = new Ajv({ allErrors: false, strict: false, validateFormats: false });
   private readonly cache = new WeakMap<ToolDescriptor, ValidateFunction | Error>();
 
   /** `onUnusableSchema` hears about schemas that do not compile (for the log; the model gets a generic message). */
@@ -24,8 +33,9 @@ export class ArgumentValidator {
   private compiled(descriptor: ToolDescriptor): ValidateFunction | Error {
     let entry = this.cache.get(descriptor);
     if (!entry) {
+      const ajv = this.ajvFor(descriptor.inputSchema);
       try {
-        entry = this.ajv.compile(descriptor.inputSchema);
+        entry = ajv.compile(descriptor.inputSchema);
       } catch (error) {
         entry = new Error((error as Error).message.slice(0, 200));
         this.onUnusableSchema?.(descriptor.name, entry.message);
@@ -33,11 +43,19 @@ export class ArgumentValidator {
         // Each schema stands alone: without this, Ajv keeps every compiled schema for good and
         // registers its `$id`, so one connector's schema could collide with, or be `$ref`ed by,
         // another's. The compiled function keeps working.
-        this.ajv.removeSchema(descriptor.inputSchema);
+        ajv.removeSchema(descriptor.inputSchema);
       }
       this.cache.set(descriptor, entry);
     }
     return entry;
+  }
+
+  private ajvFor(schema: Record<string, unknown>): Ajv {
+    const declared = schema['$schema'];
+    if (typeof declared !== 'string') return this.ajv2020;
+    if (DRAFT_07.test(declared)) return this.ajv07;
+    if (DRAFT_2019.test(declared)) return this.ajv2019;
+    return this.ajv2020;
   }
 }
 
