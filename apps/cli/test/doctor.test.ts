@@ -86,6 +86,46 @@ describe('mcp-hub doctor', () => {
     expect(JSON.stringify(checks)).not.toContain('pw-8c1d');
   });
 
+  it('hub: authentication, keys, issuers and policy files, each with how to fix it', async () => {
+    const open = byName(await doctorChecks('hub', { host: '0.0.0.0', port: '0', nats: `nats://127.0.0.1:${await freePort()}` }, env));
+    expect(open.authentication).toMatchObject({ status: 'fail', detail: expect.stringContaining('without authentication') });
+    expect(open['principal signing key']).toMatchObject({ status: 'warn' });
+    expect(open.policy).toMatchObject({ status: 'warn' });
+
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keyFile = path.join(dataDir, 'hub-token.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const notAKey = path.join(dataDir, 'not-a-key.pem');
+    writeFileSync(notAKey, 'hello');
+    const jwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'EdDSA' }] });
+    const { createServer } = await import('node:http');
+    const issuerServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+    await new Promise<void>((resolve) => issuerServer.listen(0, '127.0.0.1', resolve));
+    const jwksUrl = `http://127.0.0.1:${(issuerServer.address() as import('node:net').AddressInfo).port}/jwks`;
+    const deadUrl = `http://127.0.0.1:${await freePort()}/jwks`;
+    const file = path.join(dataDir, 'hub.json');
+    try {
+      writeFileSync(
+        file,
+        JSON.stringify({
+          auth: { hubTokens: { keyFile }, issuers: [{ issuer: 'https://good.example', jwksUrl }, { issuer: 'https://dead.example', jwksUrl: deadUrl }] },
+          assertions: { signingKeyFile: notAKey },
+          policy: { files: [path.join(dataDir, 'missing.cedar')], required: true },
+        }),
+      );
+      const checks = byName(await doctorChecks('hub', { config: file, port: '0', nats: `nats://127.0.0.1:${await freePort()}` }, env));
+      expect(checks.authentication).toMatchObject({ status: 'ok' });
+      expect(checks['issuer https://good.example']).toMatchObject({ status: 'ok', detail: 'JWKS answers with 1 key(s)' });
+      expect(checks['issuer https://dead.example']).toMatchObject({ status: 'fail', fix: expect.stringContaining('jwksUrl') });
+      expect(checks['principal signing key']).toMatchObject({ status: 'fail' });
+      expect(checks.policy).toMatchObject({ status: 'fail', detail: expect.stringContaining('missing.cedar') });
+      expect(JSON.stringify(checks)).not.toContain('PRIVATE KEY');
+    } finally {
+      issuerServer.close();
+    }
+  });
+
   it('an unknown connector id is a failed check naming the built-in ones', async () => {
     const checks = byName(await doctorChecks('nosuch', {}, env));
     expect(checks['connector nosuch']).toMatchObject({ status: 'fail', detail: expect.stringContaining('helpdesk') });

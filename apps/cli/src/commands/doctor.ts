@@ -7,6 +7,7 @@ import { checkConnector } from '../doctor/connector-checks';
 import { fail, skip, type DoctorCheck } from '../doctor/doctor-check';
 import { checkDataDir, checkHttpPort, checkNodeVersion } from '../doctor/environment-checks';
 import { checkNats, checkSessionStore } from '../doctor/service-checks';
+import { checkHubSecurity } from '../doctor/security-checks';
 
 export interface DoctorFlags extends ConfigFlags {
   json?: boolean;
@@ -42,7 +43,7 @@ export async function doctorChecks(target: string, flags: ConfigFlags, env: Node
     const ids = config.embedded.connectors ?? [...new Set([...builtInsToEmbed(config, env), ...pluginIds(config)])];
     for (const id of ids) checks.push(await checkConnector(id, config, true, env));
   } else if (target === 'hub') {
-    checks.push(await checkHttpPort(config), await checkSessionStore(config), ...(await checkNats(config)));
+    checks.push(await checkHttpPort(config), ...(await checkHubSecurity(config)), await checkSessionStore(config), ...(await checkNats(config)));
   } else {
     checks.push(await checkConnector(target, config, false, env), ...(await checkNats(config)));
   }
