@@ -157,7 +157,7 @@ export class HttpFront {
     this.server = createServer((req, res) => void this.route(req, res));
     this.server.keepAliveTimeout = 65_000;
     hub.on('listChanged', (change) => {
-      this.sessions.notifyListChanged(change);
+      this.sessions.notifyListChanged(change, (session) => session.record.principalId);
       if (change.tools) this.era2026.notify.toolsChanged();
       if (change.resources) this.era2026.notify.resourcesChanged();
       if (change.prompts) this.era2026.notify.promptsChanged();

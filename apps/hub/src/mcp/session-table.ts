@@ -43,8 +43,16 @@ export class SessionTable<S extends McpSession = McpSession> {
     return this.sessions.values();
   }
 
-  notifyListChanged(change: InventoryChange): void {
-    for (const { server } of this.sessions.values()) {
+  /**
+   * Sends `list_changed` for the lists that changed. When the change names the only principals
+   * whose lists changed (a policy edit), sessions known to belong to another principal
+   * (`principalOf`) hear nothing: their lists are what they were.
+   */
+  notifyListChanged(change: InventoryChange & { principals?: ReadonlySet<string> }, principalOf?: (session: S) => string | undefined): void {
+    for (const session of this.sessions.values()) {
+      const principal = change.principals && principalOf?.(session);
+      if (principal !== undefined && !change.principals!.has(principal)) continue;
+      const { server } = session;
       if (change.tools) void server.sendToolListChanged().catch(() => undefined);
       if (change.resources) void server.sendResourceListChanged().catch(() => undefined);
       if (change.prompts) void server.sendPromptListChanged().catch(() => undefined);
