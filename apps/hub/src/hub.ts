@@ -343,10 +343,14 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
 
   /**
    * Whether a live connector serves `uri` (an exact resource, or a match of one of its templates),
-   * and `principal`, when given, may read it.
+   * and `principal`, when given, may read it (its scopes, then the policy): what a 2026 listen
+   * stream may subscribe to.
    */
   servesResource(uri: string, principal?: Principal): boolean {
-    if (principal) return this.visibleResourceOwner(uri, principal) !== undefined;
+    if (principal) {
+      const connector = this.visibleResourceOwner(uri, principal);
+      return connector !== undefined && this.mayRead(principal, connector, uri);
+    }
     return this.inventory.resourceOwner(uri) !== undefined;
   }
 

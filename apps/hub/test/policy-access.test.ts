@@ -65,6 +65,15 @@ describe('policy: who sees and uses what, through a real hub', () => {
 
   const names = async (client: Client) => (await client.listTools()).tools.map((tool) => tool.name).sort();
 
+  test('a 2026 listen stream may subscribe only to what the policy lets its principal read', () => {
+    const reader = { id: 'rey', scopes: ['role:reader'] };
+    const admin = { id: 'ada', scopes: ['role:admin'] };
+    expect(fixture.hub.servesResource('echo://status', reader)).toBe(true);
+    expect(fixture.hub.servesResource('echo://items/alpha', reader)).toBe(false);
+    expect(fixture.hub.servesResource('echo://items/alpha', admin)).toBe(true);
+    expect(fixture.hub.servesResource('echo://status', { id: 'gus', scopes: [] })).toBe(false);
+  });
+
   test('each principal lists only the tools it may use', async () => {
     const all = fixture.hub.inventory.tools().map((tool) => tool.qualifiedName).sort();
     expect(all.some((name) => name.startsWith('other_'))).toBe(true);
