@@ -7,6 +7,24 @@ import tseslint from 'typescript-eslint';
 
 const VENDOR_SDKS = ['pg', 'mysql2', 'mysql2/*', 'better-sqlite3', 'node-sql-parser', 'kysely', '@slack/*', '@octokit/*', 'nodemailer', 'imapflow', 'mqtt'];
 
+/** The dependency rules between projects; `hubBans` are the external imports the hub may not use. */
+function moduleBoundaries(hubBans) {
+  return [
+    'error',
+    {
+      allow: [],
+      enforceBuildableLibDependency: false,
+      depConstraints: [
+        { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod', 'node:*'] },
+        { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'], bannedExternalImports: VENDOR_SDKS },
+        { sourceTag: 'type:connector', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'] },
+        { sourceTag: 'scope:hub', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'], bannedExternalImports: hubBans },
+        { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime', 'type:app', 'type:connector'], bannedExternalImports: VENDOR_SDKS },
+      ],
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'coverage/**', '.mcp-hub/**'] },
   ...tseslint.configs.recommended,
@@ -18,21 +36,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       // Object literals with getters that close over their builder (query cursors) need `const self = this`.
       '@typescript-eslint/no-this-alias': 'off',
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          enforceBuildableLibDependency: false,
-          depConstraints: [
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod', 'node:*'] },
-            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'], bannedExternalImports: VENDOR_SDKS },
-            { sourceTag: 'type:connector', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'] },
-            { sourceTag: 'scope:hub', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime'], bannedExternalImports: VENDOR_SDKS },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:contract', 'type:runtime', 'type:app', 'type:connector'], bannedExternalImports: VENDOR_SDKS },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries(VENDOR_SDKS),
     },
+  },
+  {
+    // The hub keeps its own state (tool pins; approvals and audit to come) in SQLite or PostgreSQL:
+    // only its store files, one per database, may import the driver, as only a connector's
+    // <vendor>-client.ts imports its SDK.
+    files: ['apps/hub/src/**/sqlite-*-store.ts', 'apps/hub/src/**/postgres-*-store.ts'],
+    plugins: { '@nx': nx },
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(VENDOR_SDKS.filter((name) => name !== 'pg' && name !== 'better-sqlite3')) },
   },
   {
     // Regexes run on untrusted text (tickets, database cells, request bodies): one that backtracks

@@ -8,6 +8,8 @@ const probes = {
   connectorImportsConnector: { file: 'connectors/helpdesk/src/probe.ts', code: "import { databaseModule } from '@mcp-hub/connector-database';\nexport const x = databaseModule;\n" },
   hubImportsConnector: { file: 'apps/hub/src/probe.ts', code: "import { helpdeskModule } from '@mcp-hub/connector-helpdesk';\nexport const x = helpdeskModule;\n" },
   hubImportsVendorSdk: { file: 'apps/hub/src/probe.ts', code: "import pg from 'pg';\nexport const x = pg;\n" },
+  hubStoreImportsDriver: { file: 'apps/hub/src/postgres-probe-store.ts', code: "import pg from 'pg';\nexport const x = pg;\n" },
+  hubStoreImportsVendorSdk: { file: 'apps/hub/src/postgres-probe-store.ts', code: "import { WebClient } from '@slack/web-api';\nexport const x = WebClient;\n" },
   contractImportsPino: { file: 'libs/connector-contract/src/probe.ts', code: "import pino from 'pino';\nexport const x = pino;\n" },
   contractImportsZod: { file: 'libs/connector-contract/src/probe.ts', code: "import { z } from 'zod';\nexport const x = z;\n" },
   connectorUsesKit: {
@@ -39,6 +41,10 @@ describe('module boundaries', () => {
   it('refuses a connector importing another connector', () => expect(found.connectorImportsConnector).toHaveLength(1));
   it('refuses the hub importing a connector', () => expect(found.hubImportsConnector).toHaveLength(1));
   it('refuses the hub importing a vendor SDK', () => expect(found.hubImportsVendorSdk).toHaveLength(1));
+  it('lets only the hub\'s store files import a database driver, and nothing else', () => {
+    expect(found.hubStoreImportsDriver).toHaveLength(0);
+    expect(found.hubStoreImportsVendorSdk).toHaveLength(1);
+  });
   it('refuses the contract importing anything but zod', () => {
     expect(found.contractImportsPino).toHaveLength(1);
     expect(found.contractImportsZod).toHaveLength(0);

@@ -92,6 +92,23 @@ export const CliConfigSchema = z.strictObject({
       required: z.boolean().default(false),
     })
     .prefault({}),
+  /**
+   * Tool pinning and description scanning (issue 14): every tool, prompt, resource and template
+   * definition is pinned on first sight; a changed one, or one the scanner flags, is hidden until
+   * `mcp-hub tools approve`. Embedded, pins live in `<dataDir>/pins.sqlite`; the distributed hub
+   * pins only with `postgresUrl` (env MCP_HUB_PINNING_POSTGRES_URL), shared by every replica.
+   */
+  pinning: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** What a scanner finding does: hide the definition until approved, or only log it. */
+      scanMode: z.enum(['quarantine', 'warn']).default('quarantine'),
+      /** e.g. postgres://hub@db/mcphub. Prefer the variable for URLs that carry a password. */
+      postgresUrl: z.string().min(1).optional(),
+      /** How often a hub picks up approvals made elsewhere, ms. */
+      pollMs: z.number().int().min(100).max(60_000).default(2000),
+    })
+    .prefault({}),
   /** Tool-call rate limits; shared through Redis (`sessions.redisUrl` / REDIS_URL) by `hub` replicas, in memory otherwise. */
   rateLimits: RateLimitSettingsSchema.prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode), and over stdio. */

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
 import {
+  DefinitionPins,
+  PostgresPinStore,
+  SqlitePinStore,
   HttpFront,
   Hub,
   clientKeyBehindProxies,
@@ -15,6 +18,7 @@ import {
   serveHubOverStdio,
   ToolRateLimits,
   type HttpAuth,
+  type PinStore,
   type PrincipalAssertionSigner,
   type ServerIdentity,
   type SessionStore,
@@ -40,9 +44,42 @@ const LOCAL_POLICY = path.join(__dirname, '..', 'policy', 'local.cedar');
 export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busUrl?: string, assertions?: PrincipalAssertionSigner, embedded = false): Promise<Hub> {
   const policy = await startPolicy(config, logger, embedded);
   const rateLimits = rateLimitsFor(config, logger, embedded);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, namePrefixes: namePrefixes(config) });
+  const pins = pinsFor(config, logger, embedded);
+  await pins?.start();
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, namePrefixes: namePrefixes(config) });
   await hub.start();
+  if (pins) pinsOfHub.set(hub, pins);
   return hub;
+}
+
+const pinsOfHub = new WeakMap<Hub, DefinitionPins>();
+
+/** Stops a hub from {@link startHub} and closes its pin store. */
+export async function stopHub(hub: Hub): Promise<void> {
+  hub.stop();
+  await pinsOfHub.get(hub)?.stop();
+}
+
+/**
+ * Tool pinning as `config.pinning` asks: embedded, pins in the data directory; the distributed
+ * hub pins only with `postgresUrl`, since its replicas must share one store (and a per-user
+ * SQLite file would be shared by every unrelated hub of that user instead).
+ */
+function pinsFor(config: CliConfig, logger: Logger, embedded: boolean): DefinitionPins | undefined {
+  const { pinning } = config;
+  if (!pinning.enabled || (!embedded && !pinning.postgresUrl)) {
+    const how = pinning.enabled ? 'set pinning.postgresUrl (MCP_HUB_PINNING_POSTGRES_URL), shared by the hub replicas' : 'pinning.enabled is false';
+    logger.warn(`tool pinning is off (${how}): changed tool definitions are served without review`);
+    return undefined;
+  }
+  return new DefinitionPins({ store: openPinStore(config), logger, scanMode: pinning.scanMode, pollMs: pinning.pollMs });
+}
+
+/** The pin store `config.pinning` names: PostgreSQL with `postgresUrl`, else `<dataDir>/pins.sqlite` (shared with `mcp-hub tools diff|approve`). */
+export function openPinStore(config: CliConfig): PinStore {
+  if (config.pinning.postgresUrl) return new PostgresPinStore({ connectionString: config.pinning.postgresUrl });
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqlitePinStore({ file: path.join(config.dataDir, 'pins.sqlite') });
 }
 
 async function startPolicy(config: CliConfig, logger: Logger, embedded: boolean): Promise<PolicyEngine | undefined> {

@@ -5,6 +5,9 @@ import { runHub } from './commands/hub';
 import { runConnectorService } from './commands/connector';
 import { runNewConnector } from './commands/new-connector';
 import { runToolsList } from './commands/tools';
+import { runToolsApprove, runToolsDiff } from './commands/tool-pins';
+import { openPinStore } from './hub-runtime';
+import type { PinStore } from '@mcp-hub/hub';
 import { runCall } from './commands/call';
 import { runDoctor } from './commands/doctor';
 import { CommandFailure, ExitCode } from './exit-codes';
@@ -71,11 +74,25 @@ export async function main(argv: string[]): Promise<void> {
     .option('--dir <path>', 'where to write it (default connectors/<id>); refuses an existing folder')
     .action((id: string, options: { dir?: string }) => runNewConnector(id, options));
 
-  const tools = program.command('tools').description('inspect the tools of a running hub');
+  const tools = program.command('tools').description('inspect the tools of a running hub, and review pinned definitions');
   withHubFlags(tools.command('list'))
     .description('list the tools the hub shows you (name, description, [write] marks)')
     .option('--json', 'print the tools as the hub sent them')
     .action((flags) => withExitCode(async () => (await runToolsList(flags), ExitCode.ok)));
+  tools
+    .command('diff')
+    .description('show tool, prompt and resource definitions held until approved (changed, or flagged by the description scanner)')
+    .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG): the pin store of pinning.postgresUrl or <dataDir>/pins.sqlite')
+    .option('--data-dir <dir>', 'the data directory of the hub (env MCP_HUB_DATA_DIR)')
+    .option('--json', 'print the held records as JSON')
+    .action((flags: ConfigFlags & { json?: boolean }) => withExitCode(() => withPinStore(flags, (store) => runToolsDiff(store, flags))));
+  tools
+    .command('approve <name>')
+    .description('approve the held definition of a tool or prompt (qualified name) or resource (URI); hubs serve it again within seconds')
+    .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG)')
+    .option('--data-dir <dir>', 'the data directory of the hub (env MCP_HUB_DATA_DIR)')
+    .option('--kind <kind>', 'only this kind: tool, prompt, resource or resourceTemplate')
+    .action((name: string, flags: ConfigFlags & { kind?: string }) => withExitCode(() => withPinStore(flags, (store) => runToolsApprove(store, name, flags))));
 
   withHubFlags(program.command('call <tool>'))
     .description('call one tool on a running hub; progress on stderr, the result on stdout')
@@ -90,6 +107,16 @@ export async function main(argv: string[]): Promise<void> {
     .action((target: string | undefined, flags) => withExitCode(() => runDoctor(target, flags)));
 
   await program.parseAsync(withDefaultCommand(argv));
+}
+
+/** Runs `run` on the pin store the configuration names, and closes it. */
+async function withPinStore(flags: ConfigFlags, run: (store: PinStore) => Promise<ExitCode>): Promise<ExitCode> {
+  const store = openPinStore(loadConfig({ config: flags.config, dataDir: flags.dataDir }));
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
 }
 
 function withHubFlags(command: Command): Command {

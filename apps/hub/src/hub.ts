@@ -38,6 +38,9 @@ import { policyPrincipalOf } from './policy/policy-principal';
 import type { PolicyAction, PolicyTarget, PromptTarget, ResourceTarget, ToolTarget } from './policy/policy-target';
 import { PrincipalViews, type Catalog, type CatalogEntry } from './policy/principal-views';
 import type { ToolRateLimits } from './rate-limits/tool-rate-limits';
+import type { DefinitionPins } from './pinning/definition-pins';
+import { inventoryDefinitions } from './pinning/inventory-definitions';
+import { withoutQuarantined } from './pinning/without-quarantined';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -83,6 +86,11 @@ export interface HubOptions {
   rateLimits?: ToolRateLimits;
   /** Per connector id, what clients see before its tool and prompt names instead of the id (`''` for none). */
   namePrefixes?: ReadonlyMap<string, string>;
+  /**
+   * Tool pinning and description scanning: held definitions are hidden from lists and unknown to
+   * calls. Without it, every announced definition is served. The caller starts and stops it.
+   */
+  pins?: DefinitionPins;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -165,8 +173,18 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
         if (change) this.emit('listChanged', change);
       });
     }
+    const { pins } = options;
+    if (pins) {
+      pins.on('quarantined', (kind, reason) => this.metrics.recordQuarantine(kind, reason));
+      pins.on('changed', () => {
+        this.catalog = withoutQuarantined(buildCatalog(this.inventory), pins);
+        this.views?.clear();
+        this.emit('listChanged', { tools: true, resources: true, prompts: true });
+      });
+    }
     this.inventory.on('change', (change) => {
-      this.catalog = buildCatalog(this.inventory);
+      pins?.review(inventoryDefinitions(this.inventory));
+      this.catalog = withoutQuarantined(buildCatalog(this.inventory), pins);
       this.views?.clear();
       policy?.updateSchema({ tools: this.inventory.tools(), prompts: this.inventory.prompts() });
       this.emit('listChanged', change);
@@ -395,7 +413,8 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       wireRef = { type: 'prompt', name: prompt?.descriptor.name };
       if (prompt) target = promptTarget(prompt.connector, prompt.qualifiedName);
     } else {
-      connector = mayUse(options.principal, this.inventory.templateScopes(ref.uri)) ? this.inventory.templateOwner(ref.uri) : undefined;
+      const held = this.options.pins?.isQuarantined('resourceTemplate', ref.uri) === true;
+      connector = !held && mayUse(options.principal, this.inventory.templateScopes(ref.uri)) ? this.inventory.templateOwner(ref.uri) : undefined;
       wireRef = { type: 'resource', uriTemplate: ref.uri };
       if (connector) target = resourceTarget(connector, ref.uri);
     }
@@ -453,7 +472,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
   private visibleTool(name: string, principal: Principal): InventoryTool {
     const tool = this.inventory.tool(name);
     const hidden = this.views !== undefined && !this.views.view(policyPrincipalOf(principal), this.catalog).toolNames.has(name);
-    if (!tool || !mayUse(principal, tool.descriptor.scopes) || hidden) {
+    if (!tool || !mayUse(principal, tool.descriptor.scopes) || hidden || this.options.pins?.isQuarantined('tool', name)) {
       this.recordRefused('tool_call', 'invalid_params');
       throw new ClientRequestError('invalid_params', `Unknown tool: ${name}`);
     }
@@ -462,13 +481,23 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
 
   private visiblePrompt(name: string, principal: Principal): InventoryPrompt | undefined {
     const prompt = this.inventory.prompt(name);
+    if (this.options.pins?.isQuarantined('prompt', name)) return undefined;
     return prompt && mayUse(principal, prompt.descriptor.scopes) ? prompt : undefined;
   }
 
   /** The connector serving `uri` when the principal may read it; undefined otherwise. */
   private visibleResourceOwner(uri: string, principal: Principal): string | undefined {
     const scopes = this.inventory.resourceScopes(uri);
+    if (this.quarantinedResource(uri)) return undefined;
     return scopes && mayUse(principal, scopes) ? this.inventory.resourceOwner(uri) : undefined;
+  }
+
+  /** Whether `uri` is a held resource, or matches a held template (fails closed: an exact resource under a held template is hidden too). */
+  private quarantinedResource(uri: string): boolean {
+    const { pins } = this.options;
+    if (!pins || pins.quarantinedCount === 0) return false;
+    if (pins.isQuarantined('resource', uri)) return true;
+    return this.inventory.resourceTemplates().some((t) => pins.isQuarantined('resourceTemplate', t.descriptor.uriTemplate) && t.template.match(uri) !== undefined);
   }
 
   private resourceOwner(uri: string): string {

@@ -40,3 +40,12 @@ export { protectedResourceMetadata, metadataUrlFor, PROTECTED_RESOURCE_METADATA_
 export type { HttpAuth } from './http/http-auth';
 export { PrincipalAssertionSigner } from './auth/principal-assertion-signer';
 export { hubTokenIssuer } from './auth/hub-token-issuer';
+export { DefinitionPins } from './pinning/definition-pins';
+export type { Definition, DefinitionPinsOptions, QuarantineReason, ScanMode } from './pinning/definition-pins';
+export { DEFINITION_KINDS, DEFAULT_PIN_TABLE } from './pinning/pin-store';
+export type { DefinitionKind, PinRecord, PinStore } from './pinning/pin-store';
+export { SqlitePinStore } from './pinning/sqlite-pin-store';
+export { PostgresPinStore } from './pinning/postgres-pin-store';
+export { scanDefinition, describeFindings, MAX_DESCRIPTION_CHARS } from './pinning/description-scanner';
+export type { ScanFinding } from './pinning/description-scanner';
+export { shadowedNames, nameSkeleton } from './pinning/shadowed-names';

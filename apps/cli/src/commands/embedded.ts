@@ -7,7 +7,7 @@ import type { CliConfig } from '../cli-config';
 import { builtInsToEmbed } from '../built-in-connectors';
 import { embeddedAdminToken } from '../admin-token';
 import { checkConnectorConfig, connectorModuleFor, moduleSpecifier, pluginIds, startConnector, type RunningConnector } from '../connector-runtime';
-import { httpFront, listenOrExplain, startHub, stdioFront } from '../hub-runtime';
+import { httpFront, listenOrExplain, startHub, stdioFront, stopHub } from '../hub-runtime';
 import { createLogger } from '../logger';
 import { assertAuthOrLoopback, openHubAuth } from '../hub-auth';
 import { PrincipalAssertionSigner } from '@mcp-hub/hub';
@@ -66,7 +66,7 @@ export async function runEmbedded(config: CliConfig, transport: 'http' | 'stdio'
     await front?.close();
     await auth?.close();
     for (const connector of connectors) await connector.stop();
-    hub.stop();
+    await stopHub(hub);
     await bus.close();
   });
 }

@@ -1,6 +1,6 @@
 import { Redactor, connectNats, exitWhenUnreachable, onShutdownSignal } from '@mcp-hub/connector-kit';
 import type { CliConfig } from '../cli-config';
-import { httpFront, listenOrExplain, openSessionStore, startHub } from '../hub-runtime';
+import { httpFront, listenOrExplain, openSessionStore, startHub, stopHub } from '../hub-runtime';
 import { createLogger } from '../logger';
 import { assertAuthOrLoopback, assertionSigner, openHubAuth } from '../hub-auth';
 
@@ -28,7 +28,7 @@ export async function runHub(config: CliConfig): Promise<void> {
     await front.close();
     await sessionStore.close();
     await auth.close();
-    hub.stop();
+    await stopHub(hub);
     await nats.bus.close();
   });
 }

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Bus, BusStatus } from '@mcp-hub/bus';
 import type { Inventory } from '../inventory/inventory';
+import type { DefinitionKind } from '../pinning/pin-store';
+import type { QuarantineReason } from '../pinning/definition-pins';
 
 /** What the hub forwards to a connector (the `operation` label). */
 export type HubOperation = 'tool_call' | 'resource_read' | 'prompt_get';
@@ -66,6 +68,7 @@ export class HubMetrics {
   private readonly duration: Histogram<'connector' | 'operation' | 'outcome'>;
   private readonly errors: Counter<'source' | 'kind'>;
   private readonly busyResends: Counter<'connector'>;
+  private readonly quarantines: Counter<'kind' | 'reason'>;
 
   constructor() {
     const registers = [this.registry];
@@ -92,6 +95,12 @@ export class HubMetrics {
       name: 'mcphub_busy_resends_total',
       help: 'Calls sent again to the queue group after a replica refused them as busy.',
       labelNames: ['connector'],
+      registers,
+    });
+    this.quarantines = new Counter({
+      name: 'mcphub_definitions_quarantined_total',
+      help: 'Tool, prompt, resource and template definitions held until an operator approves them, by kind and reason (changed, flagged).',
+      labelNames: ['kind', 'reason'],
       registers,
     });
     const metrics = this;
@@ -173,6 +182,11 @@ export class HubMetrics {
   /** Records one re-send of a call a replica refused as busy. */
   recordBusyResend(connector: string): void {
     this.busyResends.inc({ connector });
+  }
+
+  /** Records one definition newly held by tool pinning (its definition changed, or the description scanner flagged it). */
+  recordQuarantine(kind: DefinitionKind, reason: QuarantineReason): void {
+    this.quarantines.inc({ kind, reason });
   }
 
   /** The Prometheus text exposition of every metric, for `GET /metrics`. */
