@@ -9,13 +9,14 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { Hub } from '../src/hub';
 import { HttpFront } from '../src/http/http-front';
 import { silent, waitFor } from './hub-fixture';
+import { SHIPPED_NATS_PASSWORDS } from './shipped-nats-passwords';
 
 /**
  * Server-to-client requests on the shipped deploy/nats/nats.conf: a connector asks in its own
  * name and reads the answer in its own inboxes; another connector can do neither.
  */
 const NATS_CONF = readFileSync(path.join(__dirname, '../../../deploy/nats/nats.conf'), 'utf8');
-const PASSWORDS = { NATS_HUB_PASS: 'hub-pass', NATS_HELPDESK_PASS: 'helpdesk-pass', NATS_DATABASE_PASS: 'database-pass' };
+const PASSWORDS = SHIPPED_NATS_PASSWORDS;
 const subjects = new Subjects();
 
 describe('server-to-client requests on the shipped NATS permissions', () => {

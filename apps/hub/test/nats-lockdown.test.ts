@@ -12,6 +12,7 @@ import { createEchoConnector, type EchoDeps } from '@mcp-hub/connector-kit/testi
 import { Hub } from '../src/hub';
 import { PrincipalAssertionSigner } from '../src/auth/principal-assertion-signer';
 import { waitFor } from './hub-fixture';
+import { SHIPPED_NATS_PASSWORDS } from './shipped-nats-passwords';
 
 /**
  * Issue 13, part 5: a compromised connector's NATS credentials reach no other connector's
@@ -19,7 +20,7 @@ import { waitFor } from './hub-fixture';
  * attacker, `connector-helpdesk` (an echo connector under that id) the victim.
  */
 const NATS_CONF = readFileSync(path.join(__dirname, '../../../deploy/nats/nats.conf'), 'utf8');
-const PASSWORDS = { NATS_HUB_PASS: 'hub-pass', NATS_HELPDESK_PASS: 'helpdesk-pass', NATS_DATABASE_PASS: 'database-pass' };
+const PASSWORDS = SHIPPED_NATS_PASSWORDS;
 const subjects = new Subjects();
 const principal = { id: 'u', scopes: ['*'] };
 

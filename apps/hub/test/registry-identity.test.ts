@@ -9,6 +9,7 @@ import { runConnector, type ConnectorService } from '@mcp-hub/connector-kit';
 import { createEchoConnector, type EchoDeps } from '@mcp-hub/connector-kit/testing';
 import { Hub } from '../src/hub';
 import { waitFor } from './hub-fixture';
+import { SHIPPED_NATS_PASSWORDS } from './shipped-nats-passwords';
 
 /**
  * Red-team finding H1 (issue 9): a connector's NATS user must not be able to replace, empty or
@@ -16,7 +17,7 @@ import { waitFor } from './hub-fixture';
  * deploy/nats/nats.conf, with the users and permissions a deployment gets.
  */
 const NATS_CONF = readFileSync(path.join(__dirname, '../../../deploy/nats/nats.conf'), 'utf8');
-const PASSWORDS = { NATS_HUB_PASS: 'hub-pass', NATS_HELPDESK_PASS: 'helpdesk-pass', NATS_DATABASE_PASS: 'database-pass' };
+const PASSWORDS = SHIPPED_NATS_PASSWORDS;
 const subjects = new Subjects();
 
 /** The hub's log lines, so the test knows the hub has handled a message before it looks. */
