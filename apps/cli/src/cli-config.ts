@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamePrefixSchema, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
-import { PREFIX_CONFIG_KEY, ReplicaSettingsSchema, isPlainObject } from '@mcp-hub/connector-kit';
+import { JobSettingsSchema, PREFIX_CONFIG_KEY, ReplicaSettingsSchema, isPlainObject } from '@mcp-hub/connector-kit';
 import { RateLimitSettingsSchema, TrustedIssuerSchema } from '@mcp-hub/hub';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -63,6 +63,8 @@ export const CliConfigSchema = z.strictObject({
     .prefault({}),
   /** How connector replicas started by this command run. */
   replica: ReplicaSettingsSchema,
+  /** Long-running tools on BullMQ (`redisUrl` / REDIS_URL): `hub` queues job tools, connector replicas run their workers. Not in the embedded mode yet. */
+  jobs: JobSettingsSchema,
   /**
    * Where 2025-era sessions live. `memory`: this process only (one replica). `redis`: shared by
    * every hub replica, so any replica serves any request of a session. Env REDIS_URL selects

@@ -40,6 +40,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { MCP_HUB_MAX_QUEUED: '-1' })).toThrow(/replica\.maxQueued/);
   });
 
+  it('turns long-running jobs on with REDIS_URL and checks the jobs section', () => {
+    expect(loadConfig({}, {}).jobs.redisUrl).toBeUndefined();
+    expect(loadConfig({}, { REDIS_URL: 'redis://r:6379' }).jobs).toMatchObject({ redisUrl: 'redis://r:6379', attempts: 3, concurrency: 1 });
+    expect(() => loadConfig({ config: file('{"jobs":{"attempts":0}}') }, {})).toThrow(/jobs\.attempts/);
+    expect(() => loadConfig({ config: file('{"jobs":{"retries":2}}') }, {})).toThrow(/jobs/);
+  });
+
   it('reads the replica capacity from flags and the environment', () => {
     expect(loadConfig({}, {}).replica).toMatchObject({ maxQueued: 0 });
     expect(loadConfig({ maxConcurrency: '8' }, { MCP_HUB_MAX_QUEUED: '4' }).replica).toMatchObject({ maxConcurrency: 8, maxQueued: 4 });

@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
 import {
+  BullJobQueues,
   DefinitionPins,
   PostgresPinStore,
   SqlitePinStore,
   HttpFront,
   Hub,
+  HubJobs,
   clientKeyBehindProxies,
   InMemorySessionStore,
   PolicyEngine,
@@ -46,7 +48,8 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const rateLimits = rateLimitsFor(config, logger, embedded);
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, namePrefixes: namePrefixes(config) });
+  const jobs = embedded ? undefined : hubJobsFor(config, logger);
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, namePrefixes: namePrefixes(config) });
   await hub.start();
   if (pins) pinsOfHub.set(hub, pins);
   return hub;
@@ -108,6 +111,14 @@ function rateLimitsFor(config: CliConfig, logger: Logger, embedded: boolean): To
   const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   client.on('error', () => undefined);
   return new ToolRateLimits({ settings: rateLimits, store: { kind: 'redis', client, keyPrefix: `${config.namespace}:ratelimit` }, logger });
+}
+
+/** Job tools on BullMQ when `jobs.redisUrl` (REDIS_URL) is set; the embedded in-process runner is TODO(#15). */
+function hubJobsFor(config: CliConfig, logger: Logger): HubJobs | undefined {
+  const { jobs } = config;
+  if (!jobs.redisUrl) return undefined;
+  const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs: jobs.keepMinutes * 60_000 });
+  return new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000 });
 }
 
 /** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */

@@ -41,6 +41,7 @@ import type { ToolRateLimits } from './rate-limits/tool-rate-limits';
 import type { DefinitionPins } from './pinning/definition-pins';
 import { inventoryDefinitions } from './pinning/inventory-definitions';
 import { withoutQuarantined } from './pinning/without-quarantined';
+import type { HubJobs } from './jobs/hub-jobs';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -91,6 +92,8 @@ export interface HubOptions {
    * calls. Without it, every announced definition is served. The caller starts and stops it.
    */
   pins?: DefinitionPins;
+  /** Runs `execution: 'job'` tools on BullMQ and serves `jobs_get`, `jobs_cancel` and `jobs://`. Without it, job tools are called like the others. */
+  jobs?: HubJobs;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -215,6 +218,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     this.clientRequests.stop();
     this.rounds.stop();
     this.updatesSubscription?.unsubscribe();
+    void this.options.jobs?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'job queues did not close'));
   }
 
   /** The bus this hub forwards on (its HTTP front relays cancellations between replicas on it). */
@@ -249,8 +253,9 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
   /** The tools `principal` may use: its scopes cover the tool's, and the policy may allow some call of it. */
   listTools(principal: Principal): readonly ListedTool[] {
     const tools = this.views ? this.views.view(policyPrincipalOf(principal), this.catalog).tools : this.catalog.tools.map((entry) => entry.listed);
-    if (principal.scopes.includes(ALL_SCOPES)) return tools;
-    return tools.filter((tool) => mayUse(principal, this.inventory.tool(tool.name)!.descriptor.scopes));
+    const own = this.options.jobs?.tools ?? [];
+    if (principal.scopes.includes(ALL_SCOPES)) return own.length > 0 ? [...tools, ...own] : tools;
+    return [...tools.filter((tool) => mayUse(principal, this.inventory.tool(tool.name)!.descriptor.scopes)), ...own];
   }
 
   /**
@@ -260,6 +265,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
    */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
     const { principal } = options;
+    if (this.options.jobs?.isOwnTool(name)) return this.options.jobs.callOwnTool(name, args, principal);
     const tool = this.visibleTool(name, principal);
     const invalid = this.validator.check(tool.descriptor, args);
     if (invalid) {
@@ -282,6 +288,14 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       this.metrics.recordError('client', 'rate_limited');
       this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'rate_limited', 0);
       return rateLimitedResult(tool.qualifiedName, limited.limit, limited.retryAfterMs);
+    }
+    if (tool.descriptor.execution === 'job' && this.options.jobs) {
+      try {
+        return await this.options.jobs.call(tool.connector, tool.descriptor.name, args, options);
+      } catch (error) {
+        this.logger.warn({ err: error, tool: tool.qualifiedName }, 'job not started');
+        return errorResult('The hub could not start this job. The failure has been logged.');
+      }
     }
     const { subject } = tool;
     const body = { tool: tool.descriptor.name, arguments: args };
@@ -308,7 +322,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
    * @throws ClientRequestError as {@link callTool}
    */
   callToolInRounds(name: string, args: Record<string, unknown>, capabilities: readonly ClientCapability[], options: CallOptions): Promise<RoundOutcome> {
-    this.visibleTool(name, options.principal);
+    if (!this.options.jobs?.isOwnTool(name)) this.visibleTool(name, options.principal);
     return this.rounds.begin(name, options.principal.id, capabilities, (client, signal) => this.callTool(name, args, { ...options, client, signal }), options.signal);
   }
 
@@ -333,6 +347,11 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
    * @throws ClientRequestError (`resource_not_found`) or HubLocalError
    */
   async readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
+    if (this.options.jobs?.servesUri(uri)) {
+      const job = await this.options.jobs.read(uri, options.principal);
+      if (!job) throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
+      return job;
+    }
     const connector = this.visibleResourceOwner(uri, options.principal);
     if (!connector || !this.mayRead(options.principal, connector, uri)) {
       this.recordRefused('resource_read', 'resource_not_found');
@@ -526,7 +545,8 @@ function toListedTool(tool: InventoryTool): ListedTool {
     ...(descriptor.title && { title: descriptor.title }),
     description: descriptor.description,
     inputSchema: descriptor.inputSchema,
-    ...(descriptor.outputSchema && { outputSchema: descriptor.outputSchema }),
+    // A job tool may answer with a jobs:// link instead of its result, so it promises no output schema.
+    ...(descriptor.outputSchema && descriptor.execution !== 'job' && { outputSchema: descriptor.outputSchema }),
     annotations: descriptor.annotations,
   };
 }

@@ -1,4 +1,8 @@
 export { Hub, ALL_SCOPES } from './hub';
+export { BullJobQueues } from './jobs/bull-job-queues';
+export type { BullJobQueuesOptions, JobState, JobStatus } from './jobs/bull-job-queues';
+export { HubJobs } from './jobs/hub-jobs';
+export type { HubJobsOptions } from './jobs/hub-jobs';
 export type { HubOptions, CallOptions, ListedTool, ListChange } from './hub';
 export { PolicyEngine } from './policy/policy-engine';
 export type { PolicyEngineOptions, PolicyState } from './policy/policy-engine';

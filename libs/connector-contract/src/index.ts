@@ -118,3 +118,16 @@ export {
   principalOfAssertion,
 } from './principal-assertion';
 export type { PrincipalAssertionClaims } from './principal-assertion';
+export {
+  JobKeys,
+  newJobId,
+  connectorOfJob,
+  JOB_URI_PREFIX,
+  jobUri,
+  jobIdOfUri,
+  JobDataSchema,
+  JobProgressSchema,
+  JobFailureSchema,
+  RETRIED_JOB_ERROR_KINDS,
+} from './jobs';
+export type { JobData, JobProgress, JobFailure } from './jobs';

@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 /**
  * Words that name the hub's own subject trees (`<ns>.v2.hub.…`, `<ns>.v2.registry.…`,
- * `<ns>.v2.discover`): a connector with such an id would get NATS permissions covering them.
+ * `<ns>.v2.discover`): a connector with such an id would get NATS permissions covering them;
+ * and `jobs`, since the hub's own tools are `jobs_get` and `jobs_cancel`.
  */
-export const RESERVED_CONNECTOR_IDS: readonly string[] = ['hub', 'hubs', 'registry', 'discover'];
+export const RESERVED_CONNECTOR_IDS: readonly string[] = ['hub', 'hubs', 'registry', 'discover', 'jobs'];
 
 /** A connector id: lowercase letters and digits, 2–31 characters, not reserved. It never contains `_` or `.`. */
 export const ConnectorIdSchema = z

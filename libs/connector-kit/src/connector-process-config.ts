@@ -5,6 +5,7 @@ import { ConnectorConfigError } from './connector-config';
 import { deepMerge } from './deep-merge';
 import { readConfigFile } from './read-config-file';
 import { ReplicaSettingsSchema } from './replica-settings';
+import { JobSettingsSchema } from './job-settings';
 
 export const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -18,6 +19,8 @@ export const ConnectorProcessConfigSchema = z.object({
   /** The deployment namespace: the first token of every NATS subject (see `Subjects`). */
   namespace: NamespaceSchema.default(DEFAULT_NAMESPACE),
   replica: ReplicaSettingsSchema,
+  /** Long-running tools on BullMQ: the replica runs a worker for its job tools when `redisUrl` is set. */
+  jobs: JobSettingsSchema,
   log: z.strictObject({ level: LogLevelSchema.optional() }).prefault({}),
   /**
    * The hub's principal assertions: `publicKeyFile` holds the hub's Ed25519 public key(s) (SPKI
@@ -53,13 +56,14 @@ export const CONNECTOR_PROCESS_KEY_SOURCES: Readonly<Record<string, string>> = {
   'replica.metricsPort': '--metrics-port or MCP_HUB_METRICS_PORT',
   'replica.metricsHost': 'MCP_HUB_METRICS_HOST',
   'assertions.publicKeyFile': 'MCP_HUB_ASSERTION_PUBLIC_KEY_FILE',
+  'jobs.redisUrl': 'REDIS_URL',
 };
 
 /**
  * The keys a connector process takes from flags and the environment (NATS_URL, NATS_USER,
  * NATS_PASS, NATS_TOKEN, NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, MCP_HUB_WAIT_FOR_BUS, MCP_HUB_NAMESPACE, LOG_LEVEL,
  * MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_METRICS_PORT, MCP_HUB_METRICS_HOST,
- * MCP_HUB_ASSERTION_PUBLIC_KEY_FILE), to be merged over the file. A flag wins over its
+ * MCP_HUB_ASSERTION_PUBLIC_KEY_FILE, REDIS_URL), to be merged over the file. A flag wins over its
  * variable; an empty variable counts as unset; digits become numbers, anything else is passed on
  * for the schema to refuse.
  */
@@ -84,6 +88,7 @@ export function connectorProcessOverlay(flags: ConnectorProcessFlags, processEnv
       metricsHost: env.MCP_HUB_METRICS_HOST,
     },
     assertions: { publicKeyFile: env.MCP_HUB_ASSERTION_PUBLIC_KEY_FILE },
+    jobs: { redisUrl: env.REDIS_URL },
   };
 }
 

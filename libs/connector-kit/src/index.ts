@@ -67,3 +67,7 @@ export type { NatsConnection } from './connect-nats';
 export { onShutdownSignal } from './on-shutdown-signal';
 export { PrincipalAssertionVerifier, AssertionRejected, publicKeysFromPem } from './principal-assertion-verifier';
 export type { PrincipalAssertionVerifierOptions } from './principal-assertion-verifier';
+export { JobWorker } from './job-worker';
+export type { JobWorkerOptions } from './job-worker';
+export { JobSettingsSchema } from './job-settings';
+export type { JobSettings } from './job-settings';

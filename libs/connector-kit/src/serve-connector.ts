@@ -37,7 +37,7 @@ export async function serveConnector<C, D>(
   await nats.connected;
   let running: RunningConnector;
   try {
-    running = await startConnector(module, { sources, bus: nats.bus, logger, namespace: config.namespace, replica: config.replica, assertionKeys });
+    running = await startConnector(module, { sources, bus: nats.bus, logger, namespace: config.namespace, replica: config.replica, assertionKeys, jobs: config.jobs });
   } catch (error) {
     await nats.bus.close();
     throw error;

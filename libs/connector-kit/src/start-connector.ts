@@ -8,6 +8,8 @@ import { ReplicaHttpServer } from './replica-http';
 import { ReplicaMetrics } from './replica-metrics';
 import type { ReplicaSettings } from './replica-settings';
 import { PrincipalAssertionVerifier } from './principal-assertion-verifier';
+import { JobWorker } from './job-worker';
+import type { JobSettings } from './job-settings';
 
 /** One replica of a connector module, running. */
 export interface RunningConnector {
@@ -28,6 +30,8 @@ export interface StartConnectorOptions {
   replica?: Partial<ReplicaSettings>;
   /** The hub's Ed25519 public keys: every request must carry a principal assertion one of them signed. Absent: the bus is trusted. */
   assertionKeys?: readonly KeyObject[];
+  /** With `redisUrl`, and when the connector has job tools, the replica also runs their BullMQ worker. */
+  jobs?: JobSettings;
 }
 
 /**
@@ -51,6 +55,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
     ...(metricsPort !== undefined && { observe: (tool, outcome, seconds) => metrics?.observe(tool, outcome, seconds) }),
   });
   let http: ReplicaHttpServer | undefined;
+  let worker: JobWorker<D> | undefined;
   let metricsUrl: string | undefined;
   try {
     if (metricsPort !== undefined) {
@@ -60,7 +65,22 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
       options.logger.info({ connector: module.id, url: metricsUrl }, `replica metrics and probes on ${metricsUrl}`);
     }
     await service.start();
+    if (options.jobs?.redisUrl && JobWorker.hasJobTools(built.connector)) {
+      worker = new JobWorker({
+        connector: built.connector,
+        deps: built.deps,
+        redisUrl: options.jobs.redisUrl,
+        namespace: options.namespace,
+        logger: options.logger.child({ connector: module.id }),
+        concurrency: options.jobs.concurrency,
+        redactor: options.sources.redactor,
+        resourceUpdated: (uri) => service.resourceUpdated(uri),
+      });
+      await worker.start();
+    }
   } catch (error) {
+    await worker?.close();
+    await service.stop();
     await http?.close();
     await built.close();
     throw error;
@@ -71,6 +91,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
     service: service as ConnectorService<unknown>,
     metricsUrl,
     stop: async () => {
+      await worker?.close();
       await service.stop();
       await http?.close();
       await built.close();

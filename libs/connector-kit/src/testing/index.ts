@@ -11,3 +11,5 @@ export { FakeUpstream } from './fake-upstream';
 export type { FakeAnswer, FakeScript, SeenRequest } from './fake-upstream';
 export { createAskingConnector } from './asking-connector';
 export type { AskingDeps } from './asking-connector';
+export { createJobConnector, jobDeps } from './job-connector';
+export type { JobDeps } from './job-connector';
