@@ -7,8 +7,8 @@ import { runConnector, type ConnectorService } from '@mcp-hub/connector-kit';
 import { createAskingConnector, type AskingDeps } from '@mcp-hub/connector-kit/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Hub } from '../src/hub';
-import { HttpFront } from '../src/http/http-front';
-import { silent, waitFor } from './hub-fixture';
+import type { HttpFront } from '../src/http/http-front';
+import { silent, testFront, waitFor } from './hub-fixture';
 import { SHIPPED_NATS_PASSWORDS } from './shipped-nats-passwords';
 
 /**
@@ -38,19 +38,7 @@ describe('server-to-client requests on the shipped NATS permissions', () => {
     otherBus = await connectAs('connector-database', PASSWORDS.NATS_DATABASE_PASS, subjects.connectorInboxPrefix('database'));
     hub = new Hub({ bus: hubBus, hubId: 'hub-perms', logger: silent, sweepMs: 200, callTimeoutMs: 5000 });
     await hub.start();
-    front = new HttpFront({
-      hub,
-      logger: silent,
-      identity: { name: 'test-hub', version: '0.0.0' },
-      principalFor: () => ({ id: 'tester', scopes: ['*'] }),
-      host: '127.0.0.1',
-      port: 0,
-      maxBodyBytes: 64 * 1024,
-      maxSessions: 10,
-      allowedHosts: ['localhost', '127.0.0.1'],
-      allowedOrigins: ['localhost', '127.0.0.1'],
-      sessionIdleMs: 60_000,
-    });
+    front = testFront(hub, { maxSessions: 10 });
     const url = await front.listen();
     helpdesk = await runConnector(createAskingConnector('helpdesk'), { bus: helpdeskBus, deps, heartbeatMs: 500, logger: silent });
     await waitFor(() => hub.inventory.replicaCount('helpdesk') === 1);

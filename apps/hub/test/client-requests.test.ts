@@ -5,9 +5,9 @@ import { runConnector, type ConnectorService } from '@mcp-hub/connector-kit';
 import { createAskingConnector, type AskingDeps } from '@mcp-hub/connector-kit/testing';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type FetchLike } from '@modelcontextprotocol/client';
 import { Hub } from '../src/hub';
-import { HttpFront } from '../src/http/http-front';
+import type { HttpFront } from '../src/http/http-front';
 import { InMemorySessionStore } from '../src/sessions/in-memory-session-store';
-import { silent, waitFor } from './hub-fixture';
+import { silent, testFront, waitFor } from './hub-fixture';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const CALL_TIMEOUT_MS = 2500;
@@ -24,20 +24,7 @@ const clients: Client[] = [];
 async function startHub(name: string) {
   const hub = new Hub({ bus, hubId: `${name}-${namespace}`, logger: silent, namespace, callTimeoutMs: CALL_TIMEOUT_MS, sweepMs: 200 });
   await hub.start();
-  const front = new HttpFront({
-    hub,
-    logger: silent,
-    identity: { name: 'test-hub', version: '0.0.0' },
-    principalFor: () => ({ id: 'tester', scopes: ['*'] }),
-    host: '127.0.0.1',
-    port: 0,
-    maxBodyBytes: 64 * 1024,
-    maxSessions: 50,
-    allowedHosts: ['localhost', '127.0.0.1'],
-    allowedOrigins: ['localhost', '127.0.0.1'],
-    sessionIdleMs: 60_000,
-    sessionStore: store,
-  });
+  const front = testFront(hub, { sessionStore: store });
   return { hub, front, url: await front.listen() };
 }
 

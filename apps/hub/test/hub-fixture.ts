@@ -9,6 +9,24 @@ import { HttpFront, type HttpFrontOptions } from '../src/http/http-front';
 
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
+/** An HTTP front on loopback for tests: principal `tester` with every scope, small bounds, a free port. */
+export function testFront(hub: Hub, overrides: Partial<HttpFrontOptions> = {}): HttpFront {
+  return new HttpFront({
+    hub,
+    logger: silent,
+    identity: { name: 'test-hub', version: '0.0.0' },
+    principalFor: () => ({ id: 'tester', scopes: ['*'] }),
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: 64 * 1024,
+    maxSessions: 50,
+    allowedHosts: ['localhost', '127.0.0.1'],
+    allowedOrigins: ['localhost', '127.0.0.1'],
+    sessionIdleMs: 60_000,
+    ...overrides,
+  });
+}
+
 /** A hub with an HTTP front and an echo connector on one bus (in-process unless given). */
 export class HubFixture {
   readonly deps: EchoDeps = { aborted: [] };
@@ -41,20 +59,7 @@ export class HubFixture {
   }
 
   private newFront(overrides: Partial<HttpFrontOptions>): HttpFront {
-    return new HttpFront({
-      hub: this.hub,
-      logger: silent,
-      identity: { name: 'test-hub', version: '0.0.0' },
-      principalFor: () => ({ id: 'tester', scopes: ['*'] }),
-      host: '127.0.0.1',
-      port: 0,
-      maxBodyBytes: 64 * 1024,
-      maxSessions: 50,
-      allowedHosts: ['localhost', '127.0.0.1'],
-      allowedOrigins: ['localhost', '127.0.0.1'],
-      sessionIdleMs: 60_000,
-      ...overrides,
-    });
+    return testFront(this.hub, overrides);
   }
 
   async addConnector(id = 'echo', heartbeatMs = 2000, replica: Pick<RunConnectorOptions<EchoDeps>, 'maxConcurrency' | 'maxQueued'> = {}): Promise<ConnectorService<EchoDeps>> {
