@@ -1,6 +1,7 @@
 import Bottleneck from 'bottleneck';
 import type { Octokit as OctokitClass } from '@octokit/rest' with { 'resolution-mode': 'import' };
 import { ToolError, rateLimitWaitMs, upstreamErrorDetail, upstreamToolError, type HandlerContext, type Redactor } from '@mcp-hub/connector-kit';
+import { readLimiters } from './octokit-limiters';
 import type { GithubApi, GithubRequestOptions, GithubResponse } from './github-api';
 import type { GithubAuth, GithubConfig } from './config';
 
@@ -13,16 +14,18 @@ interface RequestContext {
 
 /** GitHub's wait after a secondary rate limit that names none, in seconds (its documented advice). */
 const SECONDARY_LIMIT_FALLBACK_S = 60;
-/** Statuses the retry plugin leaves alone: client errors, and 429, which the throttling plugin owns. */
-const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+/** Retries of a read that failed with a server error or a network failure. */
+const SERVER_ERROR_RETRIES = 2;
+/** Requests in flight to GitHub at once, per connector replica (the throttling plugin's default). */
+const MAX_CONCURRENT_REQUESTS = 10;
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 /**
- * The GitHub REST API through `@octokit/rest` with its throttling and retry plugins — the only
- * file that imports Octokit. The throttling plugin paces writes and searches as GitHub asks and
+ * The GitHub REST API through `@octokit/rest` with its throttling plugin — the only file that
+ * imports Octokit. The throttling plugin paces writes and searches as GitHub asks and
  * retries a rate limit once, but only when the wait ends before the call's deadline; otherwise
- * the call fails at once as `rate_limited` with the wait. The retry plugin retries server errors
- * of idempotent requests only: a POST that failed with a 502 may have acted.
+ * the call fails at once as `rate_limited` with the wait. Server errors of idempotent requests are
+ * retried (octokit-limiters.ts); a POST that failed with a 502 may have acted, so it is not.
  */
 export class OctokitGithubApi implements GithubApi {
   private constructor(
@@ -32,8 +35,8 @@ export class OctokitGithubApi implements GithubApi {
 
   /** Loads Octokit (ES modules only, hence the dynamic import) and builds an authenticated client. */
   static async create(config: GithubConfig, redactor: Redactor): Promise<OctokitGithubApi> {
-    const [{ Octokit }, { throttling }, { retry }] = await Promise.all([import('@octokit/rest'), import('@octokit/plugin-throttling'), import('@octokit/plugin-retry')]);
-    const Client = Octokit.plugin(throttling, retry);
+    const [{ Octokit }, { throttling }] = await Promise.all([import('@octokit/rest'), import('@octokit/plugin-throttling')]);
+    const Client = Octokit.plugin(throttling);
     const withinDeadline = (retryAfterS: number, options: { request?: Partial<RequestContext> }, retryCount: number) =>
       retryCount === 0 && options.request?.deadline !== undefined && Date.now() + retryAfterS * config.throttle.retryAfterUnitMs < options.request.deadline;
     const paced = (minTime: number) => new Bottleneck.Group({ maxConcurrent: 1, minTime });
@@ -47,12 +50,13 @@ export class OctokitGithubApi implements GithubApi {
         onSecondaryRateLimit: (retryAfter: number, options: object, _octokit: unknown, retryCount: number) => withinDeadline(retryAfter, options, retryCount),
         retryAfterBaseValue: config.throttle.retryAfterUnitMs,
         fallbackSecondaryRateRetryAfter: SECONDARY_LIMIT_FALLBACK_S,
-        // Octokit's own groups are shared by every client in the process; these are this connector's.
+        // Octokit's own groups are shared by every client in the process; these are this
+        // connector's. Reads go through limiters without Bottleneck's timers (octokit-limiters.ts).
+        ...readLimiters(SERVER_ERROR_RETRIES, config.throttle.retryAfterUnitMs, MAX_CONCURRENT_REQUESTS),
         write: paced(config.throttle.writeIntervalMs),
         search: paced(config.throttle.searchIntervalMs),
         notifications: paced(config.throttle.writeIntervalMs),
       },
-      retry: { doNotRetry: DO_NOT_RETRY, retries: 2, retryAfterBaseValue: config.throttle.retryAfterUnitMs },
     });
     return new OctokitGithubApi(octokit, redactor);
   }

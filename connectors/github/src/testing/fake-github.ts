@@ -92,6 +92,8 @@ export class FakeGithub {
   private nextCommentId = 1000;
   private issuedTokens = 0;
   url = '';
+  /** How long the fake waits before answering each request, ms: a benchmark gives it GitHub's latency. */
+  latencyMs = 0;
   user = { login: 'octo-bot', name: 'Octo Bot', type: 'Bot' };
 
   constructor(token: string) {
@@ -129,6 +131,7 @@ export class FakeGithub {
       sendAnswer(res, status, body, headers);
     };
     const raw = await readBody(req);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const body = (raw ? JSON.parse(raw) : {}) as RequestBody;
     const authorization = req.headers.authorization;
     this.requests.push({ method, path: url.pathname, query: url.searchParams, authorization, body });
