@@ -153,7 +153,9 @@ export class CallRunner {
     let release: (() => void) | undefined;
     try {
       if (this.limit) release = await this.limit.acquire(controller.signal);
-      const result = await handle(request, ctx);
+      // Results leave the connector redacted like its errors and logs: a secret an upstream
+      // returns (a token in a ticket, a key in a file) never reaches the model.
+      const result = this.redactor.redactDeep(await handle(request, ctx));
       this.reply(message, { status: 'ok', result });
       ctx.logger.debug({ subject: message.subject, ms: Math.round(performance.now() - started) }, 'call served');
     } catch (error) {
