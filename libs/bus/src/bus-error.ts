@@ -1,5 +1,8 @@
-/** `forbidden`: the server refused to publish the request (this user's permissions), so no reply can come. */
-export type BusErrorKind = 'no_responders' | 'timeout' | 'disconnected' | 'closed' | 'cancelled' | 'forbidden';
+/**
+ * `forbidden`: the server refused to publish the request (this user's permissions), so no reply can come.
+ * `too_large`: the message is larger than the bus carries (NATS `max_payload`); nothing was sent.
+ */
+export type BusErrorKind = 'no_responders' | 'timeout' | 'disconnected' | 'closed' | 'cancelled' | 'forbidden' | 'too_large';
 
 /** A failure of the bus itself, never of the handler on the other side. `kind` is the discriminant. */
 export class BusError extends Error {

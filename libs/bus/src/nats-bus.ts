@@ -1,6 +1,7 @@
 import { connect, credsAuthenticator, nkeyAuthenticator, headers as natsHeaders, errors, type MsgHdrs, type NatsConnection, type Msg } from '@nats-io/transport-node';
 import type { Bus, BusMessage, BusStatus, MessageHandler, RequestOptions, SubscribeOptions, Subscription } from './bus';
 import { BusError } from './bus-error';
+import { toBusError } from './nats-publish-error';
 import { NatsRequestMux } from './nats-request-mux';
 
 export interface NatsBusOptions {
@@ -86,7 +87,7 @@ export class NatsBus implements Bus {
     try {
       this.connection.publish(subject, data, { headers: toNatsHeaders(headers) });
     } catch (error) {
-      throw toBusError(error);
+      throw toBusError(error, data.length, this.connection.info?.max_payload);
     }
   }
 
@@ -104,7 +105,13 @@ export class NatsBus implements Bus {
           get headers() {
             return fromNatsHeaders(msg.headers);
           },
-          respond: (data, headers) => msg.respond(data, { headers: toNatsHeaders(headers) }),
+          respond: (data, headers) => {
+            try {
+              return msg.respond(data, { headers: toNatsHeaders(headers) });
+            } catch (error) {
+              throw toBusError(error, data.length, this.connection.info?.max_payload);
+            }
+          },
         });
       },
     });
@@ -179,7 +186,3 @@ function toBusMessage(msg: Msg): BusMessage {
 }
 
 /** A publish that nats.js refused. */
-function toBusError(error: unknown): BusError {
-  if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) return new BusError('closed', 'NATS connection is closed', { cause: error });
-  return new BusError('disconnected', `NATS publish failed: ${(error as Error)?.message ?? 'unknown error'}`, { cause: error });
-}

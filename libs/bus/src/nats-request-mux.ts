@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription as NatsSubscription } from '@nats-io/transport-node';
 import type { BusMessage } from './bus';
 import { BusError } from './bus-error';
+import { toBusError } from './nats-publish-error';
 
 interface WaitingRequest {
   subject: string;
@@ -76,7 +77,7 @@ export class NatsRequestMux {
       try {
         this.connection.publish(subject, data, { reply: `${this.prefix}${token}`, headers });
       } catch (error) {
-        this.settle(token, new BusError('disconnected', `NATS publish failed: ${(error as Error)?.message ?? 'unknown error'}`, { cause: error }));
+        this.settle(token, toBusError(error, data.length, this.connection.info?.max_payload));
       }
     });
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import type { Bus, IncomingMessage } from '@mcp-hub/bus';
+import { isBusError, type Bus, type IncomingMessage } from '@mcp-hub/bus';
 import {
   CancelMessageSchema,
   decode,
@@ -64,6 +64,12 @@ const CLAIM_DELAY_MS = 20;
 const BUSY_MESSAGE = 'The connector is at capacity and did not start the call. Try again in a few seconds.';
 
 const GENERIC_FAILURE = 'The connector failed while handling this request. The failure has been logged.';
+/** Sent instead of a result larger than the bus carries (NATS `max_payload`); the model can ask for less. */
+const TOO_LARGE_REPLY: Reply = {
+  status: 'error',
+  kind: 'invalid_arguments',
+  message: 'The result is larger than the hub can carry from this connector. Ask for less: filters, a smaller page, range or limit.',
+};
 
 /** The error kind a reply reports for `error` thrown by a handler whose call had `signal` (see `CallRunner.errorReply`). */
 export function errorKind(error: unknown, signal: AbortSignal): string {
@@ -245,10 +251,21 @@ export class CallRunner {
   }
 
   private reply(message: IncomingMessage, reply: Reply): void {
+    const replyHeaders = { [headers.contractVersion]: this.options.contractVersion };
     try {
-      message.respond(encode(reply), { [headers.contractVersion]: this.options.contractVersion });
+      message.respond(encode(reply), replyHeaders);
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'could not send reply');
+      if (!isBusError(error, 'too_large')) {
+        this.options.logger.warn({ err: error }, 'could not send reply');
+        return;
+      }
+      // A result the bus cannot carry must not leave the hub waiting until the deadline: say so now.
+      this.options.logger.warn({ detail: error.message }, 'result too large for the bus: answered with an error instead');
+      try {
+        message.respond(encode(TOO_LARGE_REPLY), replyHeaders);
+      } catch (again) {
+        this.options.logger.warn({ err: again }, 'could not send reply');
+      }
     }
   }
 

@@ -294,7 +294,7 @@ export class BusInvoker {
       }
       if (isBusError(error)) {
         if (error.kind === 'timeout') this.cancel(connector, invocationId, 'deadline passed');
-        const kind = error.kind === 'timeout' ? 'timeout' : error.kind === 'cancelled' ? 'cancelled' : 'unavailable';
+        const kind = error.kind === 'timeout' || error.kind === 'cancelled' || error.kind === 'too_large' ? error.kind : 'unavailable';
         throw new HubLocalError(kind, `${subject}: ${error.message}`, connector);
       }
       throw error;

@@ -18,7 +18,7 @@ export class ClientRequestError extends Error {
   }
 }
 
-export type HubLocalErrorKind = 'unavailable' | 'replica_lost' | 'timeout' | 'contract_violation' | 'cancelled';
+export type HubLocalErrorKind = 'unavailable' | 'replica_lost' | 'timeout' | 'contract_violation' | 'cancelled' | 'too_large';
 
 export class HubLocalError extends Error {
   override readonly name = 'HubLocalError';
@@ -44,6 +44,8 @@ export class HubLocalError extends Error {
         return 'The request was cancelled.';
       case 'contract_violation':
         return `The ${this.connector} connector sent an invalid answer. The problem has been logged.`;
+      case 'too_large':
+        return `The request is larger than the hub can send to the ${this.connector} connector. Send less (shorter text, fewer items), or pass large content by reference.`;
     }
   }
 }

@@ -23,6 +23,7 @@ export type CallOutcome =
   | 'cancelled'
   | 'replica_lost'
   | 'contract_violation'
+  | 'too_large'
   | 'invalid_params'
   | 'resource_not_found'
   | 'policy_denied'
