@@ -75,7 +75,7 @@ export interface ApprovalStore {
 
 /** Table names come from config or tests, never from clients: checked anyway, since they are spliced into SQL. */
 export function checkedTablePrefix(prefix: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error(`approval table prefix ${JSON.stringify(prefix)} must match ^[a-z_][a-z0-9_]{0,40}$`);
+  if (!/^(?:[a-z_][a-z0-9_]{0,40})?$/.test(prefix)) throw new Error(`approval table prefix ${JSON.stringify(prefix)} must be empty or match ^[a-z_][a-z0-9_]{0,40}$`);
   return prefix;
 }
 
