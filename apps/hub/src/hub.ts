@@ -240,6 +240,11 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     return this.options.bus;
   }
 
+  /** The approval gate, when this hub holds calls for approval (the admin API lists and decides through it). */
+  get approvals(): ApprovalGate | undefined {
+    return this.options.approvals;
+  }
+
   /** This replica's id on the bus. */
   get hubId(): string {
     return this.options.hubId;
