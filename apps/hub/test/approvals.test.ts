@@ -25,6 +25,8 @@ function approvalOf(result: CallResult): ApprovalMeta {
   return meta!;
 }
 
+const ADMIN_TOKEN = 'admin-token-for-approval-tests';
+
 const SEND = { name: 'outbox_send_message', arguments: { to: 'bob@example.com', text: 'Your order shipped.' } };
 
 /** A hub with approvals on a SQLite file in `dir`, the outbox connector, and a clock tests can move. */
@@ -45,7 +47,7 @@ class ApprovalsHub {
     this.store = new SqliteApprovalStore({ file: this.file });
     const settings = ApprovalSettingsSchema.parse({ pollMs: 50, ...this.settings });
     this.gate = new ApprovalGate({ store: this.store, settings, logger: silent, now: () => this.clock });
-    await this.fixture.start({ principalFor: () => ({ id: 'alice', scopes: ['*'] }) }, 10_000, { approvals: this.gate, ...hubOptions });
+    await this.fixture.start({ principalFor: () => ({ id: 'alice', scopes: ['*'] }), adminToken: ADMIN_TOKEN }, 10_000, { approvals: this.gate, ...hubOptions });
     const service = await runConnector(createOutboxConnector(), { bus: this.fixture.bus, deps: this.deps, heartbeatMs: 2000, logger: silent });
     this.stopConnector.push(() => service.stop());
     await waitFor(() => this.fixture.hub.inventory.replicaCount('outbox') > 0);
@@ -113,6 +115,29 @@ describe('approvals through a real hub', () => {
     const replay = await client.callTool(SEND);
     expect(approvalOf(replay).id).not.toBe(id);
     expect(hub.deps.sent).toHaveLength(1);
+  });
+
+  it('out of band through the admin API: listed, approved with the admin token, then the retry runs', async () => {
+    const client = await hub.client();
+    const { id } = approvalOf(await client.callTool(SEND));
+    const base = hub.fixture.url.replace(/\/mcp$/, '');
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const listed = (await (await fetch(`${base}/admin/api/approvals`, { headers: admin })).json()) as { pending: Array<{ id: string; tool: string; summary: string }> };
+    expect(listed.pending).toEqual([expect.objectContaining({ id, tool: 'outbox_send_message', summary: 'to: "bob@example.com"\ntext: "Your order shipped."' })]);
+    expect((await fetch(`${base}/admin/api/approvals/${id}/approve`, { method: 'POST' })).status).toBe(401);
+    // A logged-in browser's POST must come from the page (htmx), not from a plain form.
+    const login = await fetch(`${base}/admin/login`, { method: 'POST', body: new URLSearchParams({ token: ADMIN_TOKEN }), redirect: 'manual' });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${base}/admin/api/approvals/${id}/approve`, { method: 'POST', headers: { cookie } })).status).toBe(403);
+    const approved = await fetch(`${base}/admin/api/approvals/${id}/approve`, { method: 'POST', headers: admin });
+    expect(approved.status).toBe(200);
+    expect(((await approved.json()) as { approval: { status: string; decidedBy: string } }).approval).toMatchObject({ status: 'approved', decidedBy: 'admin' });
+    expect((await fetch(`${base}/admin/api/approvals/${id}/deny`, { method: 'POST', headers: admin })).status).toBe(404);
+    expect((await client.callTool(SEND)).isError).toBeFalsy();
+    expect(hub.deps.sent).toHaveLength(1);
+    // The page's fragment: buttons that post with htmx, and nothing waiting any more.
+    const fragment = await (await fetch(`${base}/admin/fragments/approvals`, { headers: admin })).text();
+    expect(fragment).toContain('No call is waiting for approval.');
   });
 
   it('an approval given for other arguments does not run a changed call', async () => {
