@@ -8,7 +8,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { freePort } from '@mcp-hub/bus/testing';
 import { APPROVAL_META_KEY, type ApprovalMeta } from '@mcp-hub/connector-contract';
 import { SqliteApprovalStore } from '@mcp-hub/hub';
-import { runApprovalsDecide } from '../src/commands/approvals';
+import { runApprovalsDecide, runApprovalsList } from '../src/commands/approvals';
 import { CommandFailure } from '../src/exit-codes';
 import { CliProcess, repoRoot } from './support/cli-process';
 
@@ -25,6 +25,14 @@ async function mcpHub(args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
+/** Collects what a command writes. */
+function sink(): { stream: NodeJS.WriteStream; text: () => string } {
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream;
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, text: () => text };
+}
+
 function approvalOf(result: Awaited<ReturnType<Client['callTool']>>): ApprovalMeta {
   expect(result.isError).toBe(true);
   return (result._meta as Record<string, ApprovalMeta>)[APPROVAL_META_KEY]!;
@@ -32,7 +40,7 @@ function approvalOf(result: Awaited<ReturnType<Client['callTool']>>): ApprovalMe
 
 /**
  * The out-of-band path as an operator walks it: `mcp-hub start` holds a send from a client that
- * cannot be asked in band; `mcp-hub approvals list` shows it, `approve` releases it, and the
+ * cannot be asked in band; `approvals list` shows it, `mcp-hub approvals approve` releases it, and the
  * client's identical retry runs; a denied send is a result the model reads.
  */
 describe('mcp-hub approvals with the embedded hub', () => {
@@ -55,17 +63,12 @@ describe('mcp-hub approvals with the embedded hub', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('list shows the held send, approve releases it once, a second approve finds nothing', async () => {
+  it('approve releases the held send once; a second approve finds nothing', async () => {
     const send = { name: 'email_send_email', arguments: { to: ['taylor.kim@example.org'], subject: 'Your label', text: 'Attached.' } };
     const { id, status } = approvalOf(await client.callTool(send));
     expect(status).toBe('pending');
 
-    const list = await mcpHub(['approvals', 'list', '--data-dir', dataDir]);
-    expect(list.code).toBe(0);
-    expect(list.stdout).toContain(`${id}  email_send_email  by local  (destructive;`);
-    expect(list.stdout).toContain('to: ["taylor.kim@example.org"]');
-    expect(list.stdout).toContain('1 waiting for approval');
-
+    // One command through the binary (its configuration and store wiring); the rest in process: starting it costs seconds.
     const approve = await mcpHub(['approvals', 'approve', id, '--data-dir', dataDir]);
     expect(approve.code).toBe(0);
     expect(approve.stdout).toMatch(new RegExp(`^approved ${id}: email_send_email for local; it runs once`));
@@ -73,10 +76,13 @@ describe('mcp-hub approvals with the embedded hub', () => {
     expect(sent.isError).toBeFalsy();
     expect(sent.structuredContent).toMatchObject({ accepted: ['taylor.kim@example.org'] });
 
-    const again = await mcpHub(['approvals', 'approve', id, '--data-dir', dataDir]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain(`no pending approval "${id}"`);
-  }, 60_000);
+    const store = new SqliteApprovalStore({ file: path.join(dataDir, 'approvals.sqlite') });
+    try {
+      await expect(runApprovalsDecide(store, id, 'approved', 10, sink().stream)).rejects.toThrow(`no pending approval "${id}"`);
+    } finally {
+      await store.close();
+    }
+  }, 90_000);
 
   it('deny: the retry reads the refusal and nothing is sent', async () => {
     const send = { name: 'email_send_email', arguments: { to: ['taylor.kim@example.org'], subject: 'Second', text: 'x' } };
@@ -84,12 +90,15 @@ describe('mcp-hub approvals with the embedded hub', () => {
     // In process on the same file: starting the binary costs seconds.
     const store = new SqliteApprovalStore({ file: path.join(dataDir, 'approvals.sqlite') });
     try {
-      const out = new PassThrough();
-      let printed = '';
-      out.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-      await runApprovalsDecide(store, id, 'denied', 10, out);
-      expect(printed).toContain(`denied ${id}: email_send_email for local`);
-      await expect(runApprovalsDecide(store, 'not-an-id', 'approved', 10, out)).rejects.toThrow(CommandFailure);
+      const out = sink();
+      const listed = sink();
+      await runApprovalsList(store, {}, listed.stream);
+      expect(listed.text()).toContain(`${id}  email_send_email  by local  (destructive; expires in 10 min)`);
+      expect(listed.text()).toContain('    to: ["taylor.kim@example.org"]');
+      expect(listed.text()).toContain('1 waiting for approval');
+      await runApprovalsDecide(store, id, 'denied', 10, out.stream);
+      expect(out.text()).toContain(`denied ${id}: email_send_email for local`);
+      await expect(runApprovalsDecide(store, 'not-an-id', 'approved', 10, out.stream)).rejects.toThrow(CommandFailure);
     } finally {
       await store.close();
     }

@@ -237,6 +237,16 @@ describe('approvals through a real hub', () => {
     expect(hub.deps.sent).toEqual([{ to: 'carol@example.com', text: SEND.arguments.text }]);
   });
 
+  it('inBand off: a client that could be asked is not; the call returns pending', async () => {
+    await hub.stop();
+    hub = await new ApprovalsHub(path.join(dir, 'approvals.sqlite'), { inBand: false }).start();
+    const asked: string[] = [];
+    const client = await hub.client({ capabilities: { elicitation: {} }, answer: (message) => (asked.push(message), { action: 'accept', content: { decision: 'approve' } }) });
+    expect(approvalOf(await client.callTool(SEND)).status).toBe('pending');
+    expect(asked).toEqual([]);
+    expect(hub.deps.sent).toEqual([]);
+  });
+
   it('in band (2026 client): the question comes as an input_required round, and the approved call runs', async () => {
     const asked: string[] = [];
     const client = await hub.client({

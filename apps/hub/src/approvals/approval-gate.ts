@@ -155,7 +155,8 @@ export class ApprovalGate {
     const record = await store.open({ principalId: call.principal.id, tool: call.tool, argumentsHash: hash, summary: argumentsSummary(call.args), reason }, this.now(), this.ttlMs);
     if (record.status === 'denied') return denied(record);
     logger.info({ approvalId: record.id, tool: call.tool, principal: call.principal.id, reason }, 'call held for approval');
-    const decided = call.client?.capabilities.includes('elicitation') ? await this.askInBand(call, record) : await this.waitOutOfBand(call, record);
+    const inBand = this.options.settings.inBand && call.client?.capabilities.includes('elicitation');
+    const decided = inBand ? await this.askInBand(call, record) : await this.waitOutOfBand(call, record);
     if (decided?.status === 'denied') return denied(decided);
     if (decided?.status === 'approved') {
       const approval = await store.consume(call.principal.id, call.tool, hash, this.now());

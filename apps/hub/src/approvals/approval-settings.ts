@@ -24,6 +24,12 @@ export const ApprovalSettingsSchema = z
      * Without a progressToken the call always returns at once (docs/decisions/0007-approvals.md).
      */
     waitSeconds: z.number().min(0).max(600).default(30),
+    /**
+     * Ask in band (MCP elicitation) when the client can be asked. `false`: every approval comes
+     * from the CLI or the admin page, for deployments whose clients might let a model, not a
+     * person, answer an elicitation.
+     */
+    inBand: z.boolean().default(true),
     /** In band: how long the hub waits for the person to answer the elicitation. */
     elicitTimeoutSeconds: z.number().min(1).max(3600).default(300),
     /** How often a waiting call looks for the decision in the store, ms. */
