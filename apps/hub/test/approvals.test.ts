@@ -129,6 +129,14 @@ describe('approvals through a real hub', () => {
     const login = await fetch(`${base}/admin/login`, { method: 'POST', body: new URLSearchParams({ token: ADMIN_TOKEN }), redirect: 'manual' });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${base}/admin/api/approvals/${id}/approve`, { method: 'POST', headers: { cookie } })).status).toBe(403);
+    // The page's buttons: htmx posts (HX-Request) with the login cookie, answered with the fragment.
+    const other = approvalOf(await client.callTool({ name: 'outbox_delete_message', arguments: { id: 'm-9' } }));
+    const button = await fetch(`${base}/admin/fragments/approvals/${other.id}/deny`, { method: 'POST', headers: { cookie, 'hx-request': 'true' } });
+    expect(button.status).toBe(200);
+    const afterDeny = await button.text();
+    expect(afterDeny).toContain('denied outbox_delete_message');
+    expect(afterDeny).toContain(`data-approval="${id}"`);
+    expect(afterDeny).toContain(`hx-post="/admin/fragments/approvals/${id}/approve"`);
     const approved = await fetch(`${base}/admin/api/approvals/${id}/approve`, { method: 'POST', headers: admin });
     expect(approved.status).toBe(200);
     expect(((await approved.json()) as { approval: { status: string; decidedBy: string } }).approval).toMatchObject({ status: 'approved', decidedBy: 'admin' });
