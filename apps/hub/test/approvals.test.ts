@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import { APPROVAL_META_KEY, type ApprovalMeta } from '@mcp-hub/connector-contrac
 import { ApprovalGate } from '../src/approvals/approval-gate';
 import { ApprovalSettingsSchema } from '../src/approvals/approval-settings';
 import { SqliteApprovalStore } from '../src/approvals/sqlite-approval-store';
+import { PostgresApprovalStore } from '../src/approvals/postgres-approval-store';
+import type { ApprovalStore } from '../src/approvals/approval-store';
 import { PolicyEngine } from '../src/policy/policy-engine';
 import { createOutboxConnector, outboxDeps, type OutboxDeps } from './fixtures/outbox-connector';
 import { HubFixture, silent, waitFor } from './hub-fixture';
@@ -34,17 +37,18 @@ class ApprovalsHub {
   readonly fixture = new HubFixture();
   readonly deps: OutboxDeps = outboxDeps();
   gate!: ApprovalGate;
-  store!: SqliteApprovalStore;
+  store!: ApprovalStore;
   clock = Date.now();
   private readonly stopConnector: Array<() => Promise<void>> = [];
 
+  /** `file`: a SQLite file, or a store to use (another replica's PostgreSQL). */
   constructor(
-    private readonly file: string,
+    private readonly file: string | (() => ApprovalStore),
     private readonly settings: Record<string, unknown> = {},
   ) {}
 
   async start(hubOptions: Parameters<HubFixture['start']>[2] = {}): Promise<this> {
-    this.store = new SqliteApprovalStore({ file: this.file });
+    this.store = typeof this.file === 'string' ? new SqliteApprovalStore({ file: this.file }) : this.file();
     const settings = ApprovalSettingsSchema.parse({ pollMs: 50, ...this.settings });
     this.gate = new ApprovalGate({ store: this.store, settings, logger: silent, now: () => this.clock });
     await this.fixture.start({ principalFor: () => ({ id: 'alice', scopes: ['*'] }), adminToken: ADMIN_TOKEN }, 10_000, { approvals: this.gate, ...hubOptions });
@@ -364,5 +368,36 @@ describe('session taint and policy through a real hub', () => {
     } finally {
       policy.stop();
     }
+  });
+});
+
+describe('two hub replicas sharing PostgreSQL', () => {
+  const DATABASE_URL = process.env.HUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const prefix = `approvals_hubs_${process.pid}_${Math.floor(Math.random() * 1e9)}_`;
+  const hubs: ApprovalsHub[] = [];
+
+  afterAll(async () => {
+    for (const hub of hubs) await hub.stop();
+    // psql rather than the driver: outside its store files, the hub may not import pg (module boundaries).
+    execFileSync('psql', [DATABASE_URL, '-q', '-c', `DROP TABLE IF EXISTS ${prefix}approvals, ${prefix}session_taint`], { stdio: 'ignore' });
+  });
+
+  it('a call held on one replica is approved through the other, and its retry runs wherever it lands; taint is shared too', async () => {
+    const store = () => new PostgresApprovalStore({ connectionString: DATABASE_URL, tablePrefix: prefix });
+    const [a, b] = [await new ApprovalsHub(store).start(), await new ApprovalsHub(store).start()];
+    hubs.push(a, b);
+    const onA = await a.client();
+    const { id } = approvalOf(await onA.callTool(SEND));
+    expect((await b.gate.pending()).map((r) => r.id)).toEqual([id]);
+    await b.gate.decide(id, 'approved', 'admin');
+    const onB = await b.client();
+    expect((await onB.callTool(SEND)).isError).toBeFalsy();
+    expect(b.deps.sent).toHaveLength(1);
+    // Used up for every replica.
+    expect(approvalOf(await onA.callTool(SEND)).id).not.toBe(id);
+    expect(a.deps.sent).toEqual([]);
+    // A taint recorded by one replica holds the scope on the other.
+    await a.gate.noteUntrusted('session:shared', 'test');
+    expect(await b.store.isTainted('session:shared', Date.now())).toBe(true);
   });
 });
