@@ -338,6 +338,18 @@ describe('session taint and policy through a real hub', () => {
     expect(hub.deps.sent.map((s) => s.to)).toEqual(['bob@example.com', 'bob@example.com']);
   });
 
+  it('a 2026 client has no session: its principal\'s sessionless calls are tainted together', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'approvals-taint-'));
+    hub = await new ApprovalsHub(path.join(dir, 'approvals.sqlite'), { requireFor: [] }).start();
+    const reader = await hub.client({ era: '2026' });
+    expect((await reader.callTool({ name: 'outbox_read_inbox', arguments: {} })).isError).toBeFalsy();
+    const writer = await hub.client({ era: '2026' });
+    const { id } = approvalOf(await writer.callTool(SEND));
+    expect((await hub.store.get(id))!.reason).toBe('tainted_session');
+    // A 2025 session of the same principal is a scope of its own.
+    expect((await (await hub.client()).callTool(SEND)).isError).toBeFalsy();
+  });
+
   it('taint off: the same session writes freely', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'approvals-taint-'));
     hub = await new ApprovalsHub(path.join(dir, 'approvals.sqlite'), { requireFor: [], taint: { enabled: false } }).start();
