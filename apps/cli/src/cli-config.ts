@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_NAMESPACE, NamePrefixSchema, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
 import { JobSettingsSchema, PREFIX_CONFIG_KEY, ReplicaSettingsSchema, isPlainObject } from '@mcp-hub/connector-kit';
-import { RateLimitSettingsSchema, TrustedIssuerSchema } from '@mcp-hub/hub';
+import { ApprovalSettingsSchema, RateLimitSettingsSchema, TrustedIssuerSchema } from '@mcp-hub/hub';
 
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -111,6 +111,14 @@ export const CliConfigSchema = z.strictObject({
       pollMs: z.number().int().min(100).max(60_000).default(2000),
     })
     .prefault({}),
+  /**
+   * Approvals (issue 14): calls the policy marks `@approval`, destructive and open-world write
+   * tools (`requireFor`), and open-world writes of a session that read untrusted content wait
+   * for a person (`mcp-hub approvals approve`, the admin page, or MCP elicitation). Embedded,
+   * approvals live in `<dataDir>/approvals.sqlite`; replicas on several machines share
+   * `postgresUrl` (env MCP_HUB_APPROVALS_POSTGRES_URL). See docs/decisions/0007-approvals.md.
+   */
+  approvals: ApprovalSettingsSchema,
   /** Tool-call rate limits; shared through Redis (`sessions.redisUrl` / REDIS_URL) by `hub` replicas, in memory otherwise. */
   rateLimits: RateLimitSettingsSchema.prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode), and over stdio. */

@@ -6,6 +6,9 @@ import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
 import {
+  ApprovalGate,
+  PostgresApprovalStore,
+  SqliteApprovalStore,
   BullJobQueues,
   DefinitionPins,
   PostgresPinStore,
@@ -19,6 +22,7 @@ import {
   RedisSessionStore,
   serveHubOverStdio,
   ToolRateLimits,
+  type ApprovalStore,
   type HttpAuth,
   type PinStore,
   type PrincipalAssertionSigner,
@@ -49,18 +53,41 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
   const jobs = embedded ? undefined : hubJobsFor(config, logger);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, namePrefixes: namePrefixes(config) });
+  const approvals = approvalsFor(config, logger, embedded);
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, approvals, namePrefixes: namePrefixes(config) });
   await hub.start();
-  if (pins) pinsOfHub.set(hub, pins);
+  stateOfHub.set(hub, { pins, approvals });
   return hub;
 }
 
-const pinsOfHub = new WeakMap<Hub, DefinitionPins>();
+const stateOfHub = new WeakMap<Hub, { pins?: DefinitionPins; approvals: ApprovalGate }>();
 
-/** Stops a hub from {@link startHub} and closes its pin store. */
+/** Stops a hub from {@link startHub} and closes its pin and approval stores. */
 export async function stopHub(hub: Hub): Promise<void> {
   hub.stop();
-  await pinsOfHub.get(hub)?.stop();
+  const state = stateOfHub.get(hub);
+  await state?.pins?.stop();
+  await state?.approvals.store.close();
+}
+
+/**
+ * Approvals as `config.approvals` asks. Always on (the policy's `@approval` holds calls even
+ * with `enabled: false`). A distributed hub without `postgresUrl` keeps them in the data
+ * directory's SQLite file: replicas on other machines then do not see each other's approvals,
+ * so a call approved on one stays pending on another (closed, not open).
+ */
+function approvalsFor(config: CliConfig, logger: Logger, embedded: boolean): ApprovalGate {
+  const { approvals } = config;
+  if (!approvals.enabled) logger.warn('approvals.enabled is false: destructive and open-world writes run without a person approving them (the policy\'s @approval still holds its calls)');
+  if (!embedded && !approvals.postgresUrl) logger.warn(`approvals live in ${path.join(config.dataDir, 'approvals.sqlite')}: hub replicas on other machines will not see them; set approvals.postgresUrl (MCP_HUB_APPROVALS_POSTGRES_URL)`);
+  return new ApprovalGate({ store: openApprovalStore(config), settings: approvals, logger });
+}
+
+/** The approval store `config.approvals` names: PostgreSQL with `postgresUrl`, else `<dataDir>/approvals.sqlite` (shared with `mcp-hub approvals`). */
+export function openApprovalStore(config: CliConfig): ApprovalStore {
+  if (config.approvals.postgresUrl) return new PostgresApprovalStore({ connectionString: config.approvals.postgresUrl });
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteApprovalStore({ file: path.join(config.dataDir, 'approvals.sqlite') });
 }
 
 /**

@@ -6,8 +6,10 @@ import { runConnectorService } from './commands/connector';
 import { runNewConnector } from './commands/new-connector';
 import { runToolsList } from './commands/tools';
 import { runToolsApprove, runToolsDiff } from './commands/tool-pins';
-import { openPinStore } from './hub-runtime';
-import type { PinStore } from '@mcp-hub/hub';
+import { openApprovalStore, openPinStore } from './hub-runtime';
+import type { ApprovalStore, PinStore } from '@mcp-hub/hub';
+import { runApprovalsDecide, runApprovalsList } from './commands/approvals';
+import type { CliConfig } from './cli-config';
 import { runCall } from './commands/call';
 import { runDoctor } from './commands/doctor';
 import { CommandFailure, ExitCode } from './exit-codes';
@@ -94,6 +96,26 @@ export async function main(argv: string[]): Promise<void> {
     .option('--kind <kind>', 'only this kind: tool, prompt, resource or resourceTemplate')
     .action((name: string, flags: ConfigFlags & { kind?: string }) => withExitCode(() => withPinStore(flags, (store) => runToolsApprove(store, name, flags))));
 
+  const approvals = program.command('approvals').description('calls waiting for a person to approve them (destructive and outbound tools, policy @approval, tainted sessions)');
+  approvals
+    .command('list')
+    .description('list the calls waiting for approval, with their arguments (redacted)')
+    .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG): the store of approvals.postgresUrl or <dataDir>/approvals.sqlite')
+    .option('--data-dir <dir>', 'the data directory of the hub (env MCP_HUB_DATA_DIR)')
+    .option('--json', 'print the pending requests as JSON')
+    .action((flags: ConfigFlags & { json?: boolean }) => withExitCode(() => withApprovalStore(flags, (store) => runApprovalsList(store, flags))));
+  for (const [verb, decision, what] of [
+    ['approve', 'approved', 'approve one call: it runs once when the client calls again with the same arguments'],
+    ['deny', 'denied', 'deny one call: the client reads the refusal'],
+  ] as const) {
+    approvals
+      .command(`${verb} <id>`)
+      .description(what)
+      .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG)')
+      .option('--data-dir <dir>', 'the data directory of the hub (env MCP_HUB_DATA_DIR)')
+      .action((id: string, flags: ConfigFlags) => withExitCode(() => withApprovalStore(flags, (store, config) => runApprovalsDecide(store, id, decision, config.approvals.ttlMinutes))));
+  }
+
   withHubFlags(program.command('call <tool>'))
     .description('call one tool on a running hub; progress on stderr, the result on stdout')
     .option('--args <json>', 'the arguments, a JSON object (default {})')
@@ -107,6 +129,17 @@ export async function main(argv: string[]): Promise<void> {
     .action((target: string | undefined, flags) => withExitCode(() => runDoctor(target, flags)));
 
   await program.parseAsync(withDefaultCommand(argv));
+}
+
+/** Runs `run` on the approval store the configuration names, and closes it. */
+async function withApprovalStore(flags: ConfigFlags, run: (store: ApprovalStore, config: CliConfig) => Promise<ExitCode>): Promise<ExitCode> {
+  const config = loadConfig({ config: flags.config, dataDir: flags.dataDir });
+  const store = openApprovalStore(config);
+  try {
+    return await run(store, config);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Runs `run` on the pin store the configuration names, and closes it. */

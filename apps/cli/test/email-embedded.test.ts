@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { approvingClient } from './support/approving-client';
 import { repoRoot } from './support/cli-process';
 
 /**
@@ -13,6 +14,8 @@ import { repoRoot } from './support/cli-process';
 describe('email in the embedded hub, offline', () => {
   let dataDir: string;
   let client: Client;
+  /** The approval questions the hub asked (sends need a person's approval by default). */
+  const asked: string[] = [];
   beforeEach(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'mcp-hub-email-'));
     const transport = new StdioClientTransport({
@@ -21,7 +24,8 @@ describe('email in the embedded hub, offline', () => {
       cwd: tmpdir(),
       stderr: 'pipe',
     });
-    client = new Client({ name: 'support-assistant', version: '1.0.0' });
+    asked.length = 0;
+    client = approvingClient('support-assistant', asked);
     await client.connect(transport);
   }, 60_000);
   afterEach(async () => {
@@ -56,6 +60,7 @@ describe('email in the embedded hub, offline', () => {
     expect(sent.isError).toBeFalsy();
     const result = sent.structuredContent as { via: string; accepted: string[]; outboxUri: string; inReplyTo: string };
     expect(result).toMatchObject({ via: 'outbox', accepted: ['taylor.kim@example.org'], inReplyTo: '<d13@demo-shop.example>' });
+    expect(asked.some((message) => message.includes('email_reply_to_message'))).toBe(true);
     const until = Date.now() + 5000;
     while (!updates.includes('email://Outbox/messages') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(updates).toContain('email://Outbox/messages');

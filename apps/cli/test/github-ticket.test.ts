@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { freePort } from '@mcp-hub/bus/testing';
 import { FakeGithub, TEST_TOKEN } from '@mcp-hub/connector-github/src/testing';
+import { approvingClient } from './support/approving-client';
 import { CliProcess } from './support/cli-process';
 
 /**
@@ -16,6 +17,8 @@ describe('GitHub ticket scenario through the hub', () => {
   let dataDir: string;
   const processes: CliProcess[] = [];
   const clients: Client[] = [];
+  /** The approval questions the hub asked (writes outside need a person's approval by default). */
+  const asked: string[] = [];
 
   beforeAll(async () => {
     fake = await new FakeGithub(TEST_TOKEN).start();
@@ -41,7 +44,7 @@ describe('GitHub ticket scenario through the hub', () => {
     processes.push(hub);
     await hub.waitForOutput(/serving (http:\/\/\S+)/, 60_000);
     expect(hub.output).toMatch(/Connectors: helpdesk, database, email, github \(/);
-    const client = new Client({ name: 'support-assistant', version: '1.0.0' });
+    const client = approvingClient('support-assistant', asked);
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
     clients.push(client);
 
@@ -57,6 +60,7 @@ describe('GitHub ticket scenario through the hub', () => {
 
     const comment = await client.callTool({ name: 'github_add_issue_comment', arguments: { owner: 'acme', repo: 'app', issue_number: 1, body: 'Fixed in 2.1, thanks!', idempotency_key: 'reply-1' } });
     expect(comment.isError).toBeFalsy();
+    expect(asked.some((message) => message.includes('github_add_issue_comment') && message.includes('Fixed in 2.1'))).toBe(true);
     await client.callTool({ name: 'github_add_issue_comment', arguments: { owner: 'acme', repo: 'app', issue_number: 1, body: 'Fixed in 2.1, thanks!', idempotency_key: 'reply-1' } });
     expect(fake.repos.get('acme/app')!.issues[0]!.comments.map((c) => c.body)).toEqual(['Fixed in 2.1, thanks!']);
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { NatsServerProcess, freePort } from '@mcp-hub/bus/testing';
 import { FakeSlack, FAKE_BOT } from '@mcp-hub/connector-slack/testing';
+import { approvingClient } from './support/approving-client';
 import { CliProcess } from './support/cli-process';
 import { waitFor } from './support/wait-for';
 
@@ -20,6 +21,8 @@ describe('slack through the hub', () => {
   let dataDir: string;
   let hub: CliProcess | undefined;
   let client: Client | undefined;
+  /** The approval questions the hub asked (outbound writes need a person's approval by default). */
+  const asked: string[] = [];
 
   beforeEach(async () => {
     fake = await FakeSlack.start({ channels: [{ id: SUPPORT, name: 'support' }, { id: PRIVATE, name: 'private', isPrivate: true }] });
@@ -43,7 +46,7 @@ describe('slack through the hub', () => {
       SLACK_POLL_INTERVAL_MS: '100',
     });
     await hub.waitForOutput(/serving http:\/\/127\.0\.0\.1:\d+\/mcp/, 60_000);
-    client = new Client({ name: 'support-assistant', version: '1.0.0' });
+    client = approvingClient('support-assistant', asked);
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
 
     const tools = (await client.listTools()).tools.map((t) => t.name);
@@ -65,6 +68,7 @@ describe('slack through the hub', () => {
     });
     expect(reply.isError).toBeFalsy();
     expect(reply.structuredContent).toMatchObject({ thread_ts: question, mentions_neutralised: 1 });
+    expect(asked.some((message) => message.includes('slack_reply_in_thread') && message.includes('Please update the VPN client'))).toBe(true);
     const reacted = await client.callTool({ name: 'slack_add_reaction', arguments: { channel: SUPPORT, ts: question, name: 'eyes' } });
     expect(reacted.isError).toBeFalsy();
     await waitFor(() => updates.includes(uri), 5000, 'the resource update after the reply');

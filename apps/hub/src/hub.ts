@@ -42,6 +42,8 @@ import type { DefinitionPins } from './pinning/definition-pins';
 import { inventoryDefinitions } from './pinning/inventory-definitions';
 import { withoutQuarantined } from './pinning/without-quarantined';
 import type { HubJobs } from './jobs/hub-jobs';
+import type { ApprovalGate } from './approvals/approval-gate';
+import { untrustedSourceOfResource, untrustedSourceOfResult } from './approvals/untrusted-marks';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -60,6 +62,11 @@ export interface CallOptions {
   traceparent?: string;
   /** The MCP client behind the call, which the connector may ask (elicitation, sampling, roots). */
   client?: ClientChannel;
+  /**
+   * What session taint is recorded under: the 2025 session's id, a stdio connection, or a
+   * 2026 client's principal (it has no session). Absent: the call neither taints nor is tainted.
+   */
+  taintScope?: string;
 }
 
 export interface HubOptions {
@@ -94,6 +101,12 @@ export interface HubOptions {
   pins?: DefinitionPins;
   /** Runs `execution: 'job'` tools on BullMQ and serves `jobs_get`, `jobs_cancel` and `jobs://`. Without it, job tools are called like the others. */
   jobs?: HubJobs;
+  /**
+   * Holds calls that need a person's approval (policy `@approval`, destructive and open-world
+   * write tools, tainted sessions) and records session taint. Without it, every allowed call
+   * runs at once. The caller closes its store.
+   */
+  approvals?: ApprovalGate;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -145,6 +158,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     );
     this.metrics = options.metrics ?? new HubMetrics();
     this.metrics.watchHub(this);
+    if (options.approvals) this.metrics.watchApprovals(options.approvals);
     this.busWasConnected = options.bus.status === 'connected';
     this.stopStatusWatch = options.bus.onStatus((status) => {
       if (status === 'connected') this.busWasConnected = true;
@@ -226,6 +240,11 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     return this.options.bus;
   }
 
+  /** The approval gate, when this hub holds calls for approval (the admin API lists and decides through it). */
+  get approvals(): ApprovalGate | undefined {
+    return this.options.approvals;
+  }
+
   /** This replica's id on the bus. */
   get hubId(): string {
     return this.options.hubId;
@@ -279,16 +298,43 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'policy_denied', 0);
       return errorResult(`The hub's policy does not allow ${tool.qualifiedName} with these arguments.`);
     }
-    if (decision?.needsApproval) {
-      // TODO(#14): hold the call until a person approves it (bound to principal, tool and argument hash).
-      this.logger.info({ principal: principal.id, tool: tool.qualifiedName, policies: decision.policies }, 'call needs approval (not enforced yet)');
-    }
     const limited = await this.options.rateLimits?.consume(principal.id, tool.connector, tool.qualifiedName);
     if (limited && !limited.allowed) {
       this.metrics.recordError('client', 'rate_limited');
       this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'rate_limited', 0);
       return rateLimitedResult(tool.qualifiedName, limited.limit, limited.retryAfterMs);
     }
+    // Last before running, after the rate limits: a consumed approval is never wasted on a refusal.
+    let approvalId: string | undefined;
+    const { approvals } = this.options;
+    if (approvals) {
+      const gate = await approvals.check({
+        principal,
+        tool: tool.qualifiedName,
+        connector: tool.connector,
+        annotations: tool.descriptor.annotations,
+        args,
+        policyRequires: decision?.needsApproval === true,
+        taintScope: options.taintScope,
+        client: options.client,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
+      if (!gate.run) {
+        this.metrics.recordError(gate.outcome === 'internal' ? 'hub' : 'client', gate.outcome);
+        this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, gate.outcome, 0);
+        return gate.result;
+      }
+      approvalId = gate.approvalId;
+    } else if (decision?.needsApproval) {
+      // Fail closed: nobody could approve it here.
+      this.logger.warn({ principal: principal.id, tool: tool.qualifiedName, policies: decision.policies }, 'call needs approval, but this hub runs without an approval store: refused');
+      this.metrics.recordError('client', 'approval_denied');
+      this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'approval_denied', 0);
+      return errorResult(`The hub's policy requires a person's approval for ${tool.qualifiedName}, and this hub has no way to ask for one, so it did not run.`);
+    }
+    // TODO(#14): the audit record of this call carries `approvalId` (the approval it consumed), wired in with the audit log.
+    void approvalId;
     if (tool.descriptor.execution === 'job' && this.options.jobs) {
       try {
         return await this.options.jobs.call(tool.connector, tool.descriptor.name, args, options);
@@ -306,7 +352,10 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
           retryIfReplicaLost: tool.descriptor.annotations.idempotentHint,
         }),
       );
-      if (outcome.ok) return outcome.value;
+      if (outcome.ok) {
+        await this.noteUntrusted(options.taintScope, untrustedSourceOfResult(outcome.value));
+        return outcome.value;
+      }
       const { retryAfterMs } = outcome.error;
       return { ...errorResult(connectorMessage(outcome.error)), ...(retryAfterMs !== undefined && { _meta: { [RETRY_AFTER_META_KEY]: retryAfterMs } }) };
     } catch (error) {
@@ -360,7 +409,9 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     const outcome = await this.observed(connector, 'resource_read', '', () =>
       this.invoker.invoke(connector, this.subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, options),
     );
-    return unwrap(outcome);
+    const result = unwrap(outcome);
+    await this.noteUntrusted(options.taintScope, untrustedSourceOfResource(result));
+    return result;
   }
 
   /**
@@ -470,6 +521,11 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       this.metrics.recordCall(connector, operation, tool, outcome, seconds);
       this.recentCalls.record({ at: Date.now(), connector, operation, tool, outcome, ms: Math.round(seconds * 10_000) / 10 });
     }
+  }
+
+  /** Taints the call's scope when its result carried untrusted content (`source`), so later open-world writes there need approval. */
+  private async noteUntrusted(scope: string | undefined, source: string | undefined): Promise<void> {
+    if (source !== undefined) await this.options.approvals?.noteUntrusted(scope, source);
   }
 
   /** Records a call naming nothing live under {@link UNKNOWN_LABEL}: the name the client sent is unbounded. */

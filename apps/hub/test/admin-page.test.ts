@@ -5,7 +5,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { InProcessBus } from '@mcp-hub/bus';
 import { runConnector, type ConnectorService, defineConnector, defineTool } from '@mcp-hub/connector-kit';
 import { z } from 'zod';
-import { HubFixture } from './hub-fixture';
+import { ApprovalGate } from '../src/approvals/approval-gate';
+import { ApprovalSettingsSchema } from '../src/approvals/approval-settings';
+import { SqliteApprovalStore } from '../src/approvals/sqlite-approval-store';
+import { HubFixture, silent } from './hub-fixture';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-5c9e2a';
 /** Debian's Chromium, as the machine provides it (`.ci/run` installs the package); never a downloaded browser. */
@@ -48,8 +51,12 @@ describe('admin page in Chromium', () => {
     await browser?.close();
   });
 
+  let approvals: SqliteApprovalStore;
+
   beforeEach(async () => {
-    fixture = await new HubFixture(new InProcessBus()).start({ adminToken: ADMIN_TOKEN });
+    approvals = new SqliteApprovalStore({ file: ':memory:' });
+    const gate = new ApprovalGate({ store: approvals, settings: ApprovalSettingsSchema.parse({}), logger: silent });
+    fixture = await new HubFixture(new InProcessBus()).start({ adminToken: ADMIN_TOKEN }, 5000, { approvals: gate });
     await fixture.addConnector('echo', 500);
     base = fixture.url.replace(/\/mcp$/, '');
     page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
@@ -58,6 +65,7 @@ describe('admin page in Chromium', () => {
     await page.close();
     for (const service of extra.splice(0)) await service.stop();
     await fixture.stop();
+    await approvals.close();
   });
 
   async function logIn(): Promise<void> {
@@ -109,6 +117,21 @@ describe('admin page in Chromium', () => {
     expect(await row.textContent()).toContain('<img src=x id=injected');
     expect(await page.$('#injected')).toBeNull();
     expect(await page.title()).toBe('mcp-hub admin');
+  }, 60_000);
+
+  it('lists a call waiting for approval with its redacted arguments; Approve decides it', async () => {
+    const request = { principalId: 'alice', tool: 'echo_touch', argumentsHash: 'a'.repeat(64), summary: 'uri: "echo://<b>bold</b>"', reason: 'policy' as const };
+    const held = await approvals.open(request, Date.now(), 600_000);
+    const other = await approvals.open({ ...request, argumentsHash: 'b'.repeat(64) }, Date.now(), 600_000);
+    await logIn();
+    const row = await page.waitForSelector(`tr[data-approval="${held.id}"]`);
+    expect(await row.textContent()).toContain('uri: "echo://<b>bold</b>"');
+    await page.click(`tr[data-approval="${held.id}"] button.approve`);
+    await page.waitForSelector(`tr[data-approval="${held.id}"]`, { state: 'detached' });
+    expect((await approvals.get(held.id))!).toMatchObject({ status: 'approved', decidedBy: 'admin' });
+    await page.click(`tr[data-approval="${other.id}"] button.deny`);
+    await page.waitForSelector('text=No call is waiting for approval.');
+    expect((await approvals.get(other.id))!.status).toBe('denied');
   }, 60_000);
 
   it('logging out ends the browser session', async () => {

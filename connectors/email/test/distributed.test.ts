@@ -63,7 +63,9 @@ describe('distributed: hub + mcp-hub connector email, on Dovecot and smtp-server
     );
     processes.push(connector);
     await connector.waitForOutput(/connector replica started/);
-    client = new Client({ name: 'support-assistant', version: '1.0.0' });
+    // A person behind the client approves every call the hub asks about: sends need an approval by default.
+    client = new Client({ name: 'support-assistant', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { decision: 'approve' } }));
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     const until = Date.now() + 10_000;
     while (!(await client.listTools()).tools.some((t) => t.name === 'email_reply_to_message')) {

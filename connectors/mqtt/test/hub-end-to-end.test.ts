@@ -65,7 +65,9 @@ describe('mqtt through the hub', () => {
     const port = await freePort();
     const hub = mcpHub(['start', '--port', String(port), '--config', config, '--data-dir', dir]);
     const device = await TestDevice.connect();
-    const client = new Client({ name: 'iot-watcher', version: '1.0.0' });
+    // A person behind the client approves every call the hub asks about: a publish needs an approval by default.
+    const client = new Client({ name: 'iot-watcher', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { decision: 'approve' } }));
     try {
       await hub.waitForOutput(`serving http://127.0.0.1:${port}/mcp`);
       // Configured, mqtt runs beside the built-in connectors that need nothing.

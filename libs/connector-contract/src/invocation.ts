@@ -70,13 +70,32 @@ export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
 export const REPLAYED_META_KEY = 'mcphub/replayed';
 /** `_meta` key of an error result: ms until the call may succeed (a rate limit), also said in the text. */
 export const RETRY_AFTER_META_KEY = 'mcphub/retryAfterMs';
+/**
+ * `_meta` key of a result the hub gave instead of running the call: it waits for a person's
+ * approval (`pending`), or a person refused it (`denied`). `id` names the approval
+ * (`mcp-hub approvals approve <id>`); `expiresAt` is epoch ms.
+ */
+export const APPROVAL_META_KEY = 'mcphub/approval';
+
+export const ApprovalMetaSchema = z.strictObject({
+  id: z.uuid(),
+  status: z.enum(['pending', 'denied']),
+  expiresAt: z.number().int().nonnegative(),
+});
+export type ApprovalMeta = z.infer<typeof ApprovalMetaSchema>;
 
 export const ToolResultSchema = z.object({
   content: z.array(ContentBlockSchema).max(1000),
   structuredContent: z.record(z.string(), z.unknown()).optional(),
   isError: z.boolean().optional(),
-  /** MCP result metadata: {@link REPLAYED_META_KEY} (the kit), {@link RETRY_AFTER_META_KEY} (the hub's rate limits). */
-  _meta: z.strictObject({ [REPLAYED_META_KEY]: z.literal(true).optional(), [RETRY_AFTER_META_KEY]: z.number().int().nonnegative().optional() }).optional(),
+  /** MCP result metadata: {@link REPLAYED_META_KEY} (the kit), {@link RETRY_AFTER_META_KEY} (the hub's rate limits), {@link APPROVAL_META_KEY} (the hub's approvals). */
+  _meta: z
+    .strictObject({
+      [REPLAYED_META_KEY]: z.literal(true).optional(),
+      [RETRY_AFTER_META_KEY]: z.number().int().nonnegative().optional(),
+      [APPROVAL_META_KEY]: ApprovalMetaSchema.optional(),
+    })
+    .optional(),
 });
 export type ToolResult = z.infer<typeof ToolResultSchema>;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Hub } from '../hub';
 import { HttpError } from '../http/http-error';
 import { AdminAuth } from './admin-auth';
-import { adminPage, callsFragment, connectorsFragment, loginPage, sessionsFragment, type SessionSummary } from './admin-views';
+import { adminPage, approvalsFragment, callsFragment, connectorsFragment, loginPage, sessionsFragment, type SessionSummary } from './admin-views';
 import type { Html } from './html';
 
 /** What the admin page reads besides the hub: the HTTP front's sessions. */
@@ -13,6 +13,9 @@ export interface AdminSources {
   sessions(): SessionSummary[];
   listenStreams(): number;
 }
+
+/** `/admin/api/approvals/<id>/approve|deny` (JSON) and `/admin/fragments/approvals/<id>/approve|deny` (the page's buttons). */
+const DECISION_PATH = /^\/admin\/(api\/|fragments\/)approvals\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/(approve|deny)$/;
 
 /** Largest login form accepted, bytes. */
 const MAX_FORM_BYTES = 4096;
@@ -34,7 +37,9 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 
 /**
  * `/admin`: a server-rendered page whose parts htmx refreshes every second (live connectors with
- * their replicas and tools, sessions, recent calls), and `/admin/api/state` with the same as JSON.
+ * their replicas and tools, sessions, recent calls, calls waiting for approval with approve and
+ * deny buttons), and `/admin/api/state` with the same as JSON; `/admin/api/approvals` lists the
+ * pending approvals, `POST /admin/api/approvals/<id>/approve|deny` decides one.
  * Behind the admin token ({@link AdminAuth}); disabled (404) when none is configured.
  */
 export class AdminRoutes {
@@ -59,6 +64,8 @@ export class AdminRoutes {
       if (pathname === '/admin' && method === 'GET') return redirect(res, '/admin/login');
       return send(res, 401, 'application/json', JSON.stringify({ error: 'admin token required' }), { 'www-authenticate': 'Bearer realm="mcp-hub admin"' });
     }
+    const decision = DECISION_PATH.exec(pathname);
+    if (decision && method === 'POST') return this.decide(req, res, decision[1] === 'api/' ? 'json' : 'fragment', decision[2]!, decision[3] === 'approve' ? 'approved' : 'denied');
     if (method !== 'GET') return send(res, 405, 'application/json', JSON.stringify({ error: 'method not allowed' }));
     const { hub } = this.sources;
     switch (pathname) {
@@ -70,11 +77,32 @@ export class AdminRoutes {
         return page(res, 200, sessionsFragment(this.sources.sessions(), this.sources.listenStreams()));
       case '/admin/fragments/calls':
         return page(res, 200, callsFragment(hub.recentCalls.list()));
+      case '/admin/fragments/approvals':
+        return page(res, 200, approvalsFragment(hub.approvals ? await hub.approvals.pending() : undefined));
+      case '/admin/api/approvals':
+        if (!hub.approvals) return send(res, 404, 'application/json', JSON.stringify({ error: 'this hub holds no calls for approval' }));
+        return send(res, 200, 'application/json', JSON.stringify({ pending: await hub.approvals.pending() }));
       case '/admin/api/state':
         return send(res, 200, 'application/json', JSON.stringify({ hubId: hub.hubId, connectors: hub.inventory.snapshot(), sessions: this.sources.sessions(), listenStreams: this.sources.listenStreams(), calls: hub.recentCalls.list() }));
       default:
         return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
     }
+  }
+
+  /**
+   * Approves or denies a pending request. A browser's POST must come from htmx (`HX-Request`,
+   * which a cross-site form cannot send), on top of the SameSite cookie and the Origin check.
+   */
+  private async decide(req: IncomingMessage, res: ServerResponse, answer: 'json' | 'fragment', id: string, decision: 'approved' | 'denied'): Promise<void> {
+    const { approvals } = this.sources.hub;
+    if (!req.headers.authorization?.startsWith('Bearer ') && req.headers['hx-request'] !== 'true') {
+      return send(res, 403, 'application/json', JSON.stringify({ error: 'send the admin token as a bearer token, or use the admin page' }));
+    }
+    if (!approvals) return send(res, 404, 'application/json', JSON.stringify({ error: 'this hub holds no calls for approval' }));
+    const record = await approvals.decide(id, decision, 'admin');
+    if (answer === 'fragment') return page(res, 200, approvalsFragment(await approvals.pending(), record ? `${decision} ${record.tool} (${record.id.slice(0, 8)})` : 'That request is no longer pending (decided, or expired).'));
+    if (!record) return send(res, 404, 'application/json', JSON.stringify({ error: `no pending approval ${id} (decided, expired, or unknown)` }));
+    return send(res, 200, 'application/json', JSON.stringify({ approval: record }));
   }
 
   private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {

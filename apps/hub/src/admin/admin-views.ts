@@ -1,6 +1,7 @@
 import type { ConnectorSnapshot } from '../inventory/inventory';
 import { html, type Html } from './html';
 import type { RecentCall } from './recent-calls';
+import type { ApprovalRecord } from '../approvals/approval-store';
 
 /** One 2025-era session held by this replica, as the admin page shows it (never the full id: it is a bearer of the session). */
 export interface SessionSummary {
@@ -31,6 +32,7 @@ export function adminPage(hubId: string): Html {
 <header><h1>mcp-hub admin</h1><span class="muted">hub ${hubId}</span>
 <form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>
 <main>
+<section><h2>Waiting for approval</h2><div id="approvals" hx-get="/admin/fragments/approvals" hx-trigger="load, every 2s">loading…</div></section>
 <section><h2>Connectors</h2><div id="connectors" hx-get="/admin/fragments/connectors" hx-trigger="${REFRESH}">loading…</div></section>
 <section><h2>Sessions</h2><div id="sessions" hx-get="/admin/fragments/sessions" hx-trigger="${REFRESH}">loading…</div></section>
 <section><h2>Recent calls</h2><div id="calls" hx-get="/admin/fragments/calls" hx-trigger="${REFRESH}">loading…</div></section>
@@ -89,6 +91,24 @@ export function callsFragment(calls: RecentCall[]): Html {
   if (calls.length === 0) return html`<p class="muted">No call yet.</p>`;
   return html`<table class="calls"><thead><tr><th>Ended</th><th>Connector</th><th>What</th><th>Outcome</th><th>Latency</th></tr></thead><tbody>
 ${calls.map((c) => html`<tr data-tool="${c.tool}"><td>${new Date(c.at).toISOString().slice(11, 23)}</td><td>${c.connector}</td><td>${c.tool || c.operation}</td><td class="${c.outcome === 'ok' ? 'ok' : 'warn'}">${c.outcome}</td><td>${c.ms} ms</td></tr>`)}
+</tbody></table>`;
+}
+
+/**
+ * Calls waiting for a person, with what they would do (the redacted summary) and buttons that
+ * decide them; `notice` says what the last button did. Undefined: this hub holds no calls.
+ */
+export function approvalsFragment(pending: ApprovalRecord[] | undefined, notice?: string, now = Date.now()): Html {
+  const said = notice ? html`<p class="muted" role="status">${notice}</p>` : '';
+  if (!pending) return html`<p class="muted">This hub holds no calls for approval.</p>`;
+  if (pending.length === 0) return html`${said}<p class="muted">No call is waiting for approval.</p>`;
+  return html`${said}<table class="approvals"><thead><tr><th>Call</th><th>Arguments</th><th>Why</th><th>Expires in</th><th></th></tr></thead><tbody>
+${pending.map(
+    (a) => html`<tr data-approval="${a.id}"><td><strong>${a.tool}</strong><br><span class="muted">by ${a.principalId}</span><br><code title="${a.id}">${a.id.slice(0, 8)}</code></td>
+<td><pre>${a.summary}</pre></td><td>${a.reason.replaceAll('_', ' ')}</td><td>${seconds(a.expiresAt - now)}</td>
+<td><button class="approve" hx-post="/admin/fragments/approvals/${a.id}/approve" hx-target="#approvals">Approve</button>
+<button class="deny" hx-post="/admin/fragments/approvals/${a.id}/deny" hx-target="#approvals">Deny</button></td></tr>`,
+  )}
 </tbody></table>`;
 }
 

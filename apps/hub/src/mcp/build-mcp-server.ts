@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode, type Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { Principal } from '@mcp-hub/connector-contract';
 import type { Hub, CallOptions } from '../hub';
@@ -51,26 +52,29 @@ const CAPABILITIES = {
 export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, options: SubscriptionOptions = {}): Server {
   const { subscriptions, maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS } = options;
   const server = new HubMcpServer({ name: identity.name, version: identity.version }, { capabilities: CAPABILITIES, instructions: identity.instructions });
+  // A connection without a session id (stdio) is its own taint scope.
+  const connection = `connection:${randomUUID()}`;
+  const callOptions = (ctx: ServerContext) => optionsOfCall(server, ctx, principalFor, connection);
 
   server.setRequestHandler('tools/list', async (_request, ctx) => ({ tools: hub.listTools(principalFor(ctx)) as never }));
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
-    if (isEra2026(ctx)) return guard(() => callToolInRounds(hub, ctx, request.params.name, args, callOptions(server, ctx, principalFor))) as never;
-    return guard(() => hub.callTool(request.params.name, args, callOptions(server, ctx, principalFor))) as never;
+    if (isEra2026(ctx)) return guard(() => callToolInRounds(hub, ctx, request.params.name, args, callOptions(ctx))) as never;
+    return guard(() => hub.callTool(request.params.name, args, callOptions(ctx))) as never;
   });
 
   server.setRequestHandler('resources/list', async (_request, ctx) => ({ resources: hub.listResources(principalFor(ctx)) as never }));
   server.setRequestHandler('resources/templates/list', async (_request, ctx) => ({ resourceTemplates: hub.listResourceTemplates(principalFor(ctx)) as never }));
   server.setRequestHandler('resources/read', async (request, ctx) =>
-    guard(() => hub.readResource(request.params.uri, callOptions(server, ctx, principalFor))) as never,
+    guard(() => hub.readResource(request.params.uri, callOptions(ctx))) as never,
   );
   server.setRequestHandler('resources/subscribe', async (request, ctx) => {
     const { uri } = request.params;
     if (subscriptions && !subscriptions.has(uri) && subscriptions.size >= maxSubscriptions) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Subscription limit reached: a session subscribes to at most ${maxSubscriptions} resources; unsubscribe from one first`);
     }
-    await guard(() => hub.subscribeResource(uri, callOptions(server, ctx, principalFor)));
+    await guard(() => hub.subscribeResource(uri, callOptions(ctx)));
     await subscriptions?.add(uri);
     return {};
   });
@@ -81,24 +85,26 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
 
   server.setRequestHandler('prompts/list', async (_request, ctx) => ({ prompts: hub.listPrompts(principalFor(ctx)) as never }));
   server.setRequestHandler('prompts/get', async (request, ctx) =>
-    guard(() => hub.getPrompt(request.params.name, (request.params.arguments ?? {}) as Record<string, string>, callOptions(server, ctx, principalFor))) as never,
+    guard(() => hub.getPrompt(request.params.name, (request.params.arguments ?? {}) as Record<string, string>, callOptions(ctx))) as never,
   );
 
   server.setRequestHandler('completion/complete', async (request, ctx) => {
     const { ref, argument, context } = request.params;
     const hubRef = ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: ref.name } : { type: 'ref/resource' as const, uri: ref.uri };
-    const completion = await guard(() => hub.complete(hubRef, argument, context?.arguments ?? {}, callOptions(server, ctx, principalFor)));
+    const completion = await guard(() => hub.complete(hubRef, argument, context?.arguments ?? {}, callOptions(ctx)));
     return { completion };
   });
 
   return server;
 }
 
-function callOptions(server: Server, ctx: ServerContext, principalFor: PrincipalResolver): CallOptions {
+function optionsOfCall(server: Server, ctx: ServerContext, principalFor: PrincipalResolver, connection: string): CallOptions {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const client = clientChannelFor(server, ctx);
+  const principal = principalFor(ctx);
   return {
-    principal: principalFor(ctx),
+    principal,
+    taintScope: taintScopeOf(ctx, principal, connection),
     signal: ctx.mcpReq.signal,
     ...(client && { client }),
     ...(progressToken !== undefined && {
@@ -109,6 +115,17 @@ function callOptions(server: Server, ctx: ServerContext, principalFor: Principal
       },
     }),
   };
+}
+
+/**
+ * Where session taint is kept: a 2025 session (shared by the replicas, like the session), a
+ * connection without a session id (stdio), or, for a 2026 client, which has no session, the
+ * principal's sessionless calls as a whole (fail closed: see docs/decisions/0007-approvals.md).
+ */
+function taintScopeOf(ctx: ServerContext, principal: Principal, connection: string): string {
+  if (isEra2026(ctx)) return `principal:${principal.id}`;
+  // Hashed: a session id is a bearer of the session, and the scope is stored.
+  return ctx.sessionId ? `session:${createHash('sha256').update(ctx.sessionId).digest('hex').slice(0, 32)}` : connection;
 }
 
 /** Maps hub errors to JSON-RPC errors the client can read, without internals. */

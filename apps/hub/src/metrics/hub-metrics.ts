@@ -12,7 +12,9 @@ export type HubOperation = 'tool_call' | 'resource_read' | 'prompt_get';
  * error, or the hub refused the arguments); `busy` (every replica tried was at capacity); a
  * hub-local kind (`timeout`, `unavailable`, `cancelled`, `replica_lost`, `contract_violation`);
  * a client error (`invalid_params`, `resource_not_found`); `policy_denied` (the policy refused
- * these arguments of a visible tool); `rate_limited`; or `internal` (a hub bug).
+ * these arguments of a visible tool); `rate_limited`; `approval_pending` (held for a person's
+ * approval: the pending result was returned) or `approval_denied`; or `internal` (a hub bug, or
+ * the approval store failing).
  */
 export type CallOutcome =
   | 'ok'
@@ -28,6 +30,8 @@ export type CallOutcome =
   | 'resource_not_found'
   | 'policy_denied'
   | 'rate_limited'
+  | 'approval_pending'
+  | 'approval_denied'
   | 'internal';
 
 /** Where an error was decided (the `source` label of `mcphub_errors_total`). */
@@ -43,6 +47,11 @@ export interface HubMetricsSource {
   inventory: Inventory;
   bus: Bus;
   readonly callsInFlight: number;
+}
+
+/** What the pending-approvals gauge reads at scrape time (the shared store: every replica reports the same count). */
+export interface ApprovalsMetricsSource {
+  countPending(): Promise<number>;
 }
 
 /** What the HTTP front's gauges read at scrape time. */
@@ -65,6 +74,7 @@ export class HubMetrics {
   readonly registry = new Registry();
   private hub?: HubMetricsSource;
   private front?: FrontMetricsSource;
+  private approvals?: ApprovalsMetricsSource;
   private readonly calls: Counter<'connector' | 'operation' | 'tool' | 'outcome'>;
   private readonly duration: Histogram<'connector' | 'operation' | 'outcome'>;
   private readonly errors: Counter<'source' | 'kind'>;
@@ -144,6 +154,17 @@ export class HubMetrics {
       },
     });
     new Gauge({
+      name: 'mcphub_approvals_pending',
+      help: 'Calls waiting for a person to approve or deny them, not expired (in the store shared by every replica).',
+      registers,
+      async collect() {
+        if (!metrics.approvals) return;
+        // A store that does not answer leaves the last value: a scrape must not fail on it.
+        const count = await metrics.approvals.countPending().catch(() => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
+    new Gauge({
       name: 'mcphub_sessions',
       help: 'Open sessions by protocol era: 2025-era sessions, and 2026-era subscriptions/listen streams.',
       labelNames: ['era'],
@@ -159,6 +180,11 @@ export class HubMetrics {
   /** Where the call, inventory and bus gauges read from (the hub calls it once). */
   watchHub(source: HubMetricsSource): void {
     this.hub = source;
+  }
+
+  /** Where the pending-approvals gauge reads from (the hub calls it when it holds calls for approval). */
+  watchApprovals(source: ApprovalsMetricsSource): void {
+    this.approvals = source;
   }
 
   /** Where the session gauges read from (the HTTP front calls it once). */
