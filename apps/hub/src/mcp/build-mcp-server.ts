@@ -101,6 +101,7 @@ function callOptions(server: Server, ctx: ServerContext, principalFor: Principal
     principal: principalFor(ctx),
     signal: ctx.mcpReq.signal,
     ...(client && { client }),
+    ...(ctx.sessionId !== undefined && { sessionId: ctx.sessionId }),
     ...(progressToken !== undefined && {
       onProgress: (progress) => {
         void ctx.mcpReq
