@@ -1,0 +1,132 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalHash } from '@mcp-hub/connector-contract';
+import type { Client } from '@modelcontextprotocol/client';
+import { AuditLog } from '../src/audit/audit-log';
+import type { AuditRecord } from '../src/audit/audit-record';
+import type { AuditStore } from '../src/audit/audit-store';
+import { SqliteAuditStore } from '../src/audit/sqlite-audit-store';
+import { PolicyEngine } from '../src/policy/policy-engine';
+import { HubFixture, silent } from './hub-fixture';
+
+const POLICY = `
+@id("everyone")
+permit (principal, action, resource);
+
+@id("no-secrets-in-echo")
+forbid (principal, action == McpHub::Action::"call", resource == McpHub::Tool::"echo_echo")
+when { context.arguments has text && context.arguments.text like "*forbidden*" };
+`;
+
+const GITHUB_TOKEN = `ghp_${'Zx9Y'.repeat(9)}`;
+const SESSION_PASSWORD = 'correct horse battery staple';
+
+describe('audit log of a real hub, called by an SDK client', () => {
+  const fixture = new HubFixture();
+  let dir: string;
+  let store: AuditStore;
+  let audit: AuditLog;
+  let policy: PolicyEngine;
+  let client: Client;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'audit-log-'));
+    await writeFile(join(dir, 'policy.cedar'), POLICY);
+    policy = new PolicyEngine({ files: [join(dir, 'policy.cedar')], logger: silent, settleMs: 20 });
+    await policy.start();
+    store = new SqliteAuditStore({ file: join(dir, 'audit.sqlite') });
+    audit = new AuditLog({ store, hubId: 'hub-under-test', logger: silent });
+    await fixture.start({}, 5000, { policy, audit, hubId: 'hub-under-test' });
+    await fixture.addConnector('echo');
+    client = await fixture.client('2025');
+  });
+
+  afterAll(async () => {
+    await fixture.stop();
+    await audit.close();
+    await store.close();
+    await policy.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The records written since `afterSeq`, oldest first. */
+  async function recordsAfter(afterSeq: number): Promise<AuditRecord[]> {
+    await audit.flush();
+    return (await store.rows(afterSeq, Number.MAX_SAFE_INTEGER, 1000)).map((row) => JSON.parse(row.record) as AuditRecord);
+  }
+
+  it('records a tool call with who, what, the decision, the outcome and the latency', async () => {
+    const head = await store.head();
+    const started = Date.now();
+    await client.callTool({ name: 'echo_echo', arguments: { text: 'hello' } });
+    const [record, ...rest] = await recordsAfter(head.seq);
+    expect(rest).toHaveLength(0);
+    expect(record).toMatchObject({
+      seq: head.seq + 1,
+      prevHash: head.hash,
+      hubId: 'hub-under-test',
+      principal: 'tester',
+      operation: 'tool_call',
+      target: 'echo_echo',
+      connector: 'echo',
+      arguments: { text: 'hello' },
+      argumentsHash: `sha256:${canonicalHash({ text: 'hello' })}`,
+      decision: { allowed: true, policies: ['everyone'] },
+      outcome: 'ok',
+    });
+    expect(record!.sessionId).toMatch(/.{8,}/);
+    expect(record!.approvalId).toBeUndefined();
+    expect(Date.parse(record!.at)).toBeGreaterThanOrEqual(started - 5);
+    expect(record!.latencyMs).toBeGreaterThan(0);
+  });
+
+  it('records each way a call ends: tool error, policy denial, unknown tool, resource read, prompt get', async () => {
+    const head = await store.head();
+    await client.callTool({ name: 'echo_fail', arguments: {} });
+    await client.callTool({ name: 'echo_echo', arguments: { text: 'this is forbidden' } });
+    await expect(client.callTool({ name: 'echo_nope', arguments: {} })).rejects.toThrow(/Unknown tool/);
+    await client.readResource({ uri: 'echo://status' });
+    await client.getPrompt({ name: 'echo_greet', arguments: { name: 'Ada' } });
+    const records = await recordsAfter(head.seq);
+    expect(records.map((r) => [r.operation, r.target, r.outcome, r.connector])).toEqual([
+      ['tool_call', 'echo_fail', 'tool_error', 'echo'],
+      ['tool_call', 'echo_echo', 'policy_denied', 'echo'],
+      ['tool_call', 'echo_nope', 'invalid_params', undefined],
+      ['resource_read', 'echo://status', 'ok', 'echo'],
+      ['prompt_get', 'echo_greet', 'ok', 'echo'],
+    ]);
+    expect(records[1]!.decision).toEqual({ allowed: false, policies: ['no-secrets-in-echo'] });
+    expect(records[4]!.arguments).toEqual({ name: 'Ada' });
+  });
+
+  it('names the replica that claimed a call long enough to be claimed', async () => {
+    const head = await store.head();
+    await client.callTool({ name: 'echo_slow', arguments: { steps: 2, step_ms: 40 } });
+    const [record] = await recordsAfter(head.seq);
+    expect(record!.replicaId).toBe(fixture.connectors[0]!.replicaId);
+  });
+
+  it('never stores a secret from the arguments, and verify passes over what was written', async () => {
+    const head = await store.head();
+    await client.callTool({ name: 'echo_echo', arguments: { text: `deploy with ${GITHUB_TOKEN} and password=hunter2hunter2` } });
+    await client.callTool({ name: 'echo_echo', arguments: { text: 'x', password: SESSION_PASSWORD } });
+    const records = await recordsAfter(head.seq);
+    expect(records).toHaveLength(2);
+    expect(records[1]!.arguments).toEqual({ text: 'x', password: '[redacted]' });
+    const file = Buffer.concat(readdirSync(dir).filter((name) => name.startsWith('audit.sqlite')).map((name) => readFileSync(join(dir, name)))).toString('latin1');
+    for (const secret of [GITHUB_TOKEN, 'hunter2hunter2', SESSION_PASSWORD]) expect(file).not.toContain(secret);
+    expect(await audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it('writes every queued record on close', async () => {
+    const other = new AuditLog({ store, hubId: 'closing', logger: silent });
+    const head = await store.head();
+    for (let i = 0; i < 300; i++) other.record({ at: Date.now(), principal: 'p', operation: 'tool_call', target: 't', arguments: { i }, decision: null, outcome: 'ok', latencyMs: 1 });
+    await other.close();
+    expect((await store.head()).seq).toBe(head.seq + 300);
+    other.record({ at: Date.now(), principal: 'p', operation: 'tool_call', target: 't', arguments: {}, decision: null, outcome: 'ok', latencyMs: 1 });
+    expect(other.queued).toBe(0);
+  });
+});
