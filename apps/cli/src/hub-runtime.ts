@@ -6,6 +6,10 @@ import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
 import {
+  AuditLog,
+  PostgresAuditStore,
+  SqliteAuditStore,
+  type AuditStore,
   BullJobQueues,
   DefinitionPins,
   PostgresPinStore,
@@ -49,7 +53,9 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
   const jobs = embedded ? undefined : hubJobsFor(config, logger);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, namePrefixes: namePrefixes(config) });
+  const hubId = `hub-${randomBytes(4).toString('hex')}`;
+  const audit = auditFor(config, logger, embedded, hubId);
+  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, audit, namePrefixes: namePrefixes(config) });
   await hub.start();
   if (pins) pinsOfHub.set(hub, pins);
   return hub;
@@ -57,10 +63,35 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
 
 const pinsOfHub = new WeakMap<Hub, DefinitionPins>();
 
-/** Stops a hub from {@link startHub} and closes its pin store. */
+/** Stops a hub from {@link startHub}, closes its pin store, and writes its last audit records. */
 export async function stopHub(hub: Hub): Promise<void> {
   hub.stop();
   await pinsOfHub.get(hub)?.stop();
+  if (hub.audit) {
+    await hub.audit.close();
+    await hub.audit.store.close();
+  }
+}
+
+/**
+ * The audit log as `config.audit` asks: embedded, in the data directory; the distributed hub
+ * records only with `postgresUrl`, since its replicas must write one chain.
+ */
+function auditFor(config: CliConfig, logger: Logger, embedded: boolean, hubId: string): AuditLog | undefined {
+  const { audit } = config;
+  if (!audit.enabled || (!embedded && !audit.postgresUrl)) {
+    const how = audit.enabled ? 'set audit.postgresUrl (MCP_HUB_AUDIT_POSTGRES_URL), shared by the hub replicas' : 'audit.enabled is false';
+    logger.warn(`the audit log is off (${how}): calls are not recorded`);
+    return undefined;
+  }
+  return new AuditLog({ store: openAuditStore(config), hubId, logger, maxArgumentChars: audit.maxArgumentChars });
+}
+
+/** The audit store `config.audit` names (or `postgresUrl`, when given): PostgreSQL, else `<dataDir>/audit.sqlite` (read by `mcp-hub audit`). */
+export function openAuditStore(config: CliConfig, postgresUrl = config.audit.postgresUrl): AuditStore {
+  if (postgresUrl) return new PostgresAuditStore({ connectionString: postgresUrl });
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteAuditStore({ file: path.join(config.dataDir, 'audit.sqlite') });
 }
 
 /**
