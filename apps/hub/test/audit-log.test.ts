@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ when { context.arguments has text && context.arguments.text like "*forbidden*" }
 
 const GITHUB_TOKEN = `ghp_${'Zx9Y'.repeat(9)}`;
 const SESSION_PASSWORD = 'correct horse battery staple';
+const ADMIN_TOKEN = 'admin-token-for-audit-tests-71f3';
 
 describe('audit log of a real hub, called by an SDK client', () => {
   const fixture = new HubFixture();
@@ -38,7 +40,7 @@ describe('audit log of a real hub, called by an SDK client', () => {
     await policy.start();
     store = new SqliteAuditStore({ file: join(dir, 'audit.sqlite') });
     audit = new AuditLog({ store, hubId: 'hub-under-test', logger: silent });
-    await fixture.start({}, 5000, { policy, audit, hubId: 'hub-under-test' });
+    await fixture.start({ adminToken: ADMIN_TOKEN }, 5000, { policy, audit, hubId: 'hub-under-test' });
     await fixture.addConnector('echo');
     client = await fixture.client('2025');
   });
@@ -118,6 +120,23 @@ describe('audit log of a real hub, called by an SDK client', () => {
     const file = Buffer.concat(readdirSync(dir).filter((name) => name.startsWith('audit.sqlite')).map((name) => readFileSync(join(dir, name)))).toString('latin1');
     for (const secret of [GITHUB_TOKEN, 'hunter2hunter2', SESSION_PASSWORD]) expect(file).not.toContain(secret);
     expect(await audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it('shows the newest records and the chain\'s state on the admin page', async () => {
+    await client.callTool({ name: 'echo_echo', arguments: { text: `admin sees ${GITHUB_TOKEN}` } });
+    await audit.flush();
+    const admin = (fragment: string) =>
+      fetch(fixture.url.replace(/\/mcp$/, `/admin/fragments/${fragment}`), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then(async (res) => ({ status: res.status, text: await res.text() }));
+    const records = await admin('audit');
+    expect(records.status).toBe(200);
+    expect(records.text).toContain(`data-seq="${(await store.head()).seq}"`);
+    expect(records.text).toContain('admin sees [redacted]');
+    expect(records.text).not.toContain(GITHUB_TOKEN);
+    expect((await admin('audit-verify')).text).toContain('data-verify="ok"');
+    execFileSync('sqlite3', [join(dir, 'audit.sqlite'), `UPDATE audit_log SET record = replace(record, '"admin sees', '"admin saw ') WHERE seq = (SELECT max(seq) FROM audit_log)`]);
+    const broken = await admin('audit-verify');
+    expect(broken.text).toContain('data-verify="broken"');
+    expect(broken.text).toContain(`Chain broken at record ${(await store.head()).seq} (edited)`);
   });
 
   it('writes every queued record on close', async () => {
