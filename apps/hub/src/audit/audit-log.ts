@@ -5,7 +5,7 @@ import type { CallOutcome, HubOperation } from '../metrics/hub-metrics';
 import { verifyAuditChain, type AuditVerification } from './audit-chain';
 import type { AuditEntry, AuditRecord } from './audit-record';
 import { allAuditRows, type AuditStore } from './audit-store';
-import { DEFAULT_MAX_ARGUMENT_CHARS, redactedArguments } from './redacted-arguments';
+import { redactedArguments } from './redacted-arguments';
 
 /** One finished call as the hub hands it over: arguments still raw (redacted off the reply path). */
 export interface AuditedCall {
@@ -31,7 +31,7 @@ export interface AuditLogOptions {
   logger: Logger;
   /** Masks secrets in arguments; default the kit's patterns with no registered values. */
   redactor?: Redactor;
-  /** Cap on a record's redacted arguments, characters of JSON. Default {@link DEFAULT_MAX_ARGUMENT_CHARS}. */
+  /** Cap on a record's redacted arguments, characters of JSON. Default 4096 (`DEFAULT_MAX_ARGUMENT_CHARS`). */
   maxArgumentChars?: number;
   /** Records waiting to be written beyond which new ones are dropped (counted, logged). Default 50 000. */
   maxQueued?: number;
