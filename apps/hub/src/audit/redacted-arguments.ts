@@ -1,4 +1,5 @@
-import { canonicalHash, canonicalJson } from '@mcp-hub/connector-contract';
+import { hash } from 'node:crypto';
+import { canonicalJson } from '@mcp-hub/connector-contract';
 import { Redactor } from '@mcp-hub/connector-kit';
 
 /** Redacted arguments longer than this (characters of canonical JSON) are kept as a prefix. */
@@ -19,7 +20,8 @@ const MAX_DEPTH = 64;
  * connector kit's {@link Redactor}), cut to `maxChars` of JSON.
  */
 export function redactedArguments(args: unknown, redactor: Redactor, maxChars = DEFAULT_MAX_ARGUMENT_CHARS): { argumentsHash: string; arguments: unknown; argumentsTruncated?: true } {
-  const argumentsHash = `sha256:${canonicalHash(args)}`;
+  // What the contract's canonicalHash computes, with the one-shot hash (cheaper per call).
+  const argumentsHash = `sha256:${hash('sha256', canonicalJson(args), 'hex')}`;
   const redacted = mask(args, redactor, 0);
   const text = canonicalJson(redacted);
   if (text.length <= maxChars) return { argumentsHash, arguments: redacted };
