@@ -45,6 +45,11 @@ export interface AuditLogOptions {
   batchDelayMs?: number;
 }
 
+function sleep(ms: number): Promise<void> {
+  // Unref'd: a timer that lost its race must not keep the process alive.
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+}
+
 /** Longest wait between two tries after the store failed, ms. */
 const MAX_RETRY_MS = 30_000;
 
@@ -66,6 +71,8 @@ export class AuditLog extends EventEmitter<{ written: [number]; failed: [number]
   private backoffMs = 0;
   private retryTimer?: NodeJS.Timeout;
   private closed = false;
+  /** Records dropped since this log started. */
+  private dropped = 0;
 
   constructor(private readonly options: AuditLogOptions) {
     super();
@@ -85,7 +92,10 @@ export class AuditLog extends EventEmitter<{ written: [number]; failed: [number]
   record(call: AuditedCall): void {
     if (this.closed || this.queued >= (this.options.maxQueued ?? 50_000)) {
       this.emit('dropped', 1);
-      this.options.logger.error({ operation: call.operation, target: call.target, principal: call.principal, closed: this.closed }, 'audit record dropped');
+      // The first drop and every 1000th: a full queue drops at the call rate.
+      if (this.dropped++ % 1000 === 0) {
+        this.options.logger.error({ operation: call.operation, target: call.target, principal: call.principal, closed: this.closed, droppedSoFar: this.dropped }, 'audit record dropped');
+      }
       return;
     }
     this.incoming.push(call);
@@ -97,25 +107,26 @@ export class AuditLog extends EventEmitter<{ written: [number]; failed: [number]
     while (this.draining || this.queued > 0) {
       if (!this.draining) this.startDrain();
       await this.draining;
-      if (this.retryTimer || (this.closed && this.backoffMs > 0)) return;
+      if (this.backoffMs > 0) return;
     }
   }
 
   /**
-   * Stops taking records and writes those queued, trying failed writes again for up to
-   * `timeoutMs`; what is still unwritten then is logged with its count (and counted as dropped).
-   * Does not close the store.
+   * Stops taking records and writes those queued, trying failed writes again, for up to
+   * `timeoutMs` in all (a store that hangs does not hold the shutdown); what is still unwritten
+   * then is logged with its count and counted as dropped. Does not close the store.
    */
   async close(timeoutMs = 10_000): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    const until = Date.now() + timeoutMs;
-    for (;;) {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.queued > 0 || this.draining) && Date.now() < deadline) {
       this.backoffMs = 0;
-      await this.flush();
-      if (this.queued === 0 || Date.now() >= until) break;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(500, until - Date.now())));
+      if (!this.draining) this.startDrain();
+      const drained = await Promise.race([this.draining!.then(() => true), sleep(deadline - Date.now()).then(() => false)]);
+      if (!drained) break;
+      if (this.queued > 0) await sleep(Math.min(500, deadline - Date.now()));
     }
     if (this.queued > 0) {
       this.options.logger.error({ lost: this.queued }, 'audit records not written before shutdown');

@@ -24,7 +24,8 @@ export class PostgresAuditStore implements AuditStore {
 
   constructor(options: { connectionString: string; table?: string }) {
     this.table = checkedAuditTable(options.table ?? DEFAULT_AUDIT_TABLE);
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: 4 });
+    // Bounded waits: a database that hangs fails the batch (to be retried) instead of holding the writer.
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: 4, connectionTimeoutMillis: 5000, statement_timeout: 10_000 });
     // An idle client's error (the server restarted) must not crash the hub: the next query reconnects.
     this.pool.on('error', () => undefined);
   }
