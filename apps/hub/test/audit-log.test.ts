@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { canonicalHash } from '@mcp-hub/connector-contract';
 import type { Client } from '@modelcontextprotocol/client';
 import { AuditLog } from '../src/audit/audit-log';
@@ -78,7 +79,10 @@ describe('audit log of a real hub, called by an SDK client', () => {
       decision: { allowed: true, policies: ['everyone'] },
       outcome: 'ok',
     });
-    expect(record!.sessionId).toMatch(/.{8,}/);
+    // A digest of the session id, never the id (a bearer of the session).
+    const sessionId = (client.transport as { sessionId?: string }).sessionId!;
+    expect(record!.session).toBe(createHash('sha256').update(sessionId).digest('hex').slice(0, 16));
+    expect(JSON.stringify(record)).not.toContain(sessionId);
     expect(record!.approvalId).toBeUndefined();
     expect(Date.parse(record!.at)).toBeGreaterThanOrEqual(started - 5);
     expect(record!.latencyMs).toBeGreaterThan(0);
@@ -114,8 +118,11 @@ describe('audit log of a real hub, called by an SDK client', () => {
     const head = await store.head();
     await client.callTool({ name: 'echo_echo', arguments: { text: `deploy with ${GITHUB_TOKEN} and password=hunter2hunter2` } });
     await client.callTool({ name: 'echo_echo', arguments: { text: 'x', password: SESSION_PASSWORD } });
+    // The target is the client's text too.
+    await expect(client.callTool({ name: `echo ${GITHUB_TOKEN}`, arguments: {} })).rejects.toThrow(/Unknown tool/);
     const records = await recordsAfter(head.seq);
-    expect(records).toHaveLength(2);
+    expect(records).toHaveLength(3);
+    expect(records[2]!.target).toBe('echo [redacted]');
     expect(records[1]!.arguments).toEqual({ text: 'x', password: '[redacted]' });
     const file = Buffer.concat(readdirSync(dir).filter((name) => name.startsWith('audit.sqlite')).map((name) => readFileSync(join(dir, name)))).toString('latin1');
     for (const secret of [GITHUB_TOKEN, 'hunter2hunter2', SESSION_PASSWORD]) expect(file).not.toContain(secret);

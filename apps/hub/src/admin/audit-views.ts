@@ -12,7 +12,7 @@ export function auditFragment(records: (AuditRecord & { hash: string })[] | unde
   if (records.length === 0) return html`${waiting}<p class="muted">No record yet.</p>`;
   return html`${waiting}<table class="audit"><thead><tr><th>#</th><th>At</th><th>Principal</th><th>Session</th><th>What</th><th>Decision</th><th>Outcome</th><th>Latency</th><th>Ran on</th><th>Arguments</th></tr></thead><tbody>
 ${records.map(
-  (r) => html`<tr data-seq="${r.seq}"><td title="sha256 ${r.hash}">${r.seq}</td><td>${r.at.slice(0, 23).replace('T', ' ')}</td><td>${r.principal}</td><td>${r.sessionId ? html`<code>${r.sessionId.slice(0, 8)}…</code>` : ''}</td>
+  (r) => html`<tr data-seq="${r.seq}"><td title="sha256 ${r.hash}">${r.seq}</td><td>${r.at.slice(0, 23).replace('T', ' ')}</td><td>${r.principal}</td><td>${r.session ? html`<code>${r.session.slice(0, 8)}</code>` : ''}</td>
 <td>${r.target}<br><span class="muted">${r.operation}</span></td>
 <td>${r.decision === null ? html`<span class="muted">no policy</span>` : html`${r.decision.allowed ? 'allowed' : 'denied'}<br><span class="muted">${r.decision.policies.join(', ')}</span>`}${r.approvalId ? html`<br>approval ${r.approvalId}` : ''}</td>
 <td class="${r.outcome === 'ok' ? 'ok' : 'warn'}">${r.outcome}</td><td>${r.latencyMs} ms</td>

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { Redactor } from '@mcp-hub/connector-kit';
@@ -12,6 +13,7 @@ export interface AuditedCall {
   /** Epoch ms when the hub received the call. */
   at: number;
   principal: string;
+  /** The MCP session id as the transport has it (the record keeps a digest of it). */
   sessionId?: string;
   operation: HubOperation;
   target: string;
@@ -192,9 +194,9 @@ export class AuditLog extends EventEmitter<{ written: [number]; failed: [number]
       at: new Date(call.at).toISOString(),
       hubId: this.options.hubId,
       principal: call.principal,
-      sessionId: call.sessionId,
+      session: call.sessionId === undefined ? undefined : hash('sha256', call.sessionId, 'hex').slice(0, 16),
       operation: call.operation,
-      target: call.target,
+      target: this.redactor.redact(call.target),
       connector: call.connector,
       replicaId: call.replicaId,
       decision: call.decision,

@@ -12,10 +12,14 @@ export interface AuditEntry {
   hubId: string;
   /** Who called: the principal's id. */
   principal: string;
-  /** The MCP session (2025-era clients over HTTP); absent for sessionless requests and stdio. */
-  sessionId?: string;
+  /**
+   * The MCP session (2025-era clients over HTTP) as the first 16 hex characters of the SHA-256 of
+   * its id: it ties the calls of one session together without storing the id, which is a bearer
+   * of the session. Absent for sessionless requests and stdio.
+   */
+  session?: string;
   operation: HubOperation;
-  /** The qualified tool or prompt name, or the resource URI (as the client sent it, capped). */
+  /** The qualified tool or prompt name, or the resource URI (as the client sent it, redacted, capped). */
   target: string;
   /** The connector that serves the target; absent when nothing live serves it, `hub` for the hub's own tools. */
   connector?: string;
