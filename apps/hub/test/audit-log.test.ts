@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { canonicalHash } from '@mcp-hub/connector-contract';
 import type { Client } from '@modelcontextprotocol/client';
-import { AuditLog } from '../src/audit/audit-log';
+import { AuditLog, verifyAuditStore } from '../src/audit/audit-log';
 import type { AuditRecord } from '../src/audit/audit-record';
 import type { AuditStore } from '../src/audit/audit-store';
+import { PostgresAuditStore } from '../src/audit/postgres-audit-store';
 import { SqliteAuditStore } from '../src/audit/sqlite-audit-store';
+import { Hub } from '../src/hub';
 import { PolicyEngine } from '../src/policy/policy-engine';
-import { HubFixture, silent } from './hub-fixture';
+import { HubFixture, silent, waitFor } from './hub-fixture';
 
 const POLICY = `
 @id("everyone")
@@ -154,5 +156,49 @@ describe('audit log of a real hub, called by an SDK client', () => {
     expect((await store.head()).seq).toBe(head.seq + 300);
     other.record({ at: Date.now(), principal: 'p', operation: 'tool_call', target: 't', arguments: {}, decision: null, outcome: 'ok', latencyMs: 1 });
     expect(other.queued).toBe(0);
+  });
+});
+
+describe('audit log of two hub replicas writing one PostgreSQL chain', () => {
+  const DATABASE_URL = process.env.HUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const table = `audit_replicas_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const fixture = new HubFixture();
+  const stores: PostgresAuditStore[] = [];
+  const logs: AuditLog[] = [];
+  let second: Hub;
+
+  beforeAll(async () => {
+    for (const hubId of ['replica-a', 'replica-b']) {
+      const store = new PostgresAuditStore({ connectionString: DATABASE_URL, table });
+      stores.push(store);
+      logs.push(new AuditLog({ store, hubId, logger: silent, batchDelayMs: 2 }));
+    }
+    await fixture.start({}, 5000, { audit: logs[0], hubId: 'replica-a' });
+    second = new Hub({ bus: fixture.bus, hubId: 'replica-b', logger: silent, audit: logs[1] });
+    await second.start();
+    await fixture.addConnector('echo');
+    await waitFor(() => second.inventory.replicaCount('echo') > 0);
+  });
+
+  afterAll(async () => {
+    second.stop();
+    await fixture.stop();
+    for (const log of logs) await log.close();
+    for (const store of stores) await store.close();
+    execFileSync('psql', [DATABASE_URL, '-q', '-c', `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS ${table}_head`], { stdio: 'ignore' });
+  });
+
+  it('calls through both replicas at once land in one intact chain, each record naming its replica', async () => {
+    const principal = { id: 'tester', scopes: ['*'] };
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? fixture.hub : second).callTool('echo_echo', { text: `call ${i}` }, { principal })),
+    );
+    await Promise.all(logs.map((log) => log.flush()));
+    expect(await verifyAuditStore(stores[0]!)).toMatchObject({ ok: true, records: 60 });
+    const records = (await stores[1]!.rows(0, 1000, 1000)).map((row) => JSON.parse(row.record) as AuditRecord);
+    expect(records.filter((r) => r.hubId === 'replica-a').map((r) => (r.arguments as { text: string }).text).sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => `call ${i * 2}`).sort(),
+    );
+    expect(records.filter((r) => r.hubId === 'replica-b')).toHaveLength(30);
   });
 });
