@@ -6,7 +6,7 @@ import type { AuditStore } from './audit-store';
 
 /** The store's contract in memory, with a switch to fail or hang its appends (the queue's logic, not a database, is under test). */
 class MemoryStore implements AuditStore {
-  rows: AuditRow[] = [];
+  stored: AuditRow[] = [];
   appends: number[] = [];
   failNext = 0;
   hang = false;
@@ -20,20 +20,20 @@ class MemoryStore implements AuditStore {
     }
     this.appends.push(entries.length);
     const chained = chainEntries(this.last, entries);
-    this.rows.push(...chained.rows);
+    this.stored.push(...chained.rows);
     this.last = chained.head;
   }
   async head(): Promise<AuditHead> {
     return this.last;
   }
   async rows(afterSeq: number, untilSeq: number, limit: number): Promise<AuditRow[]> {
-    return this.rows.filter((row) => row.seq > afterSeq && row.seq <= untilSeq).slice(0, limit);
+    return this.stored.filter((row) => row.seq > afterSeq && row.seq <= untilSeq).slice(0, limit);
   }
   async rowsBetween(): Promise<AuditRow[]> {
     return [];
   }
   async latest(limit: number): Promise<AuditRow[]> {
-    return this.rows.slice(-limit).reverse();
+    return this.stored.slice(-limit).reverse();
   }
   async close(): Promise<void> {}
 }
@@ -58,7 +58,7 @@ describe('audit log queue', () => {
     expect(store.appends).toEqual([]);
     await log.flush();
     expect(store.appends).toEqual([100]);
-    expect(store.rows.map((row) => JSON.parse(row.record).target)).toEqual(Array.from({ length: 100 }, (_, i) => `t${i}`));
+    expect(store.stored.map((row) => JSON.parse(row.record).target)).toEqual(Array.from({ length: 100 }, (_, i) => `t${i}`));
   });
 
   it('retries a failing store with backoff and loses nothing, in order', async () => {
@@ -72,8 +72,8 @@ describe('audit log queue', () => {
     log.record(call(3));
     // 250 ms then 500 ms of backoff.
     const until = Date.now() + 5000;
-    while (store.rows.length < 3 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(store.rows.map((row) => JSON.parse(row.record).target)).toEqual(['t1', 't2', 't3']);
+    while (store.stored.length < 3 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.stored.map((row) => JSON.parse(row.record).target)).toEqual(['t1', 't2', 't3']);
     // Failures count records per try: t1 and t2, then all three (t3 came during the first backoff).
     expect(seen).toEqual({ written: 3, failed: 5, dropped: 0 });
     await log.close();
@@ -86,7 +86,7 @@ describe('audit log queue', () => {
     for (let i = 0; i < 5; i++) log.record(call(i));
     await log.close();
     log.record(call(9));
-    expect(store.rows).toHaveLength(3);
+    expect(store.stored).toHaveLength(3);
     expect(seen).toEqual({ written: 3, failed: 0, dropped: 3 });
   });
 
@@ -95,7 +95,7 @@ describe('audit log queue', () => {
     const log = new AuditLog({ store, hubId: 'h', logger, batchDelayMs: 60_000 });
     log.record(call(1));
     await log.close();
-    expect(store.rows).toHaveLength(1);
+    expect(store.stored).toHaveLength(1);
 
     const hanging = new MemoryStore();
     hanging.hang = true;
