@@ -136,9 +136,15 @@ export class AuditLog extends EventEmitter<{ written: [number]; failed: [number]
     }
   }
 
-  /** The last `limit` records, newest first. */
+  /** The last `limit` records, newest first; a row whose text no longer parses (edited) is left out, for `verify` to name. */
   async recent(limit: number): Promise<(AuditRecord & { hash: string })[]> {
-    return (await this.options.store.latest(limit)).map((row) => ({ ...(JSON.parse(row.record) as AuditRecord), hash: row.hash }));
+    return (await this.options.store.latest(limit)).flatMap((row) => {
+      try {
+        return [{ ...(JSON.parse(row.record) as AuditRecord), hash: row.hash }];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Walks the whole chain (see {@link verifyAuditStore}). */
