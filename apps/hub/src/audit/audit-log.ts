@@ -47,6 +47,14 @@ export interface AuditLogOptions {
   batchDelayMs?: number;
 }
 
+/** Whether an edited row still has what a view reads (the admin page renders these fields). */
+function isShowable(record: AuditRecord): boolean {
+  const texts = [record.at, record.hubId, record.principal, record.operation, record.target, record.argumentsHash, record.outcome];
+  const decision = record.decision as unknown;
+  const decisionOk = decision === null || (typeof decision === 'object' && Array.isArray((decision as { policies?: unknown }).policies));
+  return typeof record.seq === 'number' && texts.every((text) => typeof text === 'string') && decisionOk;
+}
+
 function sleep(ms: number): Promise<void> {
   // Unref'd: a timer that lost its race must not keep the process alive.
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
@@ -136,11 +144,12 @@ export class AuditLog extends EventEmitter<{ written: [number]; failed: [number]
     }
   }
 
-  /** The last `limit` records, newest first; a row whose text no longer parses (edited) is left out, for `verify` to name. */
+  /** The last `limit` records, newest first; a row edited past reading is left out, for `verify` to name. */
   async recent(limit: number): Promise<(AuditRecord & { hash: string })[]> {
     return (await this.options.store.latest(limit)).flatMap((row) => {
       try {
-        return [{ ...(JSON.parse(row.record) as AuditRecord), hash: row.hash }];
+        const record = JSON.parse(row.record) as AuditRecord;
+        return isShowable(record) ? [{ ...record, hash: row.hash }] : [];
       } catch {
         return [];
       }
