@@ -119,6 +119,20 @@ export const CliConfigSchema = z.strictObject({
    * `postgresUrl` (env MCP_HUB_APPROVALS_POSTGRES_URL). See docs/decisions/0007-approvals.md.
    */
   approvals: ApprovalSettingsSchema,
+  /**
+   * The audit log (issue 14): every tool call, resource read and prompt get in a hash chain that
+   * `mcp-hub audit verify` checks. Embedded, in `<dataDir>/audit.sqlite`; the distributed hub
+   * records only with `postgresUrl` (env MCP_HUB_AUDIT_POSTGRES_URL), one chain for every replica.
+   */
+  audit: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** e.g. postgres://hub@db/mcphub. Prefer the variable for URLs that carry a password. */
+      postgresUrl: z.string().min(1).optional(),
+      /** Longest redacted arguments a record keeps, characters of JSON; longer ones are cut. */
+      maxArgumentChars: z.number().int().min(64).max(1_000_000).default(4096),
+    })
+    .prefault({}),
   /** Tool-call rate limits; shared through Redis (`sessions.redisUrl` / REDIS_URL) by `hub` replicas, in memory otherwise. */
   rateLimits: RateLimitSettingsSchema.prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode), and over stdio. */

@@ -31,6 +31,7 @@ const SOURCES_OF_KEY: Record<string, string> = {
   'sessions.redisUrl': 'REDIS_URL',
   'pinning.postgresUrl': 'MCP_HUB_PINNING_POSTGRES_URL',
   'approvals.postgresUrl': 'MCP_HUB_APPROVALS_POSTGRES_URL',
+  'audit.postgresUrl': 'MCP_HUB_AUDIT_POSTGRES_URL',
   'admin.token': 'MCP_HUB_ADMIN_TOKEN',
   'auth.hubTokens.keyFile': 'MCP_HUB_TOKEN_KEY_FILE',
   'assertions.signingKeyFile': 'MCP_HUB_ASSERTION_SIGNING_KEY_FILE',
@@ -45,7 +46,8 @@ export class ConfigError extends Error {
  * environment (PORT, HOST, NATS_URL, NATS_USER, NATS_PASS, NATS_TOKEN, MCP_HUB_NAMESPACE, LOG_LEVEL,
  * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_WAIT_FOR_BUS, REDIS_URL:
  * shared sessions and revocations in Redis, MCP_HUB_TOKEN_KEY_FILE, MCP_HUB_ASSERTION_SIGNING_KEY_FILE,
- * MCP_HUB_ASSERTION_PUBLIC_KEY_FILE, MCP_HUB_ADMIN_TOKEN, MCP_HUB_PINNING_POSTGRES_URL, MCP_HUB_APPROVALS_POSTGRES_URL), then flags. Without a data directory from any of them, the
+ * MCP_HUB_ASSERTION_PUBLIC_KEY_FILE, MCP_HUB_ADMIN_TOKEN, MCP_HUB_PINNING_POSTGRES_URL, MCP_HUB_APPROVALS_POSTGRES_URL,
+ * MCP_HUB_AUDIT_POSTGRES_URL), then flags. Without a data directory from any of them, the
  * per-user one of {@link defaultDataDir}. An empty variable counts as unset.
  * @throws ConfigError naming the bad key and the flag or variable that sets it
  *   (`http.port (--port or PORT): ...`), or the unreadable or malformed file.
@@ -64,6 +66,7 @@ export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = p
       admin: { token: env.MCP_HUB_ADMIN_TOKEN },
       pinning: { postgresUrl: env.MCP_HUB_PINNING_POSTGRES_URL },
       approvals: { postgresUrl: env.MCP_HUB_APPROVALS_POSTGRES_URL },
+      audit: { postgresUrl: env.MCP_HUB_AUDIT_POSTGRES_URL },
       auth: {
         insecureNoAuth: flags.insecureNoAuth,
         hubTokens: env.MCP_HUB_TOKEN_KEY_FILE ? { keyFile: env.MCP_HUB_TOKEN_KEY_FILE } : undefined,

@@ -9,6 +9,10 @@ import {
   ApprovalGate,
   PostgresApprovalStore,
   SqliteApprovalStore,
+  AuditLog,
+  PostgresAuditStore,
+  SqliteAuditStore,
+  type AuditStore,
   BullJobQueues,
   DefinitionPins,
   PostgresPinStore,
@@ -54,7 +58,9 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   await pins?.start();
   const jobs = embedded ? undefined : hubJobsFor(config, logger);
   const approvals = approvalsFor(config, logger, embedded);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, approvals, namePrefixes: namePrefixes(config) });
+  const hubId = `hub-${randomBytes(4).toString('hex')}`;
+  const audit = auditFor(config, logger, embedded, hubId);
+  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, approvals, audit, namePrefixes: namePrefixes(config) });
   await hub.start();
   stateOfHub.set(hub, { pins, approvals });
   return hub;
@@ -62,12 +68,16 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
 
 const stateOfHub = new WeakMap<Hub, { pins?: DefinitionPins; approvals: ApprovalGate }>();
 
-/** Stops a hub from {@link startHub} and closes its pin and approval stores. */
+/** Stops a hub from {@link startHub}, closes its pin and approval stores, and writes its last audit records. */
 export async function stopHub(hub: Hub): Promise<void> {
   hub.stop();
   const state = stateOfHub.get(hub);
   await state?.pins?.stop();
   await state?.approvals.store.close();
+  if (hub.audit) {
+    await hub.audit.close();
+    await hub.audit.store.close();
+  }
 }
 
 /**
@@ -88,6 +98,27 @@ export function openApprovalStore(config: CliConfig): ApprovalStore {
   if (config.approvals.postgresUrl) return new PostgresApprovalStore({ connectionString: config.approvals.postgresUrl });
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteApprovalStore({ file: path.join(config.dataDir, 'approvals.sqlite') });
+}
+
+/**
+ * The audit log as `config.audit` asks: embedded, in the data directory; the distributed hub
+ * records only with `postgresUrl`, since its replicas must write one chain.
+ */
+function auditFor(config: CliConfig, logger: Logger, embedded: boolean, hubId: string): AuditLog | undefined {
+  const { audit } = config;
+  if (!audit.enabled || (!embedded && !audit.postgresUrl)) {
+    const how = audit.enabled ? 'set audit.postgresUrl (MCP_HUB_AUDIT_POSTGRES_URL), shared by the hub replicas' : 'audit.enabled is false';
+    logger.warn(`the audit log is off (${how}): calls are not recorded`);
+    return undefined;
+  }
+  return new AuditLog({ store: openAuditStore(config), hubId, logger, maxArgumentChars: audit.maxArgumentChars });
+}
+
+/** The audit store `config.audit` names (or `postgresUrl`, when given): PostgreSQL, else `<dataDir>/audit.sqlite` (read by `mcp-hub audit`). */
+export function openAuditStore(config: CliConfig, postgresUrl = config.audit.postgresUrl): AuditStore {
+  if (postgresUrl) return new PostgresAuditStore({ connectionString: postgresUrl });
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteAuditStore({ file: path.join(config.dataDir, 'audit.sqlite') });
 }
 
 /**

@@ -6,10 +6,11 @@ import { runConnectorService } from './commands/connector';
 import { runNewConnector } from './commands/new-connector';
 import { runToolsList } from './commands/tools';
 import { runToolsApprove, runToolsDiff } from './commands/tool-pins';
-import { openApprovalStore, openPinStore } from './hub-runtime';
-import type { ApprovalStore, PinStore } from '@mcp-hub/hub';
+import { openApprovalStore, openAuditStore, openPinStore } from './hub-runtime';
+import type { ApprovalStore, AuditStore, PinStore } from '@mcp-hub/hub';
 import { runApprovalsDecide, runApprovalsList } from './commands/approvals';
 import type { CliConfig } from './cli-config';
+import { runAuditExport, runAuditVerify } from './commands/audit';
 import { runCall } from './commands/call';
 import { runDoctor } from './commands/doctor';
 import { CommandFailure, ExitCode } from './exit-codes';
@@ -115,6 +116,16 @@ export async function main(argv: string[]): Promise<void> {
       .option('--data-dir <dir>', 'the data directory of the hub (env MCP_HUB_DATA_DIR)')
       .action((id: string, flags: ConfigFlags) => withExitCode(() => withApprovalStore(flags, (store, config) => runApprovalsDecide(store, id, decision, config.approvals.ttlMinutes))));
   }
+  const audit = program.command('audit').description('check and export the audit log (<dataDir>/audit.sqlite, or audit.postgresUrl)');
+  withAuditFlags(audit.command('verify'))
+    .description('walk the hash chain and name the first edited, removed or reordered record (exit 1)')
+    .option('--json', 'print the result as JSON')
+    .action((flags: AuditFlags & { json?: boolean }) => withExitCode(() => withAuditStore(flags, (store) => runAuditVerify(store, flags))));
+  withAuditFlags(audit.command('export'))
+    .description('write the records of a time range as JSON lines, in chain order')
+    .requiredOption('--since <time>', 'first record time, ISO 8601 (2026-12-03T00:00:00Z)')
+    .option('--until <time>', 'end of the range, exclusive, ISO 8601 (default: now and after)')
+    .action((flags: AuditFlags & { since: string; until?: string }) => withExitCode(() => withAuditStore(flags, (store) => runAuditExport(store, flags))));
 
   withHubFlags(program.command('call <tool>'))
     .description('call one tool on a running hub; progress on stderr, the result on stdout')
@@ -145,6 +156,25 @@ async function withApprovalStore(flags: ConfigFlags, run: (store: ApprovalStore,
 /** Runs `run` on the pin store the configuration names, and closes it. */
 async function withPinStore(flags: ConfigFlags, run: (store: PinStore) => Promise<ExitCode>): Promise<ExitCode> {
   const store = openPinStore(loadConfig({ config: flags.config, dataDir: flags.dataDir }));
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+type AuditFlags = ConfigFlags & { postgresUrl?: string };
+
+function withAuditFlags(command: Command): Command {
+  return command
+    .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG): the audit store of audit.postgresUrl or <dataDir>/audit.sqlite')
+    .option('--data-dir <dir>', 'the data directory of the hub (env MCP_HUB_DATA_DIR)')
+    .option('--postgres-url <url>', 'the PostgreSQL audit store (env MCP_HUB_AUDIT_POSTGRES_URL; prefer the variable for a URL with a password)');
+}
+
+/** Runs `run` on the audit store the flags or configuration name, and closes it. */
+async function withAuditStore(flags: AuditFlags, run: (store: AuditStore) => Promise<ExitCode>): Promise<ExitCode> {
+  const store = openAuditStore(loadConfig({ config: flags.config, dataDir: flags.dataDir }), flags.postgresUrl);
   try {
     return await run(store);
   } finally {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { freePort } from '@mcp-hub/bus/testing';
+import { SqliteAuditStore, verifyAuditStore, type AuditRecord } from '@mcp-hub/hub';
 import { repoRoot } from './support/cli-process';
 
 /** The newcomer's path: `npm start`, connect a client, work a ticket, stop. */
@@ -70,6 +71,27 @@ describe('embedded mode as a user runs it', () => {
     await waitFor(() => output.includes('shutting down'), 5000, () => output);
     await waitForPortClosed(port, 10_000);
     expect(output).not.toMatch(/shutdown failed|"level":50/);
+
+    // Every call is in the data directory's audit log, written by the time the hub exited, in an intact chain.
+    const audit = new SqliteAuditStore({ file: path.join(dataDir, 'audit.sqlite') });
+    try {
+      expect(await verifyAuditStore(audit)).toMatchObject({ ok: true, records: 9 });
+      const records = (await audit.latest(9)).reverse().map((row) => JSON.parse(row.record) as AuditRecord);
+      expect(records.map((r) => `${r.target} ${r.outcome}`)).toEqual([
+        'helpdesk_search_tickets ok',
+        'helpdesk_create_ticket ok',
+        'helpdesk_add_comment ok',
+        'helpdesk_transition_ticket ok',
+        'helpdesk_transition_ticket tool_error',
+        expect.stringMatching(/^helpdesk:\/\/tickets\/\d+ ok$/),
+        'helpdesk_triage_ticket ok',
+        'database_run_query ok',
+        'database_run_query tool_error',
+      ]);
+      expect(records[1]).toMatchObject({ principal: 'local', connector: 'helpdesk', decision: { allowed: true }, arguments: { subject: 'Printer on fire' } });
+    } finally {
+      await audit.close();
+    }
   }, 90_000);
 
   it('bin/mcp-hub stdio serves the same hub to a desktop client, logs off stdout', async () => {

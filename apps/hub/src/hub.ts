@@ -44,6 +44,8 @@ import { withoutQuarantined } from './pinning/without-quarantined';
 import type { HubJobs } from './jobs/hub-jobs';
 import type { ApprovalGate } from './approvals/approval-gate';
 import { untrustedSourceOfResource, untrustedSourceOfResult } from './approvals/untrusted-marks';
+import type { AuditLog } from './audit/audit-log';
+import type { CallAudit } from './audit/call-audit';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -67,6 +69,8 @@ export interface CallOptions {
    * 2026 client's principal (it has no session). Absent: the call neither taints nor is tainted.
    */
   taintScope?: string;
+  /** The client's MCP session, when it has one (2025-era HTTP), for the audit record. */
+  sessionId?: string;
 }
 
 export interface HubOptions {
@@ -107,6 +111,8 @@ export interface HubOptions {
    * runs at once. The caller closes its store.
    */
   approvals?: ApprovalGate;
+  /** Records every tool call, resource read and prompt get in a hash chain. The caller closes it (after {@link Hub.stop}). */
+  audit?: AuditLog;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -116,6 +122,9 @@ export interface ListChange extends InventoryChange {
 
 type ListedItem = Record<string, unknown>;
 type HubCatalog = Catalog<ListedTool, ListedItem, ListedItem>;
+
+/** Longest target (tool or prompt name, URI) an audit record keeps: the client chose it. */
+const MAX_AUDIT_TARGET_CHARS = 512;
 
 /** A subscribe reply carries nothing; one schema object, since the invoker caches per schema. */
 const SubscribeResultSchema = z.object({});
@@ -190,6 +199,9 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
         if (change) this.emit('listChanged', change);
       });
     }
+    options.audit?.on('written', (n) => this.metrics.recordAuditRecords('written', n));
+    options.audit?.on('failed', (n) => this.metrics.recordAuditRecords('failed', n));
+    options.audit?.on('dropped', (n) => this.metrics.recordAuditRecords('dropped', n));
     const { pins } = options;
     if (pins) {
       pins.on('quarantined', (kind, reason) => this.metrics.recordQuarantine(kind, reason));
@@ -250,6 +262,11 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     return this.options.hubId;
   }
 
+  /** The audit log this hub records into, when it has one. */
+  get audit(): AuditLog | undefined {
+    return this.options.audit;
+  }
+
   /** 2026-era tool calls kept between rounds (waiting for input, or finished and not yet collected). */
   get parkedCalls(): number {
     return this.rounds.size;
@@ -282,7 +299,11 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
    * results with `isError: true`.
    * @throws ClientRequestError for a tool that does not exist or the principal may not see.
    */
-  async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
+  callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
+    return this.audited('tool_call', name, args, options, (call) => this.runToolCall(name, args, options, call));
+  }
+
+  private async runToolCall(name: string, args: Record<string, unknown>, options: CallOptions, call: CallAudit): Promise<ToolResult> {
     const { principal } = options;
     if (this.options.jobs?.isOwnTool(name)) return this.options.jobs.callOwnTool(name, args, principal);
     const tool = this.visibleTool(name, principal);
@@ -293,19 +314,21 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       return errorResult(invalid);
     }
     const decision = this.decide(principal, 'call', toolTarget(tool), args);
+    if (decision) call.decision = { allowed: decision.allowed, policies: decision.policies };
     if (decision && !decision.allowed) {
+      call.outcome = 'policy_denied';
       this.metrics.recordError('client', 'policy_denied');
       this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'policy_denied', 0);
       return errorResult(`The hub's policy does not allow ${tool.qualifiedName} with these arguments.`);
     }
     const limited = await this.options.rateLimits?.consume(principal.id, tool.connector, tool.qualifiedName);
     if (limited && !limited.allowed) {
+      call.outcome = 'rate_limited';
       this.metrics.recordError('client', 'rate_limited');
       this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'rate_limited', 0);
       return rateLimitedResult(tool.qualifiedName, limited.limit, limited.retryAfterMs);
     }
     // Last before running, after the rate limits: a consumed approval is never wasted on a refusal.
-    let approvalId: string | undefined;
     const { approvals } = this.options;
     if (approvals) {
       const gate = await approvals.check({
@@ -321,20 +344,21 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
         onProgress: options.onProgress,
       });
       if (!gate.run) {
+        call.outcome = gate.outcome;
+        call.approvalId = gate.approvalId;
         this.metrics.recordError(gate.outcome === 'internal' ? 'hub' : 'client', gate.outcome);
         this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, gate.outcome, 0);
         return gate.result;
       }
-      approvalId = gate.approvalId;
+      call.approvalId = gate.approvalId;
     } else if (decision?.needsApproval) {
       // Fail closed: nobody could approve it here.
+      call.outcome = 'approval_denied';
       this.logger.warn({ principal: principal.id, tool: tool.qualifiedName, policies: decision.policies }, 'call needs approval, but this hub runs without an approval store: refused');
       this.metrics.recordError('client', 'approval_denied');
       this.metrics.recordCall(tool.connector, 'tool_call', tool.qualifiedName, 'approval_denied', 0);
       return errorResult(`The hub's policy requires a person's approval for ${tool.qualifiedName}, and this hub has no way to ask for one, so it did not run.`);
     }
-    // TODO(#14): the audit record of this call carries `approvalId` (the approval it consumed), wired in with the audit log.
-    void approvalId;
     if (tool.descriptor.execution === 'job' && this.options.jobs) {
       try {
         return await this.options.jobs.call(tool.connector, tool.descriptor.name, args, options);
@@ -346,11 +370,17 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     const { subject } = tool;
     const body = { tool: tool.descriptor.name, arguments: args };
     try {
-      const outcome = await this.observed(tool.connector, 'tool_call', tool.qualifiedName, () =>
-        this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, {
-          ...options,
-          retryIfReplicaLost: tool.descriptor.annotations.idempotentHint,
-        }),
+      const outcome = await this.observed(
+        tool.connector,
+        'tool_call',
+        tool.qualifiedName,
+        () =>
+          this.invoker.invoke(tool.connector, subject, body, ToolResultSchema, {
+            ...options,
+            retryIfReplicaLost: tool.descriptor.annotations.idempotentHint,
+            onClaimed: (replicaId) => (call.replicaId = replicaId),
+          }),
+        call,
       );
       if (outcome.ok) {
         await this.noteUntrusted(options.taintScope, untrustedSourceOfResult(outcome.value));
@@ -395,7 +425,11 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
    * is "not found", exactly like one that does not exist.
    * @throws ClientRequestError (`resource_not_found`) or HubLocalError
    */
-  async readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
+  readResource(uri: string, options: CallOptions): Promise<ResourceReadResult> {
+    return this.audited('resource_read', uri, { uri }, options, (call) => this.runResourceRead(uri, options, call));
+  }
+
+  private async runResourceRead(uri: string, options: CallOptions, call: CallAudit): Promise<ResourceReadResult> {
     if (this.options.jobs?.servesUri(uri)) {
       const job = await this.options.jobs.read(uri, options.principal);
       if (!job) throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
@@ -406,8 +440,12 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       this.recordRefused('resource_read', 'resource_not_found');
       throw new ClientRequestError('resource_not_found', `Resource not found: ${uri}`);
     }
-    const outcome = await this.observed(connector, 'resource_read', '', () =>
-      this.invoker.invoke(connector, this.subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, options),
+    const outcome = await this.observed(
+      connector,
+      'resource_read',
+      '',
+      () => this.invoker.invoke(connector, this.subjects.resourceRead(connector), { uri }, ResourceReadResultSchema, { ...options, onClaimed: (replicaId) => (call.replicaId = replicaId) }),
+      call,
     );
     const result = unwrap(outcome);
     await this.noteUntrusted(options.taintScope, untrustedSourceOfResource(result));
@@ -451,19 +489,33 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
    * Gets a prompt. One hidden from `principal` (scopes or policy) is "Unknown prompt", exactly like
    * one that does not exist; a visible one the policy refuses for these arguments is refused as such.
    */
-  async getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<PromptGetResult> {
+  getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<PromptGetResult> {
+    return this.audited('prompt_get', name, args, options, (call) => this.runPromptGet(name, args, options, call));
+  }
+
+  private async runPromptGet(name: string, args: Record<string, string>, options: CallOptions, call: CallAudit): Promise<PromptGetResult> {
     const prompt = this.visiblePrompt(name, options.principal);
     if (!prompt || (this.views && !this.views.view(policyPrincipalOf(options.principal), this.catalog).promptNames.has(name))) {
       this.recordRefused('prompt_get', 'invalid_params');
       throw new ClientRequestError('invalid_params', `Unknown prompt: ${name}`);
     }
     const decision = this.decide(options.principal, 'get_prompt', promptTarget(prompt.connector, prompt.qualifiedName), args);
+    if (decision) call.decision = { allowed: decision.allowed, policies: decision.policies };
     if (decision && !decision.allowed) {
+      call.outcome = 'policy_denied';
       this.recordRefused('prompt_get', 'invalid_params');
       throw new ClientRequestError('invalid_params', `The hub's policy does not allow ${name} with these arguments`);
     }
-    const outcome = await this.observed(prompt.connector, 'prompt_get', '', () =>
-      this.invoker.invoke(prompt.connector, this.subjects.promptGet(prompt.connector), { prompt: prompt.descriptor.name, arguments: args }, PromptGetResultSchema, options),
+    const outcome = await this.observed(
+      prompt.connector,
+      'prompt_get',
+      '',
+      () =>
+        this.invoker.invoke(prompt.connector, this.subjects.promptGet(prompt.connector), { prompt: prompt.descriptor.name, arguments: args }, PromptGetResultSchema, {
+          ...options,
+          onClaimed: (replicaId) => (call.replicaId = replicaId),
+        }),
+      call,
     );
     return unwrap(outcome);
   }
@@ -500,7 +552,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
    * Runs one forwarded call and records it: outcome, latency, and the error's kind. `connector`
    * and `tool` come from the live inventory, so the labels stay bounded.
    */
-  private async observed<T>(connector: string, operation: HubOperation, tool: string, invoke: () => Promise<InvokeOutcome<T>>): Promise<InvokeOutcome<T>> {
+  private async observed<T>(connector: string, operation: HubOperation, tool: string, invoke: () => Promise<InvokeOutcome<T>>, call: CallAudit): Promise<InvokeOutcome<T>> {
     const started = performance.now();
     let outcome: CallOutcome = 'internal';
     try {
@@ -519,6 +571,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     } finally {
       const seconds = (performance.now() - started) / 1000;
       this.metrics.recordCall(connector, operation, tool, outcome, seconds);
+      call.outcome = outcome;
       this.recentCalls.record({ at: Date.now(), connector, operation, tool, outcome, ms: Math.round(seconds * 10_000) / 10 });
     }
   }
@@ -526,6 +579,49 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
   /** Taints the call's scope when its result carried untrusted content (`source`), so later open-world writes there need approval. */
   private async noteUntrusted(scope: string | undefined, source: string | undefined): Promise<void> {
     if (source !== undefined) await this.options.approvals?.noteUntrusted(scope, source);
+  }
+
+  /**
+   * Runs one call and hands its record to the audit log, if the hub has one: who, what (the
+   * target as the client named it, capped), the decision, the outcome (an unset one is taken from
+   * how the call ended) and the latency.
+   */
+  private async audited<T>(operation: HubOperation, target: string, args: unknown, options: CallOptions, run: (call: CallAudit) => Promise<T>): Promise<T> {
+    const call: CallAudit = { decision: null };
+    const { audit } = this.options;
+    if (!audit) return run(call);
+    const at = Date.now();
+    const started = performance.now();
+    try {
+      const result = await run(call);
+      call.outcome ??= (result as { isError?: boolean }).isError === true ? 'tool_error' : 'ok';
+      return result;
+    } catch (error) {
+      call.outcome ??= error instanceof ClientRequestError || error instanceof HubLocalError ? error.kind : error instanceof ConnectorFailure ? 'tool_error' : 'internal';
+      throw error;
+    } finally {
+      audit.record({
+        at,
+        principal: options.principal.id,
+        sessionId: options.sessionId,
+        operation,
+        target: target.slice(0, MAX_AUDIT_TARGET_CHARS),
+        connector: this.auditedConnector(operation, target),
+        replicaId: call.replicaId,
+        arguments: args,
+        decision: call.decision,
+        approvalId: call.approvalId,
+        outcome: call.outcome ?? 'internal',
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      });
+    }
+  }
+
+  /** The connector that serves an audited call's target, `hub` for the hub's own tools and jobs:// resources. */
+  private auditedConnector(operation: HubOperation, target: string): string | undefined {
+    if (operation === 'tool_call') return this.options.jobs?.isOwnTool(target) ? 'hub' : this.inventory.tool(target)?.connector;
+    if (operation === 'prompt_get') return this.inventory.prompt(target)?.connector;
+    return this.options.jobs?.servesUri(target) ? 'hub' : this.inventory.resourceOwner(target);
   }
 
   /** Records a call naming nothing live under {@link UNKNOWN_LABEL}: the name the client sent is unbounded. */

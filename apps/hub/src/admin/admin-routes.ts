@@ -5,7 +5,8 @@ import type { Hub } from '../hub';
 import { HttpError } from '../http/http-error';
 import { AdminAuth } from './admin-auth';
 import { adminPage, approvalsFragment, callsFragment, connectorsFragment, loginPage, sessionsFragment, type SessionSummary } from './admin-views';
-import type { Html } from './html';
+import { AUDIT_RECORDS_SHOWN, auditFragment, auditVerifyFragment } from './audit-views';
+import { html, type Html } from './html';
 
 /** What the admin page reads besides the hub: the HTTP front's sessions. */
 export interface AdminSources {
@@ -82,6 +83,11 @@ export class AdminRoutes {
       case '/admin/api/approvals':
         if (!hub.approvals) return send(res, 404, 'application/json', JSON.stringify({ error: 'this hub holds no calls for approval' }));
         return send(res, 200, 'application/json', JSON.stringify({ pending: await hub.approvals.pending() }));
+      case '/admin/fragments/audit':
+        return page(res, 200, auditFragment(await hub.audit?.recent(AUDIT_RECORDS_SHOWN), hub.audit?.queued ?? 0));
+      case '/admin/fragments/audit-verify':
+        // Walks the whole chain: only when the page loads or the button asks, never on the refresh timer.
+        return page(res, 200, hub.audit ? auditVerifyFragment(await hub.audit.verify()) : html`<p class="muted">The audit log is off.</p>`);
       case '/admin/api/state':
         return send(res, 200, 'application/json', JSON.stringify({ hubId: hub.hubId, connectors: hub.inventory.snapshot(), sessions: this.sources.sessions(), listenStreams: this.sources.listenStreams(), calls: hub.recentCalls.list() }));
       default:

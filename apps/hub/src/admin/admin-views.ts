@@ -36,6 +36,8 @@ export function adminPage(hubId: string): Html {
 <section><h2>Connectors</h2><div id="connectors" hx-get="/admin/fragments/connectors" hx-trigger="${REFRESH}">loading…</div></section>
 <section><h2>Sessions</h2><div id="sessions" hx-get="/admin/fragments/sessions" hx-trigger="${REFRESH}">loading…</div></section>
 <section><h2>Recent calls</h2><div id="calls" hx-get="/admin/fragments/calls" hx-trigger="${REFRESH}">loading…</div></section>
+<section><h2>Audit</h2><div id="audit-verify" hx-get="/admin/fragments/audit-verify" hx-trigger="load">loading…</div>
+<div id="audit" hx-get="/admin/fragments/audit" hx-trigger="load, every 2s">loading…</div></section>
 </main>
 </body>
 </html>

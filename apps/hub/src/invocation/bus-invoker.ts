@@ -45,6 +45,8 @@ export interface InvokeOptions {
   retryIfReplicaLost?: boolean;
   /** The MCP client behind the call, for the connector's server-to-client requests; without it the connector cannot ask. */
   client?: ClientChannel;
+  /** Told which replica claimed the call (only calls that outlive a few ms are claimed). */
+  onClaimed?: (replicaId: string) => void;
 }
 
 /** A call in flight as the target of a connector's server-to-client request. */
@@ -92,6 +94,7 @@ interface PendingCall {
   /** Ends the wait: the client cancelled (a `cancelled` BusError), or the replica was lost ({@link ReplicaLost}). */
   stop: (reason: Error) => void;
   onProgress?: (progress: Progress) => void;
+  onClaimed?: (replicaId: string) => void;
   client?: ClientChannel;
   deadline: number;
   /** Ends the call's server-to-client requests; made on the first one. */
@@ -153,8 +156,10 @@ export class BusInvoker {
       if (!event) return;
       const call = this.pending.get(event.invocationId);
       if (!call) return;
-      if (event.type === 'started') call.replicaId = event.replicaId;
-      else call.onProgress?.({ progress: event.progress, total: event.total, message: event.message });
+      if (event.type === 'started') {
+        call.replicaId = event.replicaId;
+        call.onClaimed?.(event.replicaId);
+      } else call.onProgress?.({ progress: event.progress, total: event.total, message: event.message });
     });
     await this.options.bus.flush();
   }
@@ -264,7 +269,7 @@ export class BusInvoker {
     let stop!: (reason: Error) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
-    const call: PendingCall = { connector, stop, onProgress: options.onProgress, sentAt: Date.now(), client: options.client, deadline, clientRequestsWaiting: 0 };
+    const call: PendingCall = { connector, stop, onProgress: options.onProgress, onClaimed: options.onClaimed, sentAt: Date.now(), client: options.client, deadline, clientRequestsWaiting: 0 };
     this.pending.set(invocationId, call);
     const onAbort = () => {
       this.cancel(connector, invocationId, 'cancelled by the client');

@@ -107,6 +107,7 @@ function optionsOfCall(server: Server, ctx: ServerContext, principalFor: Princip
     taintScope: taintScopeOf(ctx, principal, connection),
     signal: ctx.mcpReq.signal,
     ...(client && { client }),
+    ...(ctx.sessionId !== undefined && { sessionId: ctx.sessionId }),
     ...(progressToken !== undefined && {
       onProgress: (progress) => {
         void ctx.mcpReq

@@ -80,6 +80,7 @@ export class HubMetrics {
   private readonly errors: Counter<'source' | 'kind'>;
   private readonly busyResends: Counter<'connector'>;
   private readonly quarantines: Counter<'kind' | 'reason'>;
+  private readonly auditRecords: Counter<'result'>;
 
   constructor() {
     const registers = [this.registry];
@@ -112,6 +113,12 @@ export class HubMetrics {
       name: 'mcphub_definitions_quarantined_total',
       help: 'Tool, prompt, resource and template definitions held until an operator approves them, by kind and reason (changed, flagged).',
       labelNames: ['kind', 'reason'],
+      registers,
+    });
+    this.auditRecords = new Counter({
+      name: 'mcphub_audit_records_total',
+      help: 'Audit records by result: written to the chain, failed (a write to retry), dropped (lost: queue full, or unwritten at shutdown).',
+      labelNames: ['result'],
       registers,
     });
     const metrics = this;
@@ -214,6 +221,11 @@ export class HubMetrics {
   /** Records one definition newly held by tool pinning (its definition changed, or the description scanner flagged it). */
   recordQuarantine(kind: DefinitionKind, reason: QuarantineReason): void {
     this.quarantines.inc({ kind, reason });
+  }
+
+  /** Counts `n` audit records written, failed (to be retried) or dropped. */
+  recordAuditRecords(result: 'written' | 'failed' | 'dropped', n: number): void {
+    this.auditRecords.inc({ result }, n);
   }
 
   /** The Prometheus text exposition of every metric, for `GET /metrics`. */
