@@ -1,0 +1,101 @@
+import type { Client } from '@modelcontextprotocol/client';
+import { BridgeFixture, askingUpstream, textOf } from './support/bridge-fixture';
+import { waitFor } from './support/wait-for';
+
+/** Answers every server-to-client request the way a person, a model and a file manager would. */
+function answering(client: Client): void {
+  client.setRequestHandler('elicitation/create', async (request) => ({ action: 'accept', content: { confirm: request.params.message.includes('3 tickets'), reason: 'asked' } }));
+  client.setRequestHandler('sampling/createMessage', async () => ({ role: 'assistant', content: { type: 'text', text: 'short and sweet' }, model: 'test-model' }));
+  client.setRequestHandler('roots/list', async () => ({ roots: [{ uri: 'file:///home/ada/project', name: 'project' }] }));
+}
+const everything = { elicitation: { form: {} }, sampling: {}, roots: {} };
+
+/**
+ * An upstream written with the SDK whose tools ask the client back while they run (elicitation,
+ * sampling, roots), behind the bridge: the hub's SDK client answers, the answer reaches the
+ * upstream tool, and its result reaches the client. Both eras of hub client.
+ */
+describe('bridge relays the upstream requests to the client of the call', () => {
+  let fixture: BridgeFixture;
+
+  beforeAll(async () => {
+    fixture = await new BridgeFixture().start();
+    await fixture.bridge('asking', {
+      upstream: { transport: 'stdio', command: process.execPath, args: [askingUpstream] },
+      restart: { baseDelayMs: 50, maxDelayMs: 200 },
+    });
+  }, 30_000);
+  afterAll(() => fixture.stop());
+
+  describe.each(['2025', '2026'] as const)('a %s-era client', (era) => {
+    it('answers an elicitation, and the upstream tool gets the answer', async () => {
+      const client = await fixture.client({ era, declares: everything, answers: answering });
+      const result = await client.callTool({ name: 'asking_confirm_delete', arguments: { count: 3 } });
+      expect(result.isError).toBeFalsy();
+      expect(textOf(result)).toBe('elicitation accept {"confirm":true,"reason":"asked"}');
+    });
+
+    it('answers a sampling request with its model', async () => {
+      const client = await fixture.client({ era, declares: everything, answers: answering });
+      const result = await client.callTool({ name: 'asking_summarize', arguments: { topic: 'the hub' } });
+      expect(textOf(result)).toBe('model test-model said: short and sweet');
+    });
+
+    it('lists its roots to the upstream', async () => {
+      const client = await fixture.client({ era, declares: everything, answers: answering });
+      const result = await client.callTool({ name: 'asking_list_roots', arguments: {} });
+      expect(textOf(result)).toBe('roots file:///home/ada/project');
+    });
+
+    it('declines an elicitation, and the upstream reads the decline', async () => {
+      const client = await fixture.client({
+        era,
+        declares: { elicitation: { form: {} } },
+        answers: (c) => c.setRequestHandler('elicitation/create', async () => ({ action: 'decline' })),
+      });
+      const result = await client.callTool({ name: 'asking_confirm_delete', arguments: { count: 3 } });
+      expect(textOf(result)).toBe('elicitation decline {}');
+    });
+
+    it('without the capability: the upstream reads "method not found" and the client a clean tool error', async () => {
+      const client = await fixture.client({ era });
+      const result = await client.callTool({ name: 'asking_confirm_delete', arguments: { count: 3 } });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe('refused -32601: The MCP client behind the hub does not support elicitation: The client did not declare the elicitation capability.');
+      const sampling = await client.callTool({ name: 'asking_summarize', arguments: { topic: 'x' } });
+      expect(textOf(sampling)).toMatch(/^refused -32601: .* does not support sampling/);
+    });
+  });
+
+  it('declares form-mode elicitation only: the upstream does not send a URL-mode one', async () => {
+    const asked: string[] = [];
+    const client = await fixture.client({ declares: { elicitation: { form: {}, url: {} } }, answers: (c) => c.setRequestHandler('elicitation/create', async () => (asked.push('url'), { action: 'accept' })) });
+    const result = await client.callTool({ name: 'asking_ask_url', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('refused CAPABILITY_NOT_SUPPORTED: Client does not support url elicitation.');
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses a request while two calls are in flight: it cannot tell whose client to ask', async () => {
+    const asked: string[] = [];
+    const other = await fixture.client({ declares: everything, answers: (c) => c.setRequestHandler('elicitation/create', async () => (asked.push('other'), { action: 'accept', content: { confirm: true } })) });
+    const client = await fixture.client({ declares: everything, answers: (c) => c.setRequestHandler('elicitation/create', async () => (asked.push('caller'), { action: 'accept', content: { confirm: true } })) });
+    const slow = other.callTool({ name: 'asking_slow', arguments: { ms: 1500 } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = await client.callTool({ name: 'asking_confirm_delete', arguments: { count: 3 } });
+    expect(textOf(result)).toMatch(/^refused -32603: The hub's bridge cannot relay this elicitation request: 2 calls are in flight/);
+    expect(asked).toEqual([]);
+    expect(textOf(await slow)).toBe('slow done');
+    // Alone again, the same call is relayed.
+    expect(textOf(await client.callTool({ name: 'asking_confirm_delete', arguments: { count: 3 } }))).toBe('elicitation accept {"confirm":true}');
+    expect(asked).toEqual(['caller']);
+  });
+
+  it('logs the upstream log messages in the bridge log', async () => {
+    const client = await fixture.client();
+    await client.callTool({ name: 'asking_log_and_meta', arguments: {} });
+    await waitFor(() => fixture.logs.some((line) => line['msg'] === 'upstream log message' && line['upstreamLevel'] === 'warning'), 5000, 'the upstream log line');
+    const line = fixture.logs.find((l) => l['msg'] === 'upstream log message')!;
+    expect(line).toMatchObject({ level: 40, upstreamLogger: 'asking-upstream', upstreamLog: '{"note":"from the upstream"}' });
+  });
+});

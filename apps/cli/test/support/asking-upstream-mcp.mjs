@@ -1,0 +1,63 @@
+// A small upstream MCP server written with the SDK (@modelcontextprotocol/server) whose tools ask
+// the client back while they run: elicitation, sampling, roots (2025-11-25 server-to-client
+// requests over stdio). Each tool reports what it got, or the JSON-RPC error it was answered with,
+// so that a test reads what reached the upstream.
+import { McpServer } from '@modelcontextprotocol/server';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { z } from 'zod';
+
+const server = new McpServer({ name: 'asking-upstream', version: '1.0.0' }, { capabilities: { logging: {} } });
+const text = (value) => ({ content: [{ type: 'text', text: value }] });
+const failed = (error) => ({ ...text(`refused ${error.code ?? '?'}: ${error.message}`), isError: true });
+const readOnly = { readOnlyHint: true };
+
+server.registerTool('confirm_delete', { description: 'Asks the person to confirm', inputSchema: z.object({ count: z.number().int() }), annotations: readOnly }, async ({ count }, ctx) => {
+  try {
+    const answer = await ctx.mcpReq.elicitInput({
+      message: `Delete ${count} tickets?`,
+      requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Confirm' }, reason: { type: 'string' } }, required: ['confirm'] },
+    });
+    return text(`elicitation ${answer.action} ${JSON.stringify(answer.content ?? {})}`);
+  } catch (error) {
+    return failed(error);
+  }
+});
+
+server.registerTool('ask_url', { description: 'Asks for a URL-mode elicitation', inputSchema: z.object({}), annotations: readOnly }, async (_args, ctx) => {
+  try {
+    const answer = await ctx.mcpReq.elicitInput({ mode: 'url', message: 'Sign in', url: 'https://example.com/login', elicitationId: 'e1' });
+    return text(`elicitation ${answer.action}`);
+  } catch (error) {
+    return failed(error);
+  }
+});
+
+server.registerTool('summarize', { description: 'Asks the client model', inputSchema: z.object({ topic: z.string() }), annotations: readOnly }, async ({ topic }, ctx) => {
+  try {
+    const answer = await ctx.mcpReq.requestSampling({ messages: [{ role: 'user', content: { type: 'text', text: `Summarize ${topic}` } }], maxTokens: 100 });
+    return text(`model ${answer.model} said: ${answer.content.type === 'text' ? answer.content.text : answer.content.type}`);
+  } catch (error) {
+    return failed(error);
+  }
+});
+
+server.registerTool('list_roots', { description: 'Lists the client roots', inputSchema: z.object({}), annotations: readOnly }, async (_args, ctx) => {
+  try {
+    const { roots } = await server.server.listRoots(undefined, { relatedRequestId: ctx.mcpReq.id });
+    return text(`roots ${roots.map((root) => root.uri).join(' ')}`);
+  } catch (error) {
+    return failed(error);
+  }
+});
+
+server.registerTool('slow', { description: 'Answers after a while', inputSchema: z.object({ ms: z.number().int() }), annotations: readOnly }, async ({ ms }) => {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return text('slow done');
+});
+
+server.registerTool('log_and_meta', { description: 'Logs, then answers with _meta', inputSchema: z.object({}), annotations: readOnly }, async (_args, ctx) => {
+  await ctx.mcpReq.log('warning', { note: 'from the upstream' }, 'asking-upstream');
+  return { ...text('logged'), _meta: { 'example.com/trace': 'abc-123' } };
+});
+
+await server.connect(new StdioServerTransport());
