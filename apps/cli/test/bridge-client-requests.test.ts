@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Client } from '@modelcontextprotocol/client';
+import { freePort, waitForPort } from '@mcp-hub/bus/testing';
 import { BridgeFixture, askingUpstream, textOf } from './support/bridge-fixture';
 import { waitFor } from './support/wait-for';
 
@@ -76,7 +78,7 @@ describe('bridge relays the upstream requests to the client of the call', () => 
     expect(asked).toEqual([]);
   });
 
-  it('refuses a request while two calls are in flight: it cannot tell whose client to ask', async () => {
+  it('over stdio, refuses a request while two calls are in flight: it cannot tell whose client to ask', async () => {
     const asked: string[] = [];
     const other = await fixture.client({ declares: everything, answers: (c) => c.setRequestHandler('elicitation/create', async () => (asked.push('other'), { action: 'accept', content: { confirm: true } })) });
     const client = await fixture.client({ declares: everything, answers: (c) => c.setRequestHandler('elicitation/create', async () => (asked.push('caller'), { action: 'accept', content: { confirm: true } })) });
@@ -97,5 +99,46 @@ describe('bridge relays the upstream requests to the client of the call', () => 
     await waitFor(() => fixture.logs.some((line) => line['msg'] === 'upstream log message' && line['upstreamLevel'] === 'warning'), 5000, 'the upstream log line');
     const line = fixture.logs.find((l) => l['msg'] === 'upstream log message')!;
     expect(line).toMatchObject({ level: 40, upstreamLogger: 'asking-upstream', upstreamLog: '{"note":"from the upstream"}' });
+  });
+});
+
+/**
+ * The same upstream over Streamable HTTP: it sends its request on the response stream of the
+ * call it belongs to, so the bridge knows whose client to ask even with several calls in flight.
+ */
+describe('bridge relays the requests of an HTTP upstream to the client of the call', () => {
+  let fixture: BridgeFixture;
+  let upstream: ChildProcess;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    upstream = spawn(process.execPath, [askingUpstream, '--http', String(port)], { stdio: 'ignore' });
+    await waitForPort(port, 15_000);
+    fixture = await new BridgeFixture().start();
+    await fixture.bridge('askhttp', { upstream: { transport: 'http', url: `http://127.0.0.1:${port}/mcp` } });
+  }, 30_000);
+  afterAll(async () => {
+    await fixture.stop();
+    upstream.kill();
+  });
+
+  it('asks the client of the call that the request belongs to, with another call in flight', async () => {
+    const asked: string[] = [];
+    const answer = (who: string) => (c: Client) =>
+      c.setRequestHandler('elicitation/create', async (request) => (asked.push(`${who}: ${request.params.message}`), { action: 'accept', content: { confirm: who === 'caller' } }));
+    const other = await fixture.client({ declares: everything, answers: answer('other') });
+    const client = await fixture.client({ declares: everything, answers: answer('caller') });
+    const slow = other.callTool({ name: 'askhttp_slow', arguments: { ms: 1500 } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = await client.callTool({ name: 'askhttp_confirm_delete', arguments: { count: 3 } });
+    expect(textOf(result)).toBe('elicitation accept {"confirm":true}');
+    expect(asked).toEqual(['caller: Delete 3 tickets?']);
+    expect(textOf(await slow)).toBe('slow done');
+  });
+
+  it('relays sampling and roots over HTTP too', async () => {
+    const client = await fixture.client({ era: '2026', declares: everything, answers: answering });
+    expect(textOf(await client.callTool({ name: 'askhttp_summarize', arguments: { topic: 'x' } }))).toBe('model test-model said: short and sweet');
+    expect(textOf(await client.callTool({ name: 'askhttp_list_roots', arguments: {} }))).toBe('roots file:///home/ada/project');
   });
 });

@@ -89,9 +89,8 @@ export class UpstreamLink {
     // A little before the hub's deadline, so that the model reads the bridge's precise error rather than the hub's generic one.
     const left = ctx.deadline - Date.now();
     const options: UpstreamRequestOptions = { signal: ctx.signal, timeoutMs: left - Math.min(DEADLINE_MARGIN_MS, left / 10), onProgress };
-    const leave = this.inFlight.enter(ctx);
     try {
-      return await send(client, options);
+      return await this.inFlight.within(ctx, () => send(client, options));
     } catch (error) {
       const failure = UpstreamClient.failure(error);
       if (failure.kind === 'session_expired') {
@@ -102,8 +101,6 @@ export class UpstreamLink {
       }
       if (failure.kind === 'closed') this.dropConnection(client);
       throw this.toolError(failure, what, ctx);
-    } finally {
-      leave();
     }
   }
 
@@ -169,13 +166,16 @@ export class UpstreamLink {
         listRoots: () => this.askClient('roots', (ctx) => ctx.listRoots()),
       },
     };
-    this.connecting = UpstreamClient.connect(config.upstream, events, {
-      timeoutMs: config.connectTimeoutMs,
-      // Room for an answer well over the cap, which then gets a clear "too large"; a larger one
-      // ends the connection (the SDK's buffer refuses it) and the child is restarted.
-      maxMessageBytes: Math.max(config.maxResultBytes * 4, MAX_MESSAGE_FLOOR_BYTES),
-      bearerToken: this.options.bearerToken,
-    }).then(
+    const connecting = this.inFlight.outside(() =>
+      UpstreamClient.connect(config.upstream, events, {
+        timeoutMs: config.connectTimeoutMs,
+        // Room for an answer well over the cap, which then gets a clear "too large"; a larger one
+        // ends the connection (the SDK's buffer refuses it) and the child is restarted.
+        maxMessageBytes: Math.max(config.maxResultBytes * 4, MAX_MESSAGE_FLOOR_BYTES),
+        bearerToken: this.options.bearerToken,
+      }),
+    );
+    this.connecting = connecting.then(
       (client) => {
         this.connecting = undefined;
         if (this.stopped) {
