@@ -93,9 +93,10 @@ describe('bridge relays the upstream requests to the client of the call', () => 
     expect(asked).toEqual(['caller']);
   });
 
-  it('logs the upstream log messages in the bridge log', async () => {
+  it('logs the upstream log messages in the bridge log, and passes the result _meta on', async () => {
     const client = await fixture.client();
-    await client.callTool({ name: 'asking_log_and_meta', arguments: {} });
+    const result = await client.callTool({ name: 'asking_log_and_meta', arguments: {} });
+    expect(result._meta).toEqual({ 'example.com/trace': 'abc-123' });
     await waitFor(() => fixture.logs.some((line) => line['msg'] === 'upstream log message' && line['upstreamLevel'] === 'warning'), 5000, 'the upstream log line');
     const line = fixture.logs.find((l) => l['msg'] === 'upstream log message')!;
     expect(line).toMatchObject({ level: 40, upstreamLogger: 'asking-upstream', upstreamLog: '{"note":"from the upstream"}' });

@@ -65,7 +65,7 @@ function buildServer() {
 
   server.registerTool('log_and_meta', { description: 'Logs, then answers with _meta', inputSchema: z.object({}), annotations: readOnly }, async (_args, ctx) => {
     await ctx.mcpReq.log('warning', { note: 'from the upstream' }, 'asking-upstream');
-    return { ...text('logged'), _meta: { 'example.com/trace': 'abc-123' } };
+    return { ...text('logged'), _meta: { 'example.com/trace': 'abc-123', 'mcphub/replayed': true } };
   });
 
   return server;
