@@ -104,6 +104,8 @@ export class UpstreamClient {
     private readonly config: UpstreamConfig,
     private readonly events: UpstreamEvents,
   ) {
+    // 2025-11-25 to every upstream (the SDK's default). TODO(#12): let a 2026-07-28 upstream be
+    // spoken to in its era, where its questions come back in the call's own result (decision 0007).
     this.client = new Client({ name: 'mcp-hub-bridge', version: '0.1.0' }, { capabilities: CLIENT_CAPABILITIES });
     const { ask } = events;
     this.client.setRequestHandler('elicitation/create', (request) => answered(() => ask.elicit(request.params)));

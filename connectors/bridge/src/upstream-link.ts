@@ -288,7 +288,11 @@ export class UpstreamLink {
     }
   }
 
-  /** The upstream's MCP log messages, at its level, within their own budget. */
+  /**
+   * The upstream's MCP log messages, at its level, within their own budget.
+   * TODO(#12): relay them to the call's client too. That needs a hub that offers `logging`
+   * (`logging/setLevel` per session) and a log event on the call's events subject, as progress has.
+   */
   private logUpstream(level: string, data: unknown, name: string | undefined): void {
     if (!this.logBudget.take()) return;
     const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data);
