@@ -93,6 +93,19 @@ describe('bridge relays the upstream requests to the client of the call', () => 
     expect(asked).toEqual(['caller']);
   });
 
+  it('a client that cancels while the person is asked ends the call upstream, and the next call works', async () => {
+    const controller = new AbortController();
+    const client = await fixture.client({
+      declares: everything,
+      // The person never answers; the client gives up once the question is shown.
+      answers: (c) => c.setRequestHandler('elicitation/create', () => (controller.abort(), new Promise(() => undefined))),
+    });
+    await expect(client.callTool({ name: 'asking_confirm_delete', arguments: { count: 3 } }, { signal: controller.signal })).rejects.toThrow();
+    await waitFor(() => fixture.logs.some((line) => line['msg'] === 'call cancelled by the hub'), 5000, 'the cancel to reach the bridge');
+    const next = await fixture.client({ declares: everything, answers: answering });
+    expect(textOf(await next.callTool({ name: 'asking_confirm_delete', arguments: { count: 3 } }))).toBe('elicitation accept {"confirm":true,"reason":"asked"}');
+  });
+
   it('logs the upstream log messages in the bridge log, and passes the result _meta on', async () => {
     const client = await fixture.client();
     const result = await client.callTool({ name: 'asking_log_and_meta', arguments: {} });
