@@ -93,6 +93,21 @@ describe('bridge relays the upstream requests to the client of the call', () => 
     expect(asked).toEqual(['caller']);
   });
 
+  it('refuses a request the upstream sends when no call is in flight, and asks nobody', async () => {
+    const asked: string[] = [];
+    const client = await fixture.client({ declares: everything, answers: (c) => c.setRequestHandler('elicitation/create', async () => (asked.push('asked'), { action: 'accept' })) });
+    expect(textOf(await client.callTool({ name: 'asking_ask_later', arguments: {} }))).toBe('asked later');
+    // The upstream asks 100 ms after answering: no call of ours may be in flight then.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    let outcome = '';
+    await waitFor(async () => {
+      outcome = textOf(await client.callTool({ name: 'asking_later_outcome', arguments: {} }));
+      return outcome !== 'not yet';
+    }, 5000, 'the late request to be answered');
+    expect(outcome).toBe("refused -32603: The hub's bridge cannot relay this elicitation request: no call is in flight on the upstream, so there is no client to ask.");
+    expect(asked).toEqual([]);
+  });
+
   it('a client that cancels while the person is asked ends the call upstream, and the next call works', async () => {
     const controller = new AbortController();
     const client = await fixture.client({

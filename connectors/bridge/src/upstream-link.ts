@@ -270,7 +270,8 @@ export class UpstreamLink {
   private async askClient<T>(what: string, ask: (ctx: HandlerContext) => Promise<T>): Promise<T> {
     const owner = this.inFlight.owner();
     if ('problem' in owner) {
-      this.options.logger.warn({ request: what, reason: owner.problem }, 'refused a request of the upstream to the client');
+      // Within the log budget: an upstream that asks in a loop must not fill the log.
+      if (this.logBudget.take()) this.options.logger.warn({ request: what, reason: owner.problem }, 'refused a request of the upstream to the client');
       throw new ClientRequestRefused('failed', `The hub's bridge cannot relay this ${what} request: ${owner.problem}.`);
     }
     try {
@@ -278,7 +279,7 @@ export class UpstreamLink {
     } catch (error) {
       if (error instanceof ClientRequestRefused) throw error;
       if (error instanceof ClientRequestFailed) {
-        owner.ctx.logger.info({ request: what, reason: error.reason }, 'the client did not answer the upstream');
+        if (this.logBudget.take()) owner.ctx.logger.info({ request: what, reason: error.reason }, 'the client did not answer the upstream');
         // What a client without the capability answers: the upstream treats it as "not supported".
         if (error.reason === 'capability_missing' || error.reason === 'unsupported') throw new ClientRequestRefused('method_not_found', `The MCP client behind the hub does not support ${what}: ${error.message}`);
         throw new ClientRequestRefused('failed', `The MCP client behind the hub did not answer the ${what} request (${error.reason}): ${error.message}`);

@@ -58,6 +58,19 @@ function buildServer() {
     }
   });
 
+  // Asks the client after its call has ended: a request tied to no call.
+  let later = 'not yet';
+  server.registerTool('ask_later', { description: 'Asks after answering', inputSchema: z.object({}), annotations: readOnly }, async () => {
+    setTimeout(() => {
+      server.server.elicitInput({ message: 'Still there?', requestedSchema: { type: 'object', properties: { yes: { type: 'boolean' } } } }).then(
+        (answer) => (later = `elicitation ${answer.action}`),
+        (error) => (later = `refused ${error.code ?? '?'}: ${error.message}`),
+      );
+    }, 100);
+    return text('asked later');
+  });
+  server.registerTool('later_outcome', { description: 'What ask_later got', inputSchema: z.object({}), annotations: readOnly }, async () => text(later));
+
   server.registerTool('slow', { description: 'Answers after a while', inputSchema: z.object({ ms: z.number().int() }), annotations: readOnly }, async ({ ms }) => {
     await new Promise((resolve) => setTimeout(resolve, ms));
     return text('slow done');
