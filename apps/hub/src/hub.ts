@@ -8,6 +8,7 @@ import {
   ResourceReadResultSchema,
   ResourceUpdatedSchema,
   ToolResultSchema,
+  APPROVAL_META_KEY,
   RETRY_AFTER_META_KEY,
   Subjects,
   qualifiedResourceName,
@@ -384,7 +385,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       );
       if (outcome.ok) {
         await this.noteUntrusted(options.taintScope, untrustedSourceOfResult(outcome.value));
-        return outcome.value;
+        return withoutForgedApproval(outcome.value);
       }
       const { retryAfterMs } = outcome.error;
       return { ...errorResult(connectorMessage(outcome.error)), ...(retryAfterMs !== undefined && { _meta: { [RETRY_AFTER_META_KEY]: retryAfterMs } }) };
@@ -689,6 +690,13 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
 }
 
 export type { InvokeOptions };
+
+/** A connector's result without an approval mark of its own making: only the hub's gate says a call waits for approval. */
+function withoutForgedApproval(result: ToolResult): ToolResult {
+  if (result._meta?.[APPROVAL_META_KEY] === undefined) return result;
+  const { [APPROVAL_META_KEY]: _forged, ...meta } = result._meta;
+  return { ...result, _meta: meta };
+}
 
 function toListedTool(tool: InventoryTool): ListedTool {
   const { descriptor } = tool;

@@ -25,6 +25,7 @@ import {
 } from '@mcp-hub/connector-kit';
 import type { BridgeConfig } from './config';
 import { schemaProblem } from './schema-check';
+import { passedMeta } from './upstream-meta';
 import { NameMap } from './tool-names';
 import type { UpstreamCompleteParams, UpstreamListing, UpstreamPrompt, UpstreamResource, UpstreamResourceTemplate, UpstreamTool } from './upstream-client';
 import type { UpstreamLink } from './upstream-link';
@@ -242,10 +243,12 @@ function checkedSize<T>(answer: T, maxBytes: number): T {
 function toolResult(result: Record<string, unknown>, uris: UpstreamUris): ToolResult {
   const content = Array.isArray(result['content']) ? result['content'].map((block) => wrapContent(block, uris)) : [];
   const structured = result['structuredContent'];
+  const meta = passedMeta(result['_meta']);
   const parsed = ToolResultSchema.safeParse({
     content,
     ...(structured !== null && typeof structured === 'object' && !Array.isArray(structured) && { structuredContent: structured }),
     ...(result['isError'] === true && { isError: true }),
+    ...(meta && { _meta: meta }),
   });
   if (!parsed.success) throw new ToolError('upstream', `The upstream MCP server sent a result the hub cannot carry (${parsed.error.issues[0]?.message ?? 'invalid'}).`);
   return parsed.data;

@@ -1,6 +1,7 @@
-import { Client, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import type { Readable } from 'node:stream';
+import type { CreateMessageResult, ElicitResult, ListRootsResult } from '@mcp-hub/connector-contract';
 import type { UpstreamConfig } from './config';
 
 /** What the bridge reads from an upstream's lists, in the SDK's own (already validated) shapes. */
@@ -39,7 +40,49 @@ export interface UpstreamEvents {
   closed(reason: string): void;
   /** The upstream's stderr (stdio), for the log. */
   stderr?(line: string): void;
+  /** The upstream's `notifications/message` (MCP logging), for the log. */
+  log(level: string, data: unknown, logger?: string): void;
+  /**
+   * The upstream asks the client something while a request of ours is open. `params` is the
+   * upstream's, checked by the SDK only: the handler parses it.
+   * @throws ClientRequestRefused, which the upstream reads as a JSON-RPC error.
+   */
+  ask: {
+    elicit(params: unknown): Promise<ElicitResult>;
+    createMessage(params: unknown): Promise<CreateMessageResult>;
+    listRoots(): Promise<ListRootsResult>;
+  };
 }
+
+/**
+ * Why the bridge does not answer an upstream's request to the client. The upstream reads it as
+ * a JSON-RPC error: `method_not_found` is what a client without the capability answers,
+ * `invalid_params` a request the hub cannot carry, `failed` anything else (the message says why).
+ */
+export class ClientRequestRefused extends Error {
+  constructor(
+    readonly code: 'method_not_found' | 'invalid_params' | 'failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientRequestRefused';
+  }
+}
+
+/**
+ * What the bridge declares to the upstream: every client capability the hub can carry. A bridge
+ * serves many clients over one upstream session, so it cannot declare what one client has; a
+ * call whose client lacks the capability gets `method_not_found`, as from a client without it
+ * (decision 0009). Form-mode elicitation only, sampling without tools, roots without
+ * `listChanged` (the hub does not carry the client's roots notifications; roots are asked per call).
+ */
+const CLIENT_CAPABILITIES = { elicitation: { form: {} }, sampling: {}, roots: {} };
+
+const JSON_RPC_CODE = {
+  method_not_found: ProtocolErrorCode.MethodNotFound,
+  invalid_params: ProtocolErrorCode.InvalidParams,
+  failed: ProtocolErrorCode.InternalError,
+} as const;
 
 /** Why an upstream request failed, in the bridge's terms (the SDK stays in this file). */
 export type UpstreamFailure =
@@ -61,11 +104,14 @@ export class UpstreamClient {
     private readonly config: UpstreamConfig,
     private readonly events: UpstreamEvents,
   ) {
-    this.client = new Client({ name: 'mcp-hub-bridge', version: '0.1.0' }, { capabilities: {} });
-    // TODO(#12): relay elicitation, sampling and roots (server → client requests) through the
-    // kit's ctx.elicit / ctx.createMessage / ctx.listRoots once they land: declare the
-    // capabilities here and register `elicitation/create`, `sampling/createMessage` and
-    // `roots/list` handlers that forward to the context of the call that is waiting on them.
+    // 2025-11-25 to every upstream (the SDK's default). TODO(#12): let a 2026-07-28 upstream be
+    // spoken to in its era, where its questions come back in the call's own result (decision 0009).
+    this.client = new Client({ name: 'mcp-hub-bridge', version: '0.1.0' }, { capabilities: CLIENT_CAPABILITIES });
+    const { ask } = events;
+    this.client.setRequestHandler('elicitation/create', (request) => answered(() => ask.elicit(request.params)));
+    this.client.setRequestHandler('sampling/createMessage', (request) => answered(() => ask.createMessage(request.params)));
+    this.client.setRequestHandler('roots/list', () => answered(() => ask.listRoots()));
+    this.client.setNotificationHandler('notifications/message', (notification) => events.log(notification.params.level, notification.params.data, notification.params.logger));
     this.client.setNotificationHandler('notifications/tools/list_changed', () => events.listChanged());
     this.client.setNotificationHandler('notifications/resources/list_changed', () => events.listChanged());
     this.client.setNotificationHandler('notifications/prompts/list_changed', () => events.listChanged());
@@ -181,5 +227,15 @@ export class UpstreamClient {
     const headers: Record<string, string> = { ...config.headers };
     if (options.bearerToken) headers['Authorization'] = `Bearer ${options.bearerToken}`;
     return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } });
+  }
+}
+
+/** The handler's answer, or the JSON-RPC error the upstream reads: never a stack trace or an internal detail. */
+async function answered<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (error instanceof ClientRequestRefused) throw new ProtocolError(JSON_RPC_CODE[error.code], error.message);
+    throw new ProtocolError(ProtocolErrorCode.InternalError, 'The bridge could not relay the request to the client.');
   }
 }

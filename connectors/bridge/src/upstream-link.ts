@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
-import { ToolError, backoffDelayMs, type HandlerContext } from '@mcp-hub/connector-kit';
+import { CreateMessageParamsSchema, ElicitParamsSchema } from '@mcp-hub/connector-contract';
+import { ClientRequestFailed, ToolError, backoffDelayMs, type HandlerContext } from '@mcp-hub/connector-kit';
+import type { z } from 'zod';
+import { CallsInFlight } from './calls-in-flight';
 import type { BridgeConfig } from './config';
 import { NotificationBudget } from './notification-budget';
-import { UpstreamClient, type UpstreamEvents, type UpstreamFailure, type UpstreamListing, type UpstreamRequestOptions } from './upstream-client';
+import { ClientRequestRefused, UpstreamClient, type UpstreamEvents, type UpstreamFailure, type UpstreamListing, type UpstreamRequestOptions } from './upstream-client';
 
 export interface UpstreamLinkOptions {
   config: BridgeConfig;
@@ -26,6 +29,18 @@ const DEADLINE_MARGIN_MS = 250;
 /** Shortest time between two listings caused by `list_changed`: a flood of them costs one listing per period. */
 const RELIST_PERIOD_MS = 100;
 
+/** The upstream's log levels (MCP `notifications/message`) as pino's. */
+const LOG_LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
+  debug: 'debug',
+  info: 'info',
+  notice: 'info',
+  warning: 'warn',
+  error: 'error',
+  critical: 'error',
+  alert: 'error',
+  emergency: 'error',
+};
+
 /**
  * The replica's connection to its upstream, kept alive: a stdio child that dies is started
  * again, an HTTP session the upstream forgot (404) is opened again, with backoff between tries.
@@ -44,10 +59,14 @@ export class UpstreamLink {
   private relisting = false;
   private readonly subscribed = new Set<string>();
   private readonly budget: NotificationBudget;
+  private readonly logBudget: NotificationBudget;
   private dropped = 0;
+  private readonly inFlight = new CallsInFlight();
 
   constructor(private readonly options: UpstreamLinkOptions) {
     this.budget = new NotificationBudget(options.config.notificationsPerSecond);
+    // Its own budget: an upstream that logs a lot must not starve progress, nor fill the log.
+    this.logBudget = new NotificationBudget(options.config.notificationsPerSecond);
   }
 
   /** Connects for the first time and returns the upstream's listing. @throws when the upstream cannot be reached or listed in time. */
@@ -71,7 +90,7 @@ export class UpstreamLink {
     const left = ctx.deadline - Date.now();
     const options: UpstreamRequestOptions = { signal: ctx.signal, timeoutMs: left - Math.min(DEADLINE_MARGIN_MS, left / 10), onProgress };
     try {
-      return await send(client, options);
+      return await this.inFlight.within(ctx, () => send(client, options));
     } catch (error) {
       const failure = UpstreamClient.failure(error);
       if (failure.kind === 'session_expired') {
@@ -140,14 +159,23 @@ export class UpstreamLink {
       },
       closed: (reason) => this.onClosed(reason),
       stderr: (line) => logger.debug({ upstreamStderr: line }, 'upstream stderr'),
+      log: (level, data, name) => this.logUpstream(level, data, name),
+      ask: {
+        elicit: (params) => this.askClient('elicitation', (ctx) => ctx.elicit(carried(ElicitParamsSchema, params, 'form-mode elicitation with a flat object of primitive fields'))),
+        createMessage: (params) => this.askClient('sampling', (ctx) => ctx.createMessage(carried(CreateMessageParamsSchema, params, 'sampling without tools or context inclusion'))),
+        listRoots: () => this.askClient('roots', (ctx) => ctx.listRoots()),
+      },
     };
-    this.connecting = UpstreamClient.connect(config.upstream, events, {
-      timeoutMs: config.connectTimeoutMs,
-      // Room for an answer well over the cap, which then gets a clear "too large"; a larger one
-      // ends the connection (the SDK's buffer refuses it) and the child is restarted.
-      maxMessageBytes: Math.max(config.maxResultBytes * 4, MAX_MESSAGE_FLOOR_BYTES),
-      bearerToken: this.options.bearerToken,
-    }).then(
+    const connecting = this.inFlight.outside(() =>
+      UpstreamClient.connect(config.upstream, events, {
+        timeoutMs: config.connectTimeoutMs,
+        // Room for an answer well over the cap, which then gets a clear "too large"; a larger one
+        // ends the connection (the SDK's buffer refuses it) and the child is restarted.
+        maxMessageBytes: Math.max(config.maxResultBytes * 4, MAX_MESSAGE_FLOOR_BYTES),
+        bearerToken: this.options.bearerToken,
+      }),
+    );
+    this.connecting = connecting.then(
       (client) => {
         this.connecting = undefined;
         if (this.stopped) {
@@ -234,6 +262,44 @@ export class UpstreamLink {
     }
   }
 
+  /**
+   * Asks the client of the call the upstream's request belongs to, through the kit (the hub
+   * carries it to the client's session, or as an `input_required` round to a 2026 client).
+   * Every failure becomes a {@link ClientRequestRefused} the upstream can read.
+   */
+  private async askClient<T>(what: string, ask: (ctx: HandlerContext) => Promise<T>): Promise<T> {
+    const owner = this.inFlight.owner();
+    if ('problem' in owner) {
+      // Within the log budget: an upstream that asks in a loop must not fill the log.
+      if (this.logBudget.take()) this.options.logger.warn({ request: what, reason: owner.problem }, 'refused a request of the upstream to the client');
+      throw new ClientRequestRefused('failed', `The hub's bridge cannot relay this ${what} request: ${owner.problem}.`);
+    }
+    try {
+      return await ask(owner.ctx);
+    } catch (error) {
+      if (error instanceof ClientRequestRefused) throw error;
+      if (error instanceof ClientRequestFailed) {
+        if (this.logBudget.take()) owner.ctx.logger.info({ request: what, reason: error.reason }, 'the client did not answer the upstream');
+        // What a client without the capability answers: the upstream treats it as "not supported".
+        if (error.reason === 'capability_missing' || error.reason === 'unsupported') throw new ClientRequestRefused('method_not_found', `The MCP client behind the hub does not support ${what}: ${error.message}`);
+        throw new ClientRequestRefused('failed', `The MCP client behind the hub did not answer the ${what} request (${error.reason}): ${error.message}`);
+      }
+      owner.ctx.logger.warn({ err: error, request: what }, 'relaying a request of the upstream to the client failed');
+      throw new ClientRequestRefused('failed', `The hub's bridge could not relay the ${what} request.`);
+    }
+  }
+
+  /**
+   * The upstream's MCP log messages, at its level, within their own budget.
+   * TODO(#12): relay them to the call's client too. That needs a hub that offers `logging`
+   * (`logging/setLevel` per session) and a log event on the call's events subject, as progress has.
+   */
+  private logUpstream(level: string, data: unknown, name: string | undefined): void {
+    if (!this.logBudget.take()) return;
+    const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data);
+    this.options.logger[LOG_LEVELS[level] ?? 'info']({ upstreamLevel: level.slice(0, 20), ...(name !== undefined && { upstreamLogger: name.slice(0, 200) }), upstreamLog: text.slice(0, 2000) }, 'upstream log message');
+  }
+
   /** Whether one more notification may be relayed; what is over budget is counted and logged once in a while. */
   private withinBudget(): boolean {
     if (this.budget.take()) return true;
@@ -264,4 +330,12 @@ export class UpstreamLink {
         return new ToolError('upstream', `The upstream MCP server failed ${what}.`);
     }
   }
+}
+
+/** The upstream's params in the shape the hub carries, or a refusal that says what it carries. */
+function carried<S extends z.ZodType>(schema: S, params: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ClientRequestRefused('invalid_params', `The hub carries ${what} only (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}).`);
 }

@@ -88,13 +88,20 @@ export const ToolResultSchema = z.object({
   content: z.array(ContentBlockSchema).max(1000),
   structuredContent: z.record(z.string(), z.unknown()).optional(),
   isError: z.boolean().optional(),
-  /** MCP result metadata: {@link REPLAYED_META_KEY} (the kit), {@link RETRY_AFTER_META_KEY} (the hub's rate limits), {@link APPROVAL_META_KEY} (the hub's approvals). */
+  /**
+   * MCP result metadata: {@link REPLAYED_META_KEY} (the kit), {@link RETRY_AFTER_META_KEY} (the
+   * hub's rate limits), {@link APPROVAL_META_KEY} (the hub's approvals; the hub drops one a
+   * connector sends), and other keys passed on to the client as they are: a bridged server's own
+   * `_meta` (the bridge drops the hub's and the protocol's reserved keys first, decision 0009).
+   */
   _meta: z
-    .strictObject({
+    .object({
       [REPLAYED_META_KEY]: z.literal(true).optional(),
       [RETRY_AFTER_META_KEY]: z.number().int().nonnegative().optional(),
       [APPROVAL_META_KEY]: ApprovalMetaSchema.optional(),
     })
+    .catchall(z.unknown())
+    .refine((meta) => Object.keys(meta).length <= 100, 'at most 100 _meta keys')
     .optional(),
 });
 export type ToolResult = z.infer<typeof ToolResultSchema>;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pino from 'pino';
 import { InProcessBus } from '@mcp-hub/bus';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
 import { Hub, HttpFront } from '@mcp-hub/hub';
 import { Redactor, startConnector, type RunningConnector } from '@mcp-hub/connector-kit';
 import { bridgeModule, type BridgeConfigInput } from '@mcp-hub/connector-bridge';
@@ -15,6 +15,8 @@ export const serverEverything = path.join(repoRoot, 'node_modules/@modelcontextp
 export const serverFilesystem = path.join(repoRoot, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 /** Small upstream MCP servers that misbehave on purpose (garbage, hangs, floods, huge answers). */
 export const fakeUpstream = path.join(repoRoot, 'apps/cli/test/support/fake-upstream-mcp.mjs');
+/** An upstream written with the SDK whose tools ask the client back (elicitation, sampling, roots). */
+export const askingUpstream = path.join(repoRoot, 'apps/cli/test/support/asking-upstream-mcp.mjs');
 
 /** A hub with an HTTP front on an in-process bus, bridges started on it, and SDK clients of the hub. */
 export class BridgeFixture {
@@ -64,8 +66,16 @@ export class BridgeFixture {
     return running;
   }
 
-  async client(capabilities: { onResourceUpdated?: (uri: string) => void; onToolsChanged?: () => void } = {}): Promise<Client> {
-    const client = new Client({ name: 'bridge-test', version: '1.0.0' });
+  /**
+   * An SDK client of the hub. `declares` and `answers` give it client capabilities and the
+   * handlers of server-to-client requests; `era: '2026'` pins it to 2026-07-28 (sessionless).
+   */
+  async client(capabilities: { onResourceUpdated?: (uri: string) => void; onToolsChanged?: () => void; declares?: ClientCapabilities; answers?: (client: Client) => void; era?: '2025' | '2026' } = {}): Promise<Client> {
+    const client = new Client(
+      { name: 'bridge-test', version: '1.0.0' },
+      { capabilities: capabilities.declares ?? {}, ...(capabilities.era === '2026' && { versionNegotiation: { mode: { pin: '2026-07-28' } } }) },
+    );
+    capabilities.answers?.(client);
     if (capabilities.onResourceUpdated) {
       const listener = capabilities.onResourceUpdated;
       client.setNotificationHandler('notifications/resources/updated', (n) => listener(n.params.uri));
