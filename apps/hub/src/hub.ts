@@ -23,6 +23,7 @@ import {
 } from '@mcp-hub/connector-contract';
 import { Inventory, type InventoryChange, type InventoryPrompt, type InventoryTool } from './inventory/inventory';
 import { RegistryListener } from './inventory/registry-listener';
+import type { ManifestSignatures } from './inventory/manifest-signatures';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
 import { ClientRequestForwarder } from './invocation/client-request-forwarder';
@@ -92,6 +93,11 @@ export interface HubOptions {
    * calls. Without it, every announced definition is served. The caller starts and stops it.
    */
   pins?: DefinitionPins;
+  /**
+   * Which connector manifests must be signed, and by which keys (issue 14, server spoofing).
+   * Without it, announcements are not checked for signatures.
+   */
+  manifestSignatures?: ManifestSignatures;
   /** Runs `execution: 'job'` tools on BullMQ and serves `jobs_get`, `jobs_cancel` and `jobs://`. Without it, job tools are called like the others. */
   jobs?: HubJobs;
 }
@@ -150,7 +156,17 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       if (status === 'connected') this.busWasConnected = true;
     });
     this.validator = new ArgumentValidator((tool, reason) => this.logger.warn({ tool, reason }, 'tool input schema does not compile'));
-    this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, subjects: this.subjects, sweepMs: options.sweepMs });
+    const signatures = options.manifestSignatures;
+    this.registry = new RegistryListener({
+      bus: options.bus,
+      inventory: this.inventory,
+      logger: options.logger,
+      hubId: options.hubId,
+      subjects: this.subjects,
+      sweepMs: options.sweepMs,
+      signatures,
+      onSignatureRefused: (connector, reason) => this.metrics.recordManifestRefusal(signatures?.hasKey(connector) ? connector : UNKNOWN_LABEL, reason),
+    });
     this.invoker = new BusInvoker({
       bus: options.bus,
       hubId: options.hubId,

@@ -27,6 +27,8 @@ export { SessionStoreUnavailable } from './sessions/session-store';
 export type { SessionStore, SessionRecord, StoredSession } from './sessions/session-store';
 export { Inventory } from './inventory/inventory';
 export type { InventoryChange } from './inventory/inventory';
+export { ManifestSignatures } from './inventory/manifest-signatures';
+export type { ManifestRefusal, ManifestSignaturesOptions } from './inventory/manifest-signatures';
 export { ClientRequestError, HubLocalError } from './invocation/hub-errors';
 export { AdminAuth } from './admin/admin-auth';
 export { AuthError } from './auth/auth-error';

@@ -3,6 +3,7 @@ import type { Bus, BusStatus } from '@mcp-hub/bus';
 import type { Inventory } from '../inventory/inventory';
 import type { DefinitionKind } from '../pinning/pin-store';
 import type { QuarantineReason } from '../pinning/definition-pins';
+import type { ManifestRefusal } from '../inventory/manifest-signatures';
 
 /** What the hub forwards to a connector (the `operation` label). */
 export type HubOperation = 'tool_call' | 'resource_read' | 'prompt_get';
@@ -69,6 +70,7 @@ export class HubMetrics {
   private readonly errors: Counter<'source' | 'kind'>;
   private readonly busyResends: Counter<'connector'>;
   private readonly quarantines: Counter<'kind' | 'reason'>;
+  private readonly manifestRefusals: Counter<'connector' | 'reason'>;
 
   constructor() {
     const registers = [this.registry];
@@ -101,6 +103,12 @@ export class HubMetrics {
       name: 'mcphub_definitions_quarantined_total',
       help: 'Tool, prompt, resource and template definitions held until an operator approves them, by kind and reason (changed, flagged).',
       labelNames: ['kind', 'reason'],
+      registers,
+    });
+    this.manifestRefusals = new Counter({
+      name: 'mcphub_manifests_refused_total',
+      help: 'Connector announcements refused for their signature (unsigned, malformed_signature, bad_signature, no_key), by connector (unknown when it has no configured key).',
+      labelNames: ['connector', 'reason'],
       registers,
     });
     const metrics = this;
@@ -187,6 +195,14 @@ export class HubMetrics {
   /** Records one definition newly held by tool pinning (its definition changed, or the description scanner flagged it). */
   recordQuarantine(kind: DefinitionKind, reason: QuarantineReason): void {
     this.quarantines.inc({ kind, reason });
+  }
+
+  /**
+   * Records one announcement refused for its signature. `connector` must be bounded: a connector
+   * id with a configured key, else {@link UNKNOWN_LABEL} (any bus client can claim any id).
+   */
+  recordManifestRefusal(connector: string, reason: ManifestRefusal): void {
+    this.manifestRefusals.inc({ connector, reason });
   }
 
   /** The Prometheus text exposition of every metric, for `GET /metrics`. */
