@@ -26,6 +26,7 @@ import {
   type SessionStore,
 } from '@mcp-hub/hub';
 import { namePrefixes, type CliConfig } from './cli-config';
+import { manifestSignaturesFor } from './manifest-keys';
 
 export const identity: ServerIdentity = {
   name: 'mcp-hub',
@@ -44,12 +45,14 @@ const LOCAL_POLICY = path.join(__dirname, '..', 'policy', 'local.cedar');
  * one), and rate limits in memory.
  */
 export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busUrl?: string, assertions?: PrincipalAssertionSigner, embedded = false): Promise<Hub> {
+  // First: a bad key file stops the start before anything opens.
+  const manifestSignatures = manifestSignaturesFor(config, logger, embedded);
   const policy = await startPolicy(config, logger, embedded);
   const rateLimits = rateLimitsFor(config, logger, embedded);
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
   const jobs = embedded ? undefined : hubJobsFor(config, logger);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, namePrefixes: namePrefixes(config) });
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, manifestSignatures, namePrefixes: namePrefixes(config) });
   await hub.start();
   if (pins) pinsOfHub.set(hub, pins);
   return hub;

@@ -195,6 +195,15 @@ describe('signed manifests, not required and without keys (the embedded mode)', 
 });
 
 describe('ManifestSignatures', () => {
+  const unsigned = (id: string) => ManifestSchema.parse({ id, version: '1.0.0', contractVersion: CONTRACT_VERSION, tools: [] });
+
+  it('not required: a connector without a key joins unsigned, one with a key still needs its signature', () => {
+    const signatures = new ManifestSignatures({ keys: publicKeys({ helpdesk: helpdeskKeys.publicKey }), required: false });
+    expect(signatures.refusal(unsigned('database'))).toBeUndefined();
+    expect(signatures.refusal(unsigned('helpdesk'))).toBe('unsigned');
+    expect(signatures.refusal(signManifest(unsigned('helpdesk'), helpdeskKeys.privateKey))).toBeUndefined();
+  });
+
   it('takes only Ed25519 public keys, and at least one per configured connector', () => {
     expect(() => new ManifestSignatures({ keys: publicKeys({ echo: echoKeys.privateKey }), required: false })).toThrow(/Ed25519 public key/);
     expect(() => new ManifestSignatures({ keys: publicKeys({ echo: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey }), required: false })).toThrow(/Ed25519 public key/);
