@@ -242,6 +242,16 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     return this.options.bus;
   }
 
+  /** Tool pinning, when on: the admin page lists and approves held definitions through it. */
+  get pins(): DefinitionPins | undefined {
+    return this.options.pins;
+  }
+
+  /** Long-running tools on BullMQ, when configured: the admin page lists recent jobs through it. */
+  get jobs(): HubJobs | undefined {
+    return this.options.jobs;
+  }
+
   /** This replica's id on the bus. */
   get hubId(): string {
     return this.options.hubId;

@@ -1,6 +1,6 @@
 export { Hub, ALL_SCOPES } from './hub';
 export { BullJobQueues } from './jobs/bull-job-queues';
-export type { BullJobQueuesOptions, JobState, JobStatus } from './jobs/bull-job-queues';
+export type { BullJobQueuesOptions, JobState, JobStatus, JobSummary } from './jobs/bull-job-queues';
 export { HubJobs } from './jobs/hub-jobs';
 export type { HubJobsOptions } from './jobs/hub-jobs';
 export type { HubOptions, CallOptions, ListedTool, ListChange } from './hub';
@@ -55,3 +55,5 @@ export { PostgresPinStore } from './pinning/postgres-pin-store';
 export { scanDefinition, describeFindings, MAX_DESCRIPTION_CHARS } from './pinning/description-scanner';
 export type { ScanFinding } from './pinning/description-scanner';
 export { shadowedNames, nameSkeleton } from './pinning/shadowed-names';
+export { definitionDiff } from './pinning/definition-diff';
+export type { FieldChange } from './pinning/definition-diff';

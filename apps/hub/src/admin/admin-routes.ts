@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Hub } from '../hub';
 import { HttpError } from '../http/http-error';
 import { AdminAuth } from './admin-auth';
-import { adminPage, callsFragment, connectorsFragment, loginPage, sessionsFragment, type SessionSummary } from './admin-views';
-import type { Html } from './html';
+import { DEFINITION_KINDS, type DefinitionKind } from '../pinning/pin-store';
+import { adminPage, callsFragment, connectorsFragment, jobsFragment, loginPage, quarantineFragment, sessionsFragment, type SessionSummary } from './admin-views';
+import { html, type Html } from './html';
 
 /** What the admin page reads besides the hub: the HTTP front's sessions. */
 export interface AdminSources {
@@ -13,6 +14,9 @@ export interface AdminSources {
   sessions(): SessionSummary[];
   listenStreams(): number;
 }
+
+/** Most jobs the jobs view lists. */
+const RECENT_JOBS = 20;
 
 /** Largest login form accepted, bytes. */
 const MAX_FORM_BYTES = 4096;
@@ -33,8 +37,9 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 };
 
 /**
- * `/admin`: a server-rendered page whose parts htmx refreshes every second (live connectors with
- * their replicas and tools, sessions, recent calls), and `/admin/api/state` with the same as JSON.
+ * `/admin`: a server-rendered page whose parts htmx refreshes every second or three (live
+ * connectors with their replicas and tools, sessions, recent calls, definitions held by tool
+ * pinning with a re-approve button, recent jobs), and `/admin/api/state` with the first three as JSON.
  * Behind the admin token ({@link AdminAuth}); disabled (404) when none is configured.
  */
 export class AdminRoutes {
@@ -59,6 +64,7 @@ export class AdminRoutes {
       if (pathname === '/admin' && method === 'GET') return redirect(res, '/admin/login');
       return send(res, 401, 'application/json', JSON.stringify({ error: 'admin token required' }), { 'www-authenticate': 'Bearer realm="mcp-hub admin"' });
     }
+    if (pathname === '/admin/quarantine/approve' && method === 'POST') return this.approve(req, res);
     if (method !== 'GET') return send(res, 405, 'application/json', JSON.stringify({ error: 'method not allowed' }));
     const { hub } = this.sources;
     switch (pathname) {
@@ -70,10 +76,43 @@ export class AdminRoutes {
         return page(res, 200, sessionsFragment(this.sources.sessions(), this.sources.listenStreams()));
       case '/admin/fragments/calls':
         return page(res, 200, callsFragment(hub.recentCalls.list()));
+      case '/admin/fragments/quarantine':
+        return page(res, 200, quarantineFragment(hub.pins?.heldRecords(), this.auth.csrfToken(req)));
+      case '/admin/fragments/jobs':
+        return page(res, 200, await this.jobsView());
       case '/admin/api/state':
         return send(res, 200, 'application/json', JSON.stringify({ hubId: hub.hubId, connectors: hub.inventory.snapshot(), sessions: this.sources.sessions(), listenStreams: this.sources.listenStreams(), calls: hub.recentCalls.list() }));
       default:
         return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+    }
+  }
+
+  /**
+   * The re-approve button: approves the held definition the form names (kind and name), as
+   * `mcp-hub tools approve --kind` does, then back to the page. Needs the form's CSRF token.
+   */
+  private async approve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(req, MAX_FORM_BYTES));
+    if (!this.auth!.csrfValid(req, form.get('csrf') ?? '')) return send(res, 403, 'application/json', JSON.stringify({ error: 'missing or stale form token: reload the page' }));
+    const pins = this.sources.hub.pins;
+    if (!pins) return send(res, 404, 'application/json', JSON.stringify({ error: 'tool pinning is off on this hub' }));
+    const kind = form.get('kind') ?? '';
+    const name = form.get('name') ?? '';
+    if (!DEFINITION_KINDS.includes(kind as DefinitionKind) || name.length === 0 || name.length > 2048) return send(res, 400, 'application/json', JSON.stringify({ error: 'kind and name of a held definition required' }));
+    const approved = await pins.approve(name, kind as DefinitionKind);
+    if (approved.length === 0) return send(res, 404, 'application/json', JSON.stringify({ error: 'nothing is held under that name (approved already?)' }));
+    redirect(res, '/admin#quarantine');
+  }
+
+  /** Recent jobs of the live connectors that have job tools; says so when the hub has no job queue, or Redis does not answer. */
+  private async jobsView(): Promise<Html> {
+    const { hub } = this.sources;
+    if (!hub.jobs) return jobsFragment(undefined);
+    const connectors = [...new Set(hub.inventory.tools().filter((t) => t.descriptor.execution === 'job').map((t) => t.connector))];
+    try {
+      return jobsFragment(await hub.jobs.recent(connectors, RECENT_JOBS));
+    } catch {
+      return html`<p class="warn">The job queue (Redis) does not answer.</p>`;
     }
   }
 
