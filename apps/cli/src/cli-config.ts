@@ -112,7 +112,7 @@ export const CliConfigSchema = z.strictObject({
     })
     .prefault({}),
   /**
-   * Signed connector manifests (issue 14, server spoofing; docs/decisions/0007-signed-manifests.md).
+   * Signed connector manifests (issue 14, server spoofing; docs/decisions/0010-signed-manifests.md).
    * `keys`: per connector id, its Ed25519 public key, as SPKI PEM text or the path of a PEM file
    * (several keys in one PEM during a rotation); a connector with a key joins only with a manifest
    * that key signed. `required` (default: on as soon as one key is configured): connectors without

@@ -30,7 +30,7 @@ export function connectorPublicKeys(config: CliConfig): Map<string, KeyObject[]>
 
 /**
  * Whether this hub requires signed manifests: `signedManifests.required` when set, else as soon
- * as one connector key is configured (docs/decisions/0007-signed-manifests.md).
+ * as one connector key is configured (docs/decisions/0010-signed-manifests.md).
  */
 export function signedManifestsRequired(config: CliConfig): boolean {
   return config.signedManifests.required ?? Object.keys(config.signedManifests.keys).length > 0;

@@ -9,7 +9,7 @@ export interface ManifestSignaturesOptions {
   keys: ReadonlyMap<string, readonly KeyObject[]>;
   /**
    * Refuse connectors that have no key here. Connectors that have one must present a valid
-   * signature whatever this says (docs/decisions/0007-signed-manifests.md).
+   * signature whatever this says (docs/decisions/0010-signed-manifests.md).
    */
   required: boolean;
 }
