@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { CliConfigSchema } from '../../apps/cli/src/cli-config';
@@ -28,12 +28,20 @@ const kustomization = parseYaml(read('kustomization.yaml')) as {
   configMapGenerator: { name: string; files: string[] }[];
   secretGenerator: { name: string; envs: string[] }[];
 };
-const objects: K8sObject[] = kustomization.resources.flatMap((file) =>
+const parseFile = (file: string): K8sObject[] =>
   parseAllDocuments(read(file)).map((doc) => {
     if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
     return doc.toJS() as K8sObject;
-  }),
-);
+  });
+
+/** The optional connectors (kustomize Components under optional/, compose's profiles), enabled by uncommenting them in kustomization.yaml. */
+const optionalIds = readdirSync(path.join(dir, 'optional')).sort();
+const components = optionalIds.map((id) => {
+  const component = parseYaml(read(`optional/${id}/kustomization.yaml`)) as { apiVersion: string; kind: string; resources: string[] };
+  return { id, component, objects: component.resources.flatMap((file) => parseFile(`optional/${id}/${file}`)) };
+});
+
+const objects: K8sObject[] = [...kustomization.resources.flatMap(parseFile), ...components.flatMap((c) => c.objects)];
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
 const deployments = ofKind('Deployment');
 
@@ -56,6 +64,24 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(kustomization.configMapGenerator.map((g) => g.name)).toEqual(['mcp-hub-config']);
     expect(kustomization.secretGenerator).toEqual([{ name: 'mcp-hub-secrets', envs: ['secrets.env'] }]);
     expect(read('.gitignore')).toContain('secrets.env');
+  });
+
+  it('has a component for each connector compose runs behind a profile, named in kustomization.yaml', () => {
+    const compose = parseYaml(readFileSync(path.resolve(__dirname, '../../docker-compose.yml'), 'utf8')) as { services: Record<string, { profiles?: string[]; command?: string[] }> };
+    const profiled = Object.values(compose.services)
+      .filter((service) => service.profiles && service.command?.[0] === 'connector')
+      .map((service) => service.command![1]!)
+      .sort();
+    expect(optionalIds).toEqual(profiled);
+    for (const { id, component, objects: own } of components) {
+      expect(component).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' });
+      expect(own.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+        ['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].map((kind) => `${kind}/connector-${id}`).concat(`NetworkPolicy/connector-${id}-upstream`).sort(),
+      );
+    }
+    // The commented-out list a user uncomments names exactly these components.
+    const listed = [...read('kustomization.yaml').matchAll(/^#\s+-\s+(optional\/[a-z0-9]+)$/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(optionalIds.map((id) => `optional/${id}`));
   });
 
   it('every object is valid against the Kubernetes schema of its kind, and a broken one is caught', () => {
@@ -113,6 +139,17 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       .flatMap((p) => p.spec.egress ?? [])
       .flatMap((rule: { to: { podSelector: { matchLabels: Record<string, string> } }[] }) => rule.to.map((to) => to.podSelector.matchLabels['app.kubernetes.io/name']));
     expect(new Set(connectorEgress)).toEqual(new Set(['nats', 'postgresql']));
+    // Each optional connector's own rule opens its upstream's ports only, to addresses (not to pods in the namespace).
+    const upstreamPorts = Object.fromEntries(
+      components.map(({ id, objects: own }) => {
+        const policy = own.find((o) => o.kind === 'NetworkPolicy')!;
+        expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': `connector-${id}` } });
+        expect(policy.spec.policyTypes).toEqual(['Egress']);
+        for (const rule of policy.spec.egress) expect(rule.to.every((to: Record<string, unknown>) => Object.keys(to).join() === 'ipBlock')).toBe(true);
+        return [id, policy.spec.egress.flatMap((rule: { ports: { port: number }[] }) => rule.ports.map((p) => p.port)).sort()];
+      }),
+    );
+    expect(upstreamPorts).toEqual({ email: [465, 587, 993], github: [443], mqtt: [1883, 8883], slack: [443] });
     expect(policies.filter((p) => p.spec.egress?.some((rule: { to: { podSelector?: { matchLabels?: Record<string, string> } }[] }) => rule.to.some((to) => to.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'redis'))).map((p) => p.metadata.name)).toEqual(['hub']);
   });
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_NAMESPACE, NamePrefixSchema, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
+import { ConnectorIdSchema, DEFAULT_NAMESPACE, NamePrefixSchema, NamespaceSchema, PrincipalSchema } from '@mcp-hub/connector-contract';
 import { NatsSettingsSchema } from '@mcp-hub/bus';
 import { JobSettingsSchema, PREFIX_CONFIG_KEY, ReplicaSettingsSchema, isPlainObject } from '@mcp-hub/connector-kit';
 import { ApprovalSettingsSchema, RateLimitSettingsSchema, TrustedIssuerSchema } from '@mcp-hub/hub';
@@ -131,6 +131,19 @@ export const CliConfigSchema = z.strictObject({
       postgresUrl: z.string().min(1).optional(),
       /** Longest redacted arguments a record keeps, characters of JSON; longer ones are cut. */
       maxArgumentChars: z.number().int().min(64).max(1_000_000).default(4096),
+    })
+    .prefault({}),
+  /**
+   * Signed connector manifests (issue 14, server spoofing; docs/decisions/0010-signed-manifests.md).
+   * `keys`: per connector id, its Ed25519 public key, as SPKI PEM text or the path of a PEM file
+   * (several keys in one PEM during a rotation); a connector with a key joins only with a manifest
+   * that key signed. `required` (default: on as soon as one key is configured): connectors without
+   * a key are refused too. Env MCP_HUB_CONNECTOR_KEYS (`id=path,id=path`), MCP_HUB_REQUIRE_SIGNED_MANIFESTS.
+   */
+  signedManifests: z
+    .strictObject({
+      keys: z.record(ConnectorIdSchema, z.string().min(1)).default({}),
+      required: z.boolean().optional(),
     })
     .prefault({}),
   /** Tool-call rate limits; shared through Redis (`sessions.redisUrl` / REDIS_URL) by `hub` replicas, in memory otherwise. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   CONNECTOR_PROCESS_KEY_SOURCES,
   ConnectorConfigError,
+  booleanFromEnv,
   connectorProcessOverlay,
   deepMerge,
   isPlainObject,
@@ -35,6 +36,8 @@ const SOURCES_OF_KEY: Record<string, string> = {
   'admin.token': 'MCP_HUB_ADMIN_TOKEN',
   'auth.hubTokens.keyFile': 'MCP_HUB_TOKEN_KEY_FILE',
   'assertions.signingKeyFile': 'MCP_HUB_ASSERTION_SIGNING_KEY_FILE',
+  'signedManifests.keys': 'MCP_HUB_CONNECTOR_KEYS (id=path,id=path)',
+  'signedManifests.required': 'MCP_HUB_REQUIRE_SIGNED_MANIFESTS',
 };
 
 export class ConfigError extends Error {
@@ -47,7 +50,7 @@ export class ConfigError extends Error {
  * MCP_HUB_DATA_DIR, MCP_HUB_MAX_CONCURRENCY, MCP_HUB_MAX_QUEUED, MCP_HUB_WAIT_FOR_BUS, REDIS_URL:
  * shared sessions and revocations in Redis, MCP_HUB_TOKEN_KEY_FILE, MCP_HUB_ASSERTION_SIGNING_KEY_FILE,
  * MCP_HUB_ASSERTION_PUBLIC_KEY_FILE, MCP_HUB_ADMIN_TOKEN, MCP_HUB_PINNING_POSTGRES_URL, MCP_HUB_APPROVALS_POSTGRES_URL,
- * MCP_HUB_AUDIT_POSTGRES_URL), then flags. Without a data directory from any of them, the
+ * MCP_HUB_AUDIT_POSTGRES_URL, MCP_HUB_CONNECTOR_KEYS, MCP_HUB_REQUIRE_SIGNED_MANIFESTS), then flags. Without a data directory from any of them, the
  * per-user one of {@link defaultDataDir}. An empty variable counts as unset.
  * @throws ConfigError naming the bad key and the flag or variable that sets it
  *   (`http.port (--port or PORT): ...`), or the unreadable or malformed file.
@@ -72,12 +75,27 @@ export function loadConfig(flags: ConfigFlags, processEnv: NodeJS.ProcessEnv = p
         hubTokens: env.MCP_HUB_TOKEN_KEY_FILE ? { keyFile: env.MCP_HUB_TOKEN_KEY_FILE } : undefined,
       },
       assertions: { ...(connectorOverlay.assertions as object), signingKeyFile: env.MCP_HUB_ASSERTION_SIGNING_KEY_FILE },
+      signedManifests: { keys: connectorKeysFromEnv(env.MCP_HUB_CONNECTOR_KEYS), required: booleanFromEnv(env.MCP_HUB_REQUIRE_SIGNED_MANIFESTS) },
     };
     return parseConfigOrExplain(CliConfigSchema, deepMerge(raw, overlay), file ? `configuration (${file})` : 'configuration', SOURCES_OF_KEY);
   } catch (error) {
     if (error instanceof ConnectorConfigError) throw new ConfigError(error.message);
     throw error;
   }
+}
+
+/**
+ * `MCP_HUB_CONNECTOR_KEYS`: `id=path` pairs separated by commas, merged over the file's
+ * `signedManifests.keys`. An entry without `=` is passed on under its text for the schema to
+ * refuse (it is no connector id).
+ */
+function connectorKeysFromEnv(value: string | undefined): Record<string, string> | undefined {
+  if (!value) return undefined;
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return Object.fromEntries(entries.map((entry) => {
+    const at = entry.indexOf('=');
+    return at < 0 ? [entry, ''] : [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
+  }));
 }
 
 /**

@@ -34,6 +34,7 @@ import {
   type SessionStore,
 } from '@mcp-hub/hub';
 import { namePrefixes, type CliConfig } from './cli-config';
+import { manifestSignaturesFor } from './manifest-keys';
 
 export const identity: ServerIdentity = {
   name: 'mcp-hub',
@@ -52,6 +53,8 @@ const LOCAL_POLICY = path.join(__dirname, '..', 'policy', 'local.cedar');
  * one), and rate limits in memory.
  */
 export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busUrl?: string, assertions?: PrincipalAssertionSigner, embedded = false): Promise<Hub> {
+  // First: a bad key file stops the start before anything opens.
+  const manifestSignatures = manifestSignaturesFor(config, logger, embedded);
   const policy = await startPolicy(config, logger, embedded);
   const rateLimits = rateLimitsFor(config, logger, embedded);
   const pins = pinsFor(config, logger, embedded);
@@ -60,7 +63,7 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const approvals = approvalsFor(config, logger, embedded);
   const hubId = `hub-${randomBytes(4).toString('hex')}`;
   const audit = auditFor(config, logger, embedded, hubId);
-  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, approvals, audit, namePrefixes: namePrefixes(config) });
+  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, approvals, audit, manifestSignatures, namePrefixes: namePrefixes(config) });
   await hub.start();
   stateOfHub.set(hub, { pins, approvals });
   return hub;

@@ -15,6 +15,7 @@ import { runCall } from './commands/call';
 import { runDoctor } from './commands/doctor';
 import { CommandFailure, ExitCode } from './exit-codes';
 import { runTokenCreate, runTokenRevoke, type TokenCreateOptions } from './commands/token';
+import { runKeysCreate, type KeysCreateOptions } from './commands/keys';
 
 function withCommonFlags(command: Command): Command {
   return command
@@ -68,6 +69,14 @@ export async function main(argv: string[]): Promise<void> {
     .description('revoke a token (or its id) on every hub sharing the Redis revocation list (REDIS_URL)')
     .option('--config <file>', 'JSON configuration file (env MCP_HUB_CONFIG)')
     .action((tokenOrId: string, options: ConfigFlags) => runTokenRevoke(loadConfig({ config: options.config }), tokenOrId));
+
+  program
+    .command('keys')
+    .description('keys for signed connector manifests (signedManifests)')
+    .command('create <connector>')
+    .description('write an Ed25519 key pair for a connector: <connector>.key.pem (mode 0600) and <connector>.pub.pem; prints the configuration lines')
+    .option('--out <dir>', 'where to write them (default: the working directory); never overwrites')
+    .action((connector: string, options: KeysCreateOptions) => withExitCode(async () => runKeysCreate(connector, options)));
 
   program
     .command('new')

@@ -24,6 +24,7 @@ import {
 } from '@mcp-hub/connector-contract';
 import { Inventory, type InventoryChange, type InventoryPrompt, type InventoryTool } from './inventory/inventory';
 import { RegistryListener } from './inventory/registry-listener';
+import type { ManifestSignatures } from './inventory/manifest-signatures';
 import { ArgumentValidator } from './invocation/argument-validator';
 import { BusInvoker, type InvokeOptions, type InvokeOutcome, type Progress } from './invocation/bus-invoker';
 import { ClientRequestForwarder } from './invocation/client-request-forwarder';
@@ -104,6 +105,11 @@ export interface HubOptions {
    * calls. Without it, every announced definition is served. The caller starts and stops it.
    */
   pins?: DefinitionPins;
+  /**
+   * Which connector manifests must be signed, and by which keys (issue 14, server spoofing).
+   * Without it, announcements are not checked for signatures.
+   */
+  manifestSignatures?: ManifestSignatures;
   /** Runs `execution: 'job'` tools on BullMQ and serves `jobs_get`, `jobs_cancel` and `jobs://`. Without it, job tools are called like the others. */
   jobs?: HubJobs;
   /**
@@ -174,7 +180,17 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
       if (status === 'connected') this.busWasConnected = true;
     });
     this.validator = new ArgumentValidator((tool, reason) => this.logger.warn({ tool, reason }, 'tool input schema does not compile'));
-    this.registry = new RegistryListener({ bus: options.bus, inventory: this.inventory, logger: options.logger, hubId: options.hubId, subjects: this.subjects, sweepMs: options.sweepMs });
+    const signatures = options.manifestSignatures;
+    this.registry = new RegistryListener({
+      bus: options.bus,
+      inventory: this.inventory,
+      logger: options.logger,
+      hubId: options.hubId,
+      subjects: this.subjects,
+      sweepMs: options.sweepMs,
+      signatures,
+      onSignatureRefused: (connector, reason) => this.metrics.recordManifestRefusal(signatures?.hasKey(connector) ? connector : UNKNOWN_LABEL, reason),
+    });
     this.invoker = new BusInvoker({
       bus: options.bus,
       hubId: options.hubId,
@@ -256,6 +272,16 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
   /** The approval gate, when this hub holds calls for approval (the admin API lists and decides through it). */
   get approvals(): ApprovalGate | undefined {
     return this.options.approvals;
+  }
+
+  /** Tool pinning, when on: the admin page lists and approves held definitions through it. */
+  get pins(): DefinitionPins | undefined {
+    return this.options.pins;
+  }
+
+  /** Long-running tools on BullMQ, when configured: the admin page lists recent jobs through it. */
+  get jobs(): HubJobs | undefined {
+    return this.options.jobs;
   }
 
   /** This replica's id on the bus. */

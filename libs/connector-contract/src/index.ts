@@ -110,6 +110,8 @@ export type {
 } from './invocation';
 export { encode, decode, tryDecode, MalformedMessageError } from './codec';
 export { manifestDigest } from './manifest-digest';
+export { MANIFEST_SIGNATURE_PREFIX, manifestSignatureFault, manifestSigningInput, signManifest } from './manifest-signature';
+export type { ManifestSignatureFault } from './manifest-signature';
 export { canonicalJson, canonicalHash } from './canonical-json';
 export { UriTemplate } from './uri-template';
 export {

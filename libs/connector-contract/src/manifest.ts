@@ -83,7 +83,7 @@ export const ManifestSchema = z.object({
   resources: z.array(ResourceDescriptorSchema).max(1000).default([]),
   resourceTemplates: z.array(ResourceTemplateDescriptorSchema).max(200).default([]),
   prompts: z.array(PromptDescriptorSchema).max(200).default([]),
-  /** Reserved for an Ed25519 signature over the manifest without this field. Not verified yet (issue 14): do not rely on it. */
+  /** `ed25519:<base64url>`, the connector's signature over the rest of the manifest (see `signManifest`); hubs with a key for the connector verify it. */
   signature: z.string().max(200).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -13,8 +13,12 @@ export const MODULE_CONFIG_KEY = 'module';
  */
 export const PREFIX_CONFIG_KEY = 'prefix';
 
-/** Keys of a `connectors.<id>` section that belong to the host (CLI, hub), not to the connector. */
-const HOST_KEYS: readonly string[] = [MODULE_CONFIG_KEY, PREFIX_CONFIG_KEY];
+/**
+ * Keys of a `connectors.<id>` section that belong to the host (CLI, hub, the kit's replica), not
+ * to the connector. `signingKeyFile`: see `readManifestSigningKey` (written out here, not
+ * imported, since that module imports this one).
+ */
+const HOST_KEYS: readonly string[] = [MODULE_CONFIG_KEY, PREFIX_CONFIG_KEY, 'signingKeyFile'];
 
 /** A connector's configuration is invalid; the message names each bad key (`connectors.<id>.<key>`). */
 export class ConnectorConfigError extends Error {

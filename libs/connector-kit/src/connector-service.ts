@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import pino, { type Logger } from 'pino';
 import type { Bus, Subscription } from '@mcp-hub/bus';
@@ -12,8 +12,10 @@ import {
   Subjects,
   encode,
   manifestDigest,
+  signManifest,
   type CompletionRequest,
   type InvocationRequest,
+  type Manifest,
 } from '@mcp-hub/connector-contract';
 import type { ConnectorDefinition } from './define-connector';
 import type { ResourceUpdatePublisher } from './connector-module';
@@ -55,6 +57,8 @@ export interface RunConnectorOptions<D> {
   observe?: (tool: string, outcome: string, seconds: number) => void;
   /** Verifies the hub's principal assertion on every request before any handler runs (see {@link PrincipalAssertionVerifier}). */
   assertions?: PrincipalAssertionVerifier;
+  /** The connector's Ed25519 private key: every manifest it announces is signed with it (`signManifest`). Absent: unsigned. */
+  signingKey?: KeyObject;
 }
 
 /**
@@ -80,6 +84,7 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
   private stopping?: Promise<void>;
   private started = false;
   private readonly observe?: (tool: string, outcome: string, seconds: number) => void;
+  private readonly signingKey?: KeyObject;
 
   constructor(connector: ConnectorDefinition<D>, options: RunConnectorOptions<D>) {
     this.current = connector;
@@ -91,6 +96,7 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
     this.drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
     this.subjects = new Subjects(options.namespace);
     this.observe = options.observe;
+    this.signingKey = options.signingKey;
     const common = { bus: this.bus, subjects: this.subjects, replicaId: this.replicaId, logger: this.logger };
     this.calls = new CallRunner({
       ...common,
@@ -103,7 +109,7 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
     });
     this.presence = new ReplicaPresence({
       ...common,
-      manifest,
+      manifest: this.signed(manifest),
       digest: manifestDigest(manifest),
       heartbeatMs: options.heartbeatMs ?? 2000,
       inFlight: () => this.calls.inFlight,
@@ -158,7 +164,7 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
     if (this.stopping) return;
     this.current = connector;
     this.serveTools();
-    this.presence.update(connector.manifest, manifestDigest(connector.manifest));
+    this.presence.update(this.signed(connector.manifest), manifestDigest(connector.manifest));
     this.logger.info({ tools: connector.tools.size }, 'connector replica re-announced');
   }
 
@@ -174,6 +180,11 @@ export class ConnectorService<D> implements ResourceUpdatePublisher {
     } catch (error) {
       this.logger.warn({ err: error }, 'could not publish a resource update');
     }
+  }
+
+  /** The manifest as announced: signed when the replica has a signing key (the digest leaves the signature out). */
+  private signed(manifest: Manifest): Manifest {
+    return this.signingKey ? signManifest(manifest, this.signingKey) : manifest;
   }
 
   /** Subscribes to the subject of every tool of the current definition, and unsubscribes from those of tools it no longer has. */

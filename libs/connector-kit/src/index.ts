@@ -43,6 +43,7 @@ export { MODULE_CONFIG_KEY, PREFIX_CONFIG_KEY } from './connector-config';
 export { CONNECTOR_MODULE_EXPORT, CONNECTOR_MODULE_FACTORY_EXPORT, ConnectorModuleError, loadConnectorModule } from './load-connector-module';
 export type { LoadConnectorModuleOptions } from './load-connector-module';
 export { startConnector } from './start-connector';
+export { SIGNING_KEY_CONFIG_KEY, readManifestSigningKey, signingKeyVariable } from './manifest-signing-key';
 export type { RunningConnector, StartConnectorOptions } from './start-connector';
 export { serveConnector } from './serve-connector';
 export { runConnectorMain } from './run-connector-main';

@@ -11,6 +11,7 @@ import type { Redactor } from './redactor';
 import { startConnector, type RunningConnector } from './start-connector';
 import { publicKeysFromPem } from './principal-assertion-verifier';
 import { ConnectorConfigError } from './connector-config';
+import { SIGNING_KEY_CONFIG_KEY, readManifestSigningKey, signingKeyVariable } from './manifest-signing-key';
 
 /**
  * Serves one replica of a connector module over NATS until SIGTERM or SIGINT drains it and the
@@ -30,6 +31,9 @@ export async function serveConnector<C, D>(
   // dataDir feeds only the embedded defaults, which a replica over NATS does not use.
   const sources: ConnectorConfigSources = { embedded: false, dataDir: process.cwd(), fromFile: config.connectors[module.id] as Record<string, unknown> | undefined, env, redactor };
   resolveConnectorConfig(module, sources);
+  if (!readManifestSigningKey(module.id, sources)) {
+    logger.warn(`${signingKeyVariable(module.id)} (connectors.${module.id}.${SIGNING_KEY_CONFIG_KEY}) is not set: the manifest goes out unsigned, and hubs that require signed manifests refuse this connector`);
+  }
   const assertionKeys = readAssertionKeys(config, logger);
   // Replies to the connector's own requests (ctx.elicit and the others) arrive under its inbox prefix only.
   const nats = connectNats(config.nats, `connector-${module.id}`, logger, { inboxPrefix: new Subjects(config.namespace).connectorInboxPrefix(module.id) });

@@ -9,6 +9,7 @@ import { ReplicaMetrics } from './replica-metrics';
 import type { ReplicaSettings } from './replica-settings';
 import { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 import { JobWorker } from './job-worker';
+import { readManifestSigningKey } from './manifest-signing-key';
 import type { JobSettings } from './job-settings';
 
 /** One replica of a connector module, running. */
@@ -37,10 +38,13 @@ export interface StartConnectorOptions {
 /**
  * Builds a connector module from its configuration (see `buildConnector`) and starts one replica
  * of it on a bus: what `mcp-hub connector <id>`, the embedded mode and `runConnectorMain` share.
+ * The replica signs its manifest when a signing key is configured (`readManifestSigningKey`).
  * When the replica cannot start, what the module opened is closed again.
- * @throws ConnectorConfigError for bad configuration; whatever the module's `create` throws.
+ * @throws ConnectorConfigError for bad configuration or an unusable signing key; whatever the module's `create` throws.
  */
 export async function startConnector<C, D>(module: ConnectorModule<C, D>, options: StartConnectorOptions): Promise<RunningConnector> {
+  // Read before the module opens anything: a bad key file fails with nothing to close.
+  const signingKey = readManifestSigningKey(module.id, options.sources);
   const built = await buildConnector(module, options.sources, options.logger.child({ connector: module.id }));
   const { metricsPort, metricsHost = '127.0.0.1', ...replica } = options.replica ?? {};
   let metrics: ReplicaMetrics | undefined;
@@ -50,6 +54,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
     logger: options.logger,
     namespace: options.namespace,
     redactor: options.sources.redactor,
+    signingKey,
     ...(options.assertionKeys && { assertions: new PrincipalAssertionVerifier({ publicKeys: options.assertionKeys, connectorId: module.id }) }),
     ...replica,
     ...(metricsPort !== undefined && { observe: (tool, outcome, seconds) => metrics?.observe(tool, outcome, seconds) }),

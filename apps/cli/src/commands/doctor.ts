@@ -3,7 +3,7 @@ import type { CliConfig } from '../cli-config';
 import { builtInsToEmbed } from '../built-in-connectors';
 import { pluginIds } from '../connector-runtime';
 import { ExitCode } from '../exit-codes';
-import { checkConnector } from '../doctor/connector-checks';
+import { checkConnector, checkSigningKey } from '../doctor/connector-checks';
 import { fail, skip, type DoctorCheck } from '../doctor/doctor-check';
 import { checkDataDir, checkHttpPort, checkNodeVersion } from '../doctor/environment-checks';
 import { checkNats, checkSessionStore } from '../doctor/service-checks';
@@ -45,7 +45,7 @@ export async function doctorChecks(target: string, flags: ConfigFlags, env: Node
   } else if (target === 'hub') {
     checks.push(await checkHttpPort(config), ...(await checkHubSecurity(config)), await checkSessionStore(config), ...(await checkNats(config)));
   } else {
-    checks.push(await checkConnector(target, config, false, env), ...(await checkNats(config)));
+    checks.push(await checkConnector(target, config, false, env), checkSigningKey(target, config, env), ...(await checkNats(config)));
   }
   return checks;
 }

@@ -1,5 +1,4 @@
-import { canonicalJson } from '@mcp-hub/connector-contract';
-import { DEFINITION_KINDS, type DefinitionKind, type PinRecord, type PinStore } from '@mcp-hub/hub';
+import { DEFINITION_KINDS, definitionDiff, type DefinitionKind, type PinRecord, type PinStore } from '@mcp-hub/hub';
 import { CommandFailure, ExitCode } from '../exit-codes';
 
 /**
@@ -33,18 +32,9 @@ function describeHeld(record: PinRecord): string {
   const why = record.approvedHash === null ? 'flagged on first sight, never approved' : 'definition changed since it was approved';
   const lines = [`${record.kind} ${record.name}: ${why}`];
   for (const finding of record.findings) lines.push(`  ! ${finding}`);
-  const before = asObject(record.approvedDefinition);
-  const after = asObject(record.pendingDefinition);
-  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const old = before[key] === undefined ? undefined : canonicalJson(before[key]);
-    const now = after[key] === undefined ? undefined : canonicalJson(after[key]);
-    if (old === now) continue;
-    if (old !== undefined) lines.push(`  - ${key}: ${old}`);
-    if (now !== undefined) lines.push(`  + ${key}: ${now}`);
+  for (const change of definitionDiff(record.approvedDefinition, record.pendingDefinition)) {
+    if (change.approved !== undefined) lines.push(`  - ${change.field}: ${change.approved}`);
+    if (change.held !== undefined) lines.push(`  + ${change.field}: ${change.held}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

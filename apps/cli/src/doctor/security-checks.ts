@@ -4,6 +4,7 @@ import type { CliConfig } from '../cli-config';
 import { ConfigError } from '../config-loader';
 import { assertAuthOrLoopback, assertionSigner, authConfigured, hubTokenSigner } from '../hub-auth';
 import { fail, messageOf, ok, warn, withTimeout, type DoctorCheck } from './doctor-check';
+import { connectorPublicKeys, signedManifestsRequired } from '../manifest-keys';
 
 const JWKS_TIMEOUT_MS = 3000;
 
@@ -13,7 +14,24 @@ const JWKS_TIMEOUT_MS = 3000;
  * connectors, and the policy files.
  */
 export async function checkHubSecurity(config: CliConfig): Promise<DoctorCheck[]> {
-  return [checkAuthentication(config), ...(await checkIssuers(config)), checkAssertionKey(config), checkPolicyFiles(config)];
+  return [checkAuthentication(config), ...(await checkIssuers(config)), checkAssertionKey(config), checkManifestKeys(config), checkPolicyFiles(config)];
+}
+
+/** The connector public keys of `signedManifests` load, and whether an unsigned connector could join. */
+function checkManifestKeys(config: CliConfig): DoctorCheck {
+  const name = 'connector manifest keys';
+  let keys: Map<string, unknown>;
+  try {
+    keys = connectorPublicKeys(config);
+  } catch (error) {
+    return fail(name, messageOf(error), 'point it at the <connector>.pub.pem that mcp-hub keys create wrote');
+  }
+  const required = signedManifestsRequired(config);
+  if (keys.size === 0 && !required) {
+    return warn(name, 'none: any bus client allowed on a connector\'s registry subjects can make the hub serve definitions nobody signed', 'mcp-hub keys create <connector>, then set signedManifests.keys (MCP_HUB_CONNECTOR_KEYS) here and the private key on the connector');
+  }
+  const ids = [...keys.keys()].join(', ') || 'none';
+  return ok(name, `keys for ${ids}; ${required ? 'connectors without a key are refused' : 'connectors without a key join unsigned (signedManifests.required is false)'}`);
 }
 
 function checkAuthentication(config: CliConfig): DoctorCheck {

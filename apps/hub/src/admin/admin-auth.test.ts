@@ -28,6 +28,21 @@ describe('AdminAuth', () => {
     expect(new AdminAuth(TOKEN).isAdmin(request({ cookie: `${ADMIN_COOKIE}=${value}` }), now)).toBe(false);
   });
 
+  it('a form token belongs to one login cookie; a bearer request needs none', () => {
+    const cookieOf = (setCookie: string) => setCookie.split(';')[0]!;
+    const mine = request({ cookie: cookieOf(auth.loginCookie(1_000)) });
+    const other = request({ cookie: cookieOf(auth.loginCookie(2_000)) });
+    const token = auth.csrfToken(mine);
+    expect(token.length).toBeGreaterThan(20);
+    expect(auth.csrfValid(mine, token)).toBe(true);
+    expect(auth.csrfValid(other, token)).toBe(false);
+    expect(auth.csrfValid(mine, '')).toBe(false);
+    expect(auth.csrfValid(mine, `${token}x`)).toBe(false);
+    expect(auth.csrfToken(request({}))).toBe('');
+    expect(auth.csrfValid(request({}), '')).toBe(false);
+    expect(auth.csrfValid(request({ authorization: `Bearer ${TOKEN}` }), '')).toBe(true);
+  });
+
   it('refuses a short token at construction, and generates long random ones', () => {
     expect(() => new AdminAuth('short')).toThrow(/16 characters/);
     const [a, b] = [AdminAuth.generateToken(), AdminAuth.generateToken()];

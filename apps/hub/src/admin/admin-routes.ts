@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Hub } from '../hub';
 import { HttpError } from '../http/http-error';
 import { AdminAuth } from './admin-auth';
-import { adminPage, approvalsFragment, callsFragment, connectorsFragment, loginPage, sessionsFragment, type SessionSummary } from './admin-views';
+import { DEFINITION_KINDS, type DefinitionKind } from '../pinning/pin-store';
+import { adminPage, approvalsFragment, callsFragment, connectorsFragment, jobsFragment, loginPage, quarantineFragment, sessionsFragment, type SessionSummary } from './admin-views';
 import { AUDIT_RECORDS_SHOWN, auditFragment, auditVerifyFragment } from './audit-views';
 import { html, type Html } from './html';
 
@@ -17,6 +18,8 @@ export interface AdminSources {
 
 /** `/admin/api/approvals/<id>/approve|deny` (JSON) and `/admin/fragments/approvals/<id>/approve|deny` (the page's buttons). */
 const DECISION_PATH = /^\/admin\/(api\/|fragments\/)approvals\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/(approve|deny)$/;
+/** Most jobs the jobs view lists. */
+const RECENT_JOBS = 20;
 
 /** Largest login form accepted, bytes. */
 const MAX_FORM_BYTES = 4096;
@@ -37,10 +40,11 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 };
 
 /**
- * `/admin`: a server-rendered page whose parts htmx refreshes every second (live connectors with
- * their replicas and tools, sessions, recent calls, calls waiting for approval with approve and
- * deny buttons), and `/admin/api/state` with the same as JSON; `/admin/api/approvals` lists the
- * pending approvals, `POST /admin/api/approvals/<id>/approve|deny` decides one.
+ * `/admin`: a server-rendered page whose parts htmx refreshes every second or three (live
+ * connectors with their replicas and tools, sessions, recent calls, calls waiting for approval with
+ * approve and deny buttons, the audit log, definitions held by tool pinning with a re-approve
+ * button, recent jobs), and `/admin/api/state` with the first three as JSON; `/admin/api/approvals`
+ * lists the pending approvals, `POST /admin/api/approvals/<id>/approve|deny` decides one.
  * Behind the admin token ({@link AdminAuth}); disabled (404) when none is configured.
  */
 export class AdminRoutes {
@@ -67,6 +71,7 @@ export class AdminRoutes {
     }
     const decision = DECISION_PATH.exec(pathname);
     if (decision && method === 'POST') return this.decide(req, res, decision[1] === 'api/' ? 'json' : 'fragment', decision[2]!, decision[3] === 'approve' ? 'approved' : 'denied');
+    if (pathname === '/admin/quarantine/approve' && method === 'POST') return this.approve(req, res);
     if (method !== 'GET') return send(res, 405, 'application/json', JSON.stringify({ error: 'method not allowed' }));
     const { hub } = this.sources;
     switch (pathname) {
@@ -88,6 +93,10 @@ export class AdminRoutes {
       case '/admin/fragments/audit-verify':
         // Walks the whole chain: only when the page loads or the button asks, never on the refresh timer.
         return page(res, 200, hub.audit ? auditVerifyFragment(await hub.audit.verify()) : html`<p class="muted">The audit log is off.</p>`);
+      case '/admin/fragments/quarantine':
+        return page(res, 200, quarantineFragment(hub.pins?.heldRecords(), this.auth.csrfToken(req)));
+      case '/admin/fragments/jobs':
+        return page(res, 200, await this.jobsView());
       case '/admin/api/state':
         return send(res, 200, 'application/json', JSON.stringify({ hubId: hub.hubId, connectors: hub.inventory.snapshot(), sessions: this.sources.sessions(), listenStreams: this.sources.listenStreams(), calls: hub.recentCalls.list() }));
       default:
@@ -109,6 +118,35 @@ export class AdminRoutes {
     if (answer === 'fragment') return page(res, 200, approvalsFragment(await approvals.pending(), record ? `${decision} ${record.tool} (${record.id.slice(0, 8)})` : 'That request is no longer pending (decided, or expired).'));
     if (!record) return send(res, 404, 'application/json', JSON.stringify({ error: `no pending approval ${id} (decided, expired, or unknown)` }));
     return send(res, 200, 'application/json', JSON.stringify({ approval: record }));
+  }
+
+  /**
+   * The re-approve button: approves the held definition the form names (kind and name), as
+   * `mcp-hub tools approve --kind` does, then back to the page. Needs the form's CSRF token.
+   */
+  private async approve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(req, MAX_FORM_BYTES));
+    if (!this.auth!.csrfValid(req, form.get('csrf') ?? '')) return send(res, 403, 'application/json', JSON.stringify({ error: 'missing or stale form token: reload the page' }));
+    const pins = this.sources.hub.pins;
+    if (!pins) return send(res, 404, 'application/json', JSON.stringify({ error: 'tool pinning is off on this hub' }));
+    const kind = form.get('kind') ?? '';
+    const name = form.get('name') ?? '';
+    if (!DEFINITION_KINDS.includes(kind as DefinitionKind) || name.length === 0 || name.length > 2048) return send(res, 400, 'application/json', JSON.stringify({ error: 'kind and name of a held definition required' }));
+    const approved = await pins.approve(name, kind as DefinitionKind);
+    if (approved.length === 0) return send(res, 404, 'application/json', JSON.stringify({ error: 'nothing is held under that name (approved already?)' }));
+    redirect(res, '/admin#quarantine');
+  }
+
+  /** Recent jobs of the live connectors that have job tools; says so when the hub has no job queue, or Redis does not answer. */
+  private async jobsView(): Promise<Html> {
+    const { hub } = this.sources;
+    if (!hub.jobs) return jobsFragment(undefined);
+    const connectors = [...new Set(hub.inventory.tools().filter((t) => t.descriptor.execution === 'job').map((t) => t.connector))];
+    try {
+      return jobsFragment(await hub.jobs.recent(connectors, RECENT_JOBS));
+    } catch {
+      return html`<p class="warn">The job queue (Redis) does not answer.</p>`;
+    }
   }
 
   private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,4 +1,7 @@
 import type { ConnectorSnapshot } from '../inventory/inventory';
+import type { JobSummary } from '../jobs/bull-job-queues';
+import { definitionDiff } from '../pinning/definition-diff';
+import type { PinRecord } from '../pinning/pin-store';
 import { html, type Html } from './html';
 import type { RecentCall } from './recent-calls';
 import type { ApprovalRecord } from '../approvals/approval-store';
@@ -16,6 +19,8 @@ export interface SessionSummary {
 
 /** Every fragment refreshes itself: a connector that starts shows up without a reload. */
 const REFRESH = 'load, every 1s';
+/** Quarantine and jobs change rarely, and jobs cost a Redis round trip per connector. */
+const SLOW_REFRESH = 'load, every 3s';
 
 export function adminPage(hubId: string): Html {
   return html`<!doctype html>
@@ -38,6 +43,8 @@ export function adminPage(hubId: string): Html {
 <section><h2>Recent calls</h2><div id="calls" hx-get="/admin/fragments/calls" hx-trigger="${REFRESH}">loading…</div></section>
 <section><h2>Audit</h2><div id="audit-verify" hx-get="/admin/fragments/audit-verify" hx-trigger="load">loading…</div>
 <div id="audit" hx-get="/admin/fragments/audit" hx-trigger="load, every 2s">loading…</div></section>
+<section><h2>Quarantine</h2><div id="quarantine" hx-get="/admin/fragments/quarantine" hx-trigger="${SLOW_REFRESH}">loading…</div></section>
+<section><h2>Jobs</h2><div id="jobs" hx-get="/admin/fragments/jobs" hx-trigger="${SLOW_REFRESH}">loading…</div></section>
 </main>
 </body>
 </html>
@@ -111,6 +118,43 @@ ${pending.map(
 <td><button class="approve" hx-post="/admin/fragments/approvals/${a.id}/approve" hx-target="#approvals">Approve</button>
 <button class="deny" hx-post="/admin/fragments/approvals/${a.id}/deny" hx-target="#approvals">Deny</button></td></tr>`,
   )}
+</tbody></table>`;
+}
+
+/**
+ * Definitions held by tool pinning, each with why, the scanner's findings, the fields that
+ * differ from the approved definition, and a re-approve form (POST with the CSRF token).
+ * `undefined` records: pinning is off on this hub.
+ */
+export function quarantineFragment(records: PinRecord[] | undefined, csrf: string): Html {
+  if (!records) return html`<p class="muted">Tool pinning is off on this hub (pinning.enabled, or pinning.postgresUrl for a distributed hub).</p>`;
+  if (records.length === 0) return html`<p class="muted">Nothing is held: every definition served is the approved one.</p>`;
+  return html`<p>${records.length} definition${records.length === 1 ? '' : 's'} held until approved: hidden from lists, unknown to calls.</p>
+${records.map((record) => {
+    const why = record.approvedHash === null ? 'flagged on first sight, never approved' : 'changed since it was approved';
+    return html`<article class="held" data-held="${record.kind}:${record.name}">
+<h3>${record.kind} <code>${record.name}</code> <span class="tag">${why}</span></h3>
+${record.findings.length > 0 ? html`<ul class="findings">${record.findings.map((f) => html`<li>${f}</li>`)}</ul>` : ''}
+<table class="diff"><thead><tr><th>Field</th><th>Approved</th><th>Held</th></tr></thead><tbody>
+${definitionDiff(record.approvedDefinition, record.pendingDefinition).map((c) => html`<tr><td>${c.field}</td><td class="removed"><pre>${c.approved ?? '—'}</pre></td><td class="added"><pre>${c.held ?? '—'}</pre></td></tr>`)}
+</tbody></table>
+<form method="post" action="/admin/quarantine/approve">
+<input type="hidden" name="kind" value="${record.kind}"><input type="hidden" name="name" value="${record.name}"><input type="hidden" name="csrf" value="${csrf}">
+<button type="submit">Re-approve</button> <span class="muted">serves the held definition from now on (as <code>mcp-hub tools approve</code>)</span>
+</form>
+</article>`;
+  })}`;
+}
+
+/** Recent jobs, read-only. `undefined`: this hub has no job queue. */
+export function jobsFragment(jobs: JobSummary[] | undefined, now = Date.now()): Html {
+  if (!jobs) return html`<p class="muted">No job queue on this hub (jobs.redisUrl / REDIS_URL): long-running tools run like the others.</p>`;
+  if (jobs.length === 0) return html`<p class="muted">No job yet.</p>`;
+  return html`<table class="jobs"><thead><tr><th>Job</th><th>Tool</th><th>Status</th><th>Progress</th><th>Principal</th><th>Started</th><th>Took</th><th>Attempts</th></tr></thead><tbody>
+${jobs.map((j) => {
+    const progress = j.progress ? `${j.progress.progress}${j.progress.total === undefined ? '' : ` / ${j.progress.total}`}${j.progress.message ? ` ${j.progress.message}` : ''}` : '';
+    return html`<tr data-job="${j.jobId}"><td><code>${j.jobId}</code></td><td>${j.connector}_${j.tool}</td><td class="${j.status === 'failed' ? 'warn' : j.status === 'completed' ? 'ok' : ''}">${j.status}</td><td>${progress}</td><td>${j.principalId ?? ''}</td><td>${seconds(now - j.createdAt)} ago</td><td>${j.finishedAt === undefined ? '' : seconds(j.finishedAt - j.createdAt)}</td><td>${j.attempts}</td></tr>`;
+  })}
 </tbody></table>`;
 }
 

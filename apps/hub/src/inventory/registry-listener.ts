@@ -3,6 +3,7 @@ import type { Bus, IncomingMessage, Subscription } from '@mcp-hub/bus';
 import { AnnouncementSchema, GoodbyeSchema, HeartbeatSchema, encode, manifestDigest, tryDecode, type RegistryEvent, type Subjects } from '@mcp-hub/connector-contract';
 import type { z } from 'zod';
 import type { Inventory } from './inventory';
+import { ManifestSignatures, type ManifestRefusal } from './manifest-signatures';
 
 /** How long a refused replica is left alone before its heartbeats may trigger discovery again. */
 const REFUSAL_MEMORY_MS = 60_000;
@@ -19,6 +20,10 @@ export interface RegistryListenerOptions {
   subjects: Subjects;
   /** How often to look for replicas that missed their heartbeats, in ms. Default 1000. */
   sweepMs?: number;
+  /** Which manifests must be signed, and by which keys. Absent: signatures are not checked (the embedded mode without keys). */
+  signatures?: ManifestSignatures;
+  /** Told of each announcement refused for its signature. */
+  onSignatureRefused?: (connector: string, reason: ManifestRefusal) => void;
 }
 
 /**
@@ -71,6 +76,17 @@ export class RegistryListener {
     const { manifest, replicaId } = announcement;
     if (manifestDigest(manifest) !== announcement.manifestDigest) {
       this.options.logger.warn({ connector: manifest.id, replicaId }, 'connector announcement refused: its digest is not the digest of its manifest');
+      return;
+    }
+    const signatureRefusal = this.options.signatures?.refusal(manifest);
+    if (signatureRefusal) {
+      // Remembered like other refusals: its heartbeats then do not trigger discovery again and again (nor a log line each).
+      this.refused.set(refusalKey(manifest.id, replicaId, announcement.manifestDigest), Date.now() + REFUSAL_MEMORY_MS);
+      this.options.onSignatureRefused?.(manifest.id, signatureRefusal);
+      this.options.logger.warn(
+        { connector: manifest.id, replicaId, reason: signatureRefusal },
+        `connector ${manifest.id} refused: ${ManifestSignatures.explain(signatureRefusal)}`,
+      );
       return;
     }
     const known = this.options.inventory.replicaCount(manifest.id) > 0;

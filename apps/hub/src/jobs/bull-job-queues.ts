@@ -26,6 +26,21 @@ export interface JobState {
   error?: JobFailure;
 }
 
+/** One job as the admin page lists it: never its arguments or result (they may carry what only its principal may see). */
+export interface JobSummary {
+  jobId: string;
+  connector: string;
+  tool: string;
+  status: JobStatus | 'delayed';
+  principalId?: string;
+  progress?: JobProgress;
+  /** Enqueued and finished, ms since the epoch. */
+  createdAt: number;
+  finishedAt?: number;
+  /** How many attempts ran (retries included). */
+  attempts: number;
+}
+
 /** Told of one job's progress and end, through the hub's shared `QueueEvents`. */
 export type JobEvent = { type: 'progress'; progress: JobProgress } | { type: 'completed'; result: ToolResult } | { type: 'failed'; error: JobFailure };
 
@@ -115,6 +130,33 @@ export class BullJobQueues {
       return { ...state, status: error.kind === 'cancelled' ? 'cancelled' : 'failed', error };
     }
     return { ...state, status: bullState === 'active' ? 'active' : 'waiting' };
+  }
+
+  /** The newest jobs of `connector`'s queue (at most `limit`), in every state, newest first. */
+  async recent(connector: string, limit: number): Promise<JobSummary[]> {
+    const { queue } = await this.connectorQueue(connector);
+    const jobs = await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'], 0, limit - 1, false);
+    const summaries = await Promise.all(
+      jobs.filter((job): job is Job => job?.id !== undefined).map(async (job): Promise<JobSummary> => {
+        const bullState = await job.getState();
+        const data = job.data as Partial<JobData> | undefined;
+        const progress = JobProgressSchema.safeParse(job.progress);
+        const status: JobSummary['status'] =
+          bullState === 'completed' ? 'completed' : bullState === 'failed' ? (parseFailure(job.failedReason).kind === 'cancelled' ? 'cancelled' : 'failed') : bullState === 'active' ? 'active' : bullState === 'delayed' ? 'delayed' : 'waiting';
+        return {
+          jobId: job.id!,
+          connector,
+          tool: job.name,
+          status,
+          ...(typeof data?.principal?.id === 'string' && { principalId: data.principal.id }),
+          ...(progress.success && { progress: progress.data }),
+          createdAt: job.timestamp,
+          ...(job.finishedOn !== undefined && { finishedAt: job.finishedOn }),
+          attempts: job.attemptsMade,
+        };
+      }),
+    );
+    return summaries.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
   }
 
   /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { jobIdOfUri, jobUri, newJobId, type Principal, type ResourceReadResult, type ToolResult } from '@mcp-hub/connector-contract';
 import type { Progress } from '../invocation/bus-invoker';
-import type { BullJobQueues, JobEvent, JobState } from './bull-job-queues';
+import type { BullJobQueues, JobEvent, JobState, JobSummary } from './bull-job-queues';
 
 /** A tool the hub itself serves, as lists show it (the shape of the hub's `ListedTool`). */
 export interface HubOwnTool {
@@ -62,6 +62,12 @@ export class HubJobs {
   ];
 
   constructor(private readonly options: HubJobsOptions) {}
+
+  /** The newest jobs (at most `limit`) of the queues of `connectors`, newest first: the admin page's view, read-only. */
+  async recent(connectors: readonly string[], limit = 20): Promise<JobSummary[]> {
+    const lists = await Promise.all(connectors.map((connector) => this.options.queues.recent(connector, limit)));
+    return lists.flat().sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+  }
 
   /** Closes the queues' Redis connections. */
   close(): Promise<void> {

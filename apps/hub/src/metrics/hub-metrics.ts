@@ -3,6 +3,7 @@ import type { Bus, BusStatus } from '@mcp-hub/bus';
 import type { Inventory } from '../inventory/inventory';
 import type { DefinitionKind } from '../pinning/pin-store';
 import type { QuarantineReason } from '../pinning/definition-pins';
+import type { ManifestRefusal } from '../inventory/manifest-signatures';
 
 /** What the hub forwards to a connector (the `operation` label). */
 export type HubOperation = 'tool_call' | 'resource_read' | 'prompt_get';
@@ -81,6 +82,7 @@ export class HubMetrics {
   private readonly busyResends: Counter<'connector'>;
   private readonly quarantines: Counter<'kind' | 'reason'>;
   private readonly auditRecords: Counter<'result'>;
+  private readonly manifestRefusals: Counter<'connector' | 'reason'>;
 
   constructor() {
     const registers = [this.registry];
@@ -119,6 +121,12 @@ export class HubMetrics {
       name: 'mcphub_audit_records_total',
       help: 'Audit records by result: written to the chain, failed (a write to retry), dropped (lost: queue full, or unwritten at shutdown).',
       labelNames: ['result'],
+      registers,
+    });
+    this.manifestRefusals = new Counter({
+      name: 'mcphub_manifests_refused_total',
+      help: 'Connector announcements refused for their signature (unsigned, malformed_signature, bad_signature, no_key), by connector (unknown when it has no configured key).',
+      labelNames: ['connector', 'reason'],
       registers,
     });
     const metrics = this;
@@ -226,6 +234,14 @@ export class HubMetrics {
   /** Counts `n` audit records written, failed (to be retried) or dropped. */
   recordAuditRecords(result: 'written' | 'failed' | 'dropped', n: number): void {
     this.auditRecords.inc({ result }, n);
+  }
+
+  /**
+   * Records one announcement refused for its signature. `connector` must be bounded: a connector
+   * id with a configured key, else {@link UNKNOWN_LABEL} (any bus client can claim any id).
+   */
+  recordManifestRefusal(connector: string, reason: ManifestRefusal): void {
+    this.manifestRefusals.inc({ connector, reason });
   }
 
   /** The Prometheus text exposition of every metric, for `GET /metrics`. */

@@ -77,6 +77,23 @@ export class DefinitionPins extends EventEmitter<{ changed: []; quarantined: [De
     return this.held.size;
   }
 
+  /** Every definition held until approved (the store's, as last read: also those of connectors not live now), by kind then name. */
+  heldRecords(): PinRecord[] {
+    return [...this.records.values()].filter((record) => record.pendingHash !== null).sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Approves what is held under `name` (of `kind` only, when given), as `mcp-hub tools approve`
+   * does, and applies it here at once (other replicas within `pollMs`).
+   * @returns the records approved; empty when nothing was held under that name
+   */
+  async approve(name: string, kind?: DefinitionKind): Promise<PinRecord[]> {
+    const approved = await this.options.store.approve(name, kind);
+    for (const record of approved) this.options.logger.info({ kind: record.kind, name: record.name, hash: record.approvedHash }, `${record.kind} ${record.name} approved`);
+    await this.reload();
+    return approved;
+  }
+
   /** Takes the live inventory's definitions (after each change); pins the new ones and holds the changed ones. */
   review(definitions: readonly Definition[]): void {
     this.definitions = definitions;
