@@ -213,6 +213,7 @@ export class CallRunner {
       signal,
       deadline: request.deadline,
       invocationId: request.invocationId,
+      ...(request.jobId !== undefined && { jobId: request.jobId }),
       principal: request.principal,
       // Built on first use: most calls never log, and a child logger per call is measurable.
       get logger() {

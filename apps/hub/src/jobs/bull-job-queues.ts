@@ -9,25 +9,10 @@ import {
   connectorOfJob,
   type JobData,
   type JobFailure,
-  type JobProgress,
-  type ToolResult,
 } from '@mcp-hub/connector-contract';
+import { UNKNOWN_FAILURE, type JobEvent, type JobQueues, type JobState } from './job-queues';
 
-/** What a job is doing, as the hub reads it from Redis. */
-export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
-
-export interface JobState {
-  jobId: string;
-  status: JobStatus;
-  /** Who started it: only this principal may see or cancel it. */
-  principalId: string;
-  progress?: JobProgress;
-  result?: ToolResult;
-  error?: JobFailure;
-}
-
-/** Told of one job's progress and end, through the hub's shared `QueueEvents`. */
-export type JobEvent = { type: 'progress'; progress: JobProgress } | { type: 'completed'; result: ToolResult } | { type: 'failed'; error: JobFailure };
+export type { JobEvent, JobState, JobStatus } from './job-queues';
 
 export interface BullJobQueuesOptions {
   redisUrl: string;
@@ -49,15 +34,13 @@ interface ConnectorQueue {
   connections: Redis[];
 }
 
-/** What the worker stores when it cannot say better (a stalled job given up, a crash in BullMQ itself). */
-const UNKNOWN_FAILURE: JobFailure = { kind: 'internal', message: 'The job failed. The failure has been logged.' };
 
 /**
  * The hub's side of BullMQ: puts jobs on each connector's queue (producer), observes them through
  * one `QueueEvents` per queue shared by every job of this hub process (observer, never a listener
  * per job), reads their state, and cancels them.
  */
-export class BullJobQueues {
+export class BullJobQueues implements JobQueues {
   private readonly keys: JobKeys;
   private readonly redis: Redis;
   private readonly queues = new Map<string, Promise<ConnectorQueue>>();
