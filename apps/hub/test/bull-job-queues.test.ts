@@ -12,7 +12,6 @@ describeJobQueuesBehaviour('BullMQ', async (settings) => {
   const namespace = `jobrunner${process.pid}x${Math.floor(Math.random() * 1e9)}`;
   let workers: JobWorker<JobDeps>[] = [];
   const openQueues = () => new BullJobQueues({ redisUrl: REDIS_URL, namespace, logger: silent, attempts: 3, backoffMs: 50, keepMs: settings.keepMs });
-  // Short locks, so that a job of a crashed worker is recovered within a second or two.
   const stopWorkers = async () => {
     for (const worker of workers) await worker.close(true);
     workers = [];
@@ -20,7 +19,8 @@ describeJobQueuesBehaviour('BullMQ', async (settings) => {
   const harness: JobRunnerHarness = {
     queues: openQueues(),
     addWorker: async (deps) => {
-      const worker = new JobWorker({ connector, deps, redisUrl: REDIS_URL, namespace, logger: silent, concurrency: settings.concurrency, lockDurationMs: 1000, stalledIntervalMs: 500 });
+      // Short locks, so that a crashed worker's job is recovered within seconds (not so short that a busy event loop loses one).
+      const worker = new JobWorker({ connector, deps, redisUrl: REDIS_URL, namespace, logger: silent, concurrency: settings.concurrency, lockDurationMs: 3000, stalledIntervalMs: 500 });
       await worker.start();
       workers.push(worker);
     },
