@@ -158,7 +158,9 @@ export function describeJobQueuesBehaviour(name: string, open: (settings: JobRun
 
     it('runs a job interrupted by a crash, and one still queued, again after the restart: each completes once', async () => {
       const h = await start({ concurrency: 1 });
-      const hung = jobDeps(new Promise<void>(() => undefined));
+      // Released when the test ends, so that the abandoned handler ends too (its timers would keep jest alive).
+      let release!: () => void;
+      const hung = jobDeps(new Promise<void>((resolve) => (release = resolve)));
       await h.addWorker(hung);
       const running = await submit(h, job('count_job', { steps: 2, step_ms: 10 }));
       const queued = await submit(h, job('count_job', { steps: 1, step_ms: 10 }));
@@ -170,6 +172,7 @@ export function describeJobQueuesBehaviour(name: string, open: (settings: JobRun
       expect(await until(h, queued, 'completed', 15_000)).toMatchObject({ result: { structuredContent: { completed: 1 } } });
       expect(hung.completed).toEqual([]);
       expect(survivor.completed).toHaveLength(2);
+      release();
     });
   });
 }
