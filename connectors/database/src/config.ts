@@ -119,7 +119,7 @@ export const DatabaseConfigSchema = z
     customTools: z.array(CustomToolSchema).default([]),
     /**
      * `export_query`'s files. `dir` defaults to `<tmpdir>/mcp-hub-database-exports` (embedded:
-     * `<dataDir>/database/exports`); replicas of one connector must share it (a read may reach
+     * `<dataDir>/database-exports`); replicas of one connector must share it (a read may reach
      * any replica).
      */
     exports: z

@@ -46,7 +46,8 @@ function embeddedConfig(dataDir: string): Record<string, unknown> {
         mode: 'read-only',
       },
     ],
-    exports: { dir: join(dataDir, 'database', 'exports') },
+    // Beside the demo database's directory, not in it: that one holds database files only.
+    exports: { dir: join(dataDir, 'database-exports') },
   };
 }
 
