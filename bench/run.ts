@@ -1,6 +1,6 @@
 /**
  * The hub's benchmark: `npm run bench` (full) or `npm run bench -- --quick` (under 3 minutes).
- * Options: --only S0,S2,S3,S5,S6,S7,profile   --no-pin (do not pin processes to CPUs).
+ * Options: --only S0,S2,S3,S4,S5,S6,S7,profile   --no-pin (do not pin processes to CPUs).
  * Every figure is compared with a baseline measured in the same run (interleaved A/B, median of
  * repetitions). Prints a table and writes bench/results/latest.json. See docs/benchmarks.md.
  */
@@ -11,13 +11,14 @@ import { freePort } from '@mcp-hub/bus/testing';
 import type { BenchContext } from './lib/context';
 import { LoadGenerator } from './lib/load-generator';
 import { pin, repoRoot, spawnNatsServer, spawnTs, stopAll } from './lib/processes';
-import { row, table, versions, writeResults, type ResultRow } from './lib/report';
+import { table, versions, writeResults, type ResultRow } from './lib/report';
 import { measureFloors, type Floors } from './scenarios/s0-floors';
 import { measureHubVsDirect, startDirectServer, startHubProcess } from './scenarios/s1-s2-hub-vs-direct';
 import { measureScaleOut, startScaleReplicas } from './scenarios/s3-scale-out';
 import { measureMemory, startInProcessHub } from './scenarios/s5-memory';
 import { profileHub, startProfiledHub } from './scenarios/profile-hub';
 import { measureDatabase } from './scenarios/s6-database';
+import { measureJobs } from './scenarios/s4-jobs';
 import { measureGithub } from './scenarios/s7-github';
 
 const RESULTS_FILE = path.join(repoRoot, 'bench/results/latest.json');
@@ -31,7 +32,7 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const only = new Set((option('only') ?? 'S0,S2,S3,S5,S6,S7,profile').split(',').map((s) => s.trim()));
+  const only = new Set((option('only') ?? 'S0,S2,S3,S4,S5,S6,S7,profile').split(',').map((s) => s.trim()));
   const started = Date.now();
   const log = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
   const pinning = !process.argv.includes('--no-pin') && pin(process.pid, '0,1');
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     }
     if (only.has('S2')) rows.push(...(await measureHubVsDirect(ctx, floors, hub!, direct!, sdkPlusNats!, connector.pid)));
     if (only.has('S3')) rows.push(...(await measureScaleOut(ctx, hub!, replicas)));
-    rows.push(row('S4 jobs', 'long jobs', 'ms', null, null, null, null, 'not measured (jobs not implemented)'));
+    if (only.has('S4')) rows.push(...(await measureJobs(ctx)));
     if (only.has('S5')) rows.push(...(await measureMemory(ctx, inProcessHub!, direct!)));
     if (only.has('S6')) rows.push(...(await measureDatabase(ctx)));
     if (only.has('S7')) rows.push(...(await measureGithub(ctx)));

@@ -63,7 +63,7 @@ export const CliConfigSchema = z.strictObject({
     .prefault({}),
   /** How connector replicas started by this command run. */
   replica: ReplicaSettingsSchema,
-  /** Long-running tools on BullMQ (`redisUrl` / REDIS_URL): `hub` queues job tools, connector replicas run their workers. Not in the embedded mode yet. */
+  /** Long-running tools: on BullMQ with `redisUrl` (REDIS_URL; `hub` queues job tools, connector replicas run their workers), else in the embedded mode's in-process runner. */
   jobs: JobSettingsSchema,
   /**
    * Where 2025-era sessions live. `memory`: this process only (one replica). `redis`: shared by

@@ -90,6 +90,8 @@ export async function startConnector(module: ConnectorModule<unknown, unknown>, 
       // The embedded hub's own /metrics covers its connectors: no replica port (several would clash).
       replica: options.embedded ? { ...config.replica, metricsPort: undefined } : config.replica,
       assertionKeys: options.assertionKeys,
+      // Embedded, the hub's in-process runner calls job tools over the bus: no BullMQ worker.
+      ...(!options.embedded && { jobs: config.jobs }),
     });
   } catch (error) {
     throw asConfigError(error);

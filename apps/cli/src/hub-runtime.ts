@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
+import { jobConcurrency } from '@mcp-hub/connector-kit';
 import { ConfigError } from './config-loader';
 import {
   ApprovalGate,
@@ -15,6 +16,8 @@ import {
   type AuditStore,
   BullJobQueues,
   DefinitionPins,
+  EmbeddedJobQueues,
+  SqliteJobStore,
   PostgresPinStore,
   SqlitePinStore,
   HttpFront,
@@ -28,6 +31,7 @@ import {
   ToolRateLimits,
   type ApprovalStore,
   type HttpAuth,
+  type JobQueues,
   type PinStore,
   type PrincipalAssertionSigner,
   type ServerIdentity,
@@ -59,7 +63,7 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const rateLimits = rateLimitsFor(config, logger, embedded);
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
-  const jobs = embedded ? undefined : hubJobsFor(config, logger);
+  const jobs = await hubJobsFor(config, logger, embedded ? { bus, assertions } : undefined);
   const approvals = approvalsFor(config, logger, embedded);
   const hubId = `hub-${randomBytes(4).toString('hex')}`;
   const audit = auditFor(config, logger, embedded, hubId);
@@ -174,11 +178,27 @@ function rateLimitsFor(config: CliConfig, logger: Logger, embedded: boolean): To
   return new ToolRateLimits({ settings: rateLimits, store: { kind: 'redis', client, keyPrefix: `${config.namespace}:ratelimit` }, logger });
 }
 
-/** Job tools on BullMQ when `jobs.redisUrl` (REDIS_URL) is set; the embedded in-process runner is TODO(#15). */
-function hubJobsFor(config: CliConfig, logger: Logger): HubJobs | undefined {
+/**
+ * Job tools in the embedded mode (`embedded`: its bus and assertion signer) on the in-process
+ * runner with its state in `<dataDir>/jobs.sqlite`, whatever `jobs.redisUrl` says; on a
+ * distributed hub on BullMQ when `jobs.redisUrl` (REDIS_URL) is set, else called like the others.
+ */
+async function hubJobsFor(config: CliConfig, logger: Logger, embedded?: { bus: Bus; assertions?: PrincipalAssertionSigner }): Promise<HubJobs | undefined> {
   const { jobs } = config;
-  if (!jobs.redisUrl) return undefined;
-  const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs: jobs.keepMinutes * 60_000 });
+  const common = { namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs: jobs.keepMinutes * 60_000 };
+  let queues: JobQueues;
+  if (embedded) {
+    // The embedded connectors run in this process, without a BullMQ worker: the runner calls them over the in-process bus.
+    mkdirSync(config.dataDir, { recursive: true });
+    const store = new SqliteJobStore({ file: path.join(config.dataDir, 'jobs.sqlite') });
+    const runner = new EmbeddedJobQueues({ store, ...embedded, ...common, concurrencyOf: (connector) => jobConcurrency(jobs, connector) });
+    await runner.start();
+    queues = runner;
+  } else if (jobs.redisUrl) {
+    queues = new BullJobQueues({ redisUrl: jobs.redisUrl, ...common });
+  } else {
+    return undefined;
+  }
   return new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000 });
 }
 

@@ -1,6 +1,11 @@
 export { Hub, ALL_SCOPES } from './hub';
 export { BullJobQueues } from './jobs/bull-job-queues';
-export type { BullJobQueuesOptions, JobState, JobStatus, JobSummary } from './jobs/bull-job-queues';
+export type { BullJobQueuesOptions } from './jobs/bull-job-queues';
+export type { JobEvent, JobQueues, JobState, JobStatus, JobSummary } from './jobs/job-queues';
+export { EmbeddedJobQueues } from './jobs/embedded-job-queues';
+export type { EmbeddedJobQueuesOptions } from './jobs/embedded-job-queues';
+export { SqliteJobStore } from './jobs/sqlite-job-store';
+export type { JobRecord, JobStore } from './jobs/job-store';
 export { HubJobs } from './jobs/hub-jobs';
 export type { HubJobsOptions } from './jobs/hub-jobs';
 export type { HubOptions, CallOptions, ListedTool, ListChange } from './hub';

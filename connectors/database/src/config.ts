@@ -118,6 +118,22 @@ export const DatabaseConfigSchema = z
       .min(1, 'configure at least one source'),
     customTools: z.array(CustomToolSchema).default([]),
     /**
+     * `export_query`'s files. `dir` defaults to `<tmpdir>/mcp-hub-database-exports` (embedded:
+     * `<dataDir>/database-exports`); replicas of one connector must share it (a read may reach
+     * any replica).
+     */
+    exports: z
+      .strictObject({
+        dir: z.string().min(1).optional(),
+        /** Most rows one export writes. */
+        maxRows: z.number().int().min(1).max(100_000_000).default(1_000_000),
+        /** Most bytes one export's file holds (a resource read returns the whole file). */
+        maxBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+        /** How long an export stays readable. */
+        keepMinutes: z.number().int().min(1).max(43_200).default(1440),
+      })
+      .prefault({}),
+    /**
      * Where the idempotency keys of writes live. Without `redisUrl`, in this process's memory:
      * right for one replica (the embedded mode); replicas behind one queue group need a Redis
      * they share, or a retry that reaches another replica writes twice.

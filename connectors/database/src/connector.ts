@@ -6,9 +6,11 @@ import { executeStatementTool } from './tools/execute-statement';
 import { explainQueryTool } from './tools/explain-query';
 import { listSourcesTool } from './tools/list-sources';
 import { runQueryTool } from './tools/run-query';
+import { exportQueryTool, type ExportLimits } from './tools/export-query';
 import { searchObjectsTool } from './tools/search-objects';
 import { schemaResource } from './resources/schema-resource';
 import { tableResource } from './resources/table-resource';
+import { exportResource } from './resources/export-resource';
 import { exploreDatabasePrompt } from './prompts/explore-database';
 import { DATABASE_CONNECTOR_ID } from './client-name';
 
@@ -19,6 +21,8 @@ export const DATABASE_CONNECTOR_VERSION = '0.1.0';
 export interface DatabaseConnectorOptions {
   sources: ReadonlyArray<{ name: string; mode: 'read-only' | 'read-write' }>;
   customTools: readonly CompiledCustomTool[];
+  /** `export_query`'s caps. */
+  exports: ExportLimits;
 }
 
 /**
@@ -38,11 +42,12 @@ export function createDatabaseConnector(options: DatabaseConnectorOptions): Conn
       searchObjectsTool(names),
       runQueryTool(names),
       explainQueryTool(names),
+      exportQueryTool(names, options.exports),
       ...(writable.length > 0 ? [executeStatementTool(writable)] : []),
       ...options.customTools.map(customTool),
     ],
     resources: names.map(schemaResource),
-    resourceTemplates: [tableResource],
+    resourceTemplates: [tableResource, exportResource],
     prompts: [exploreDatabasePrompt],
   });
 }

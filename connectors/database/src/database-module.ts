@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Redis } from 'ioredis';
@@ -10,8 +11,9 @@ import { demoDatabaseScript } from './demo-database';
 import { openEngine, SourceConfigError } from './engines/open-engine';
 import { SqliteEngine } from './engines/sqlite-engine';
 import { compileCustomTool } from './tools/custom-tool';
+import { ExportStore } from './exports/export-store';
 
-const BUILT_IN_TOOLS = new Set(['list_sources', 'search_objects', 'run_query', 'explain_query', 'execute_statement']);
+const BUILT_IN_TOOLS = new Set(['list_sources', 'search_objects', 'run_query', 'explain_query', 'export_query', 'execute_statement']);
 
 /**
  * Environment keys: `DATABASE_SOURCES_JSON` and `DATABASE_CUSTOM_TOOLS_JSON` (JSON arrays), and
@@ -44,6 +46,8 @@ function embeddedConfig(dataDir: string): Record<string, unknown> {
         mode: 'read-only',
       },
     ],
+    // Beside the demo database's directory, not in it: that one holds database files only.
+    exports: { dir: join(dataDir, 'database-exports') },
   };
 }
 
@@ -90,8 +94,9 @@ async function create(config: DatabaseConfig, logger: Logger, env: NodeJS.Proces
       if (BUILT_IN_TOOLS.has(tool.name)) throw new SourceConfigError(`customTools.${index}.name: ${tool.name} is a built-in tool`);
       return compileCustomTool(tool, index, sources.get(tool.source)!);
     });
-    const connector = createDatabaseConnector({ sources: config.sources, customTools });
-    const deps: DatabaseDeps = { sources, idempotency };
+    const connector = createDatabaseConnector({ sources: config.sources, customTools, exports: config.exports });
+    const exports = new ExportStore({ dir: config.exports.dir ?? join(tmpdir(), 'mcp-hub-database-exports'), keepMs: config.exports.keepMinutes * 60_000 });
+    const deps: DatabaseDeps = { sources, idempotency, exports };
     logger.info({ sources: [...sources.keys()], customTools: customTools.length }, 'database connector ready');
     return { connector, deps, secrets, close: async () => void (await closeAll()) };
   } catch (error) {

@@ -114,14 +114,17 @@ export class DatabaseSource {
     return statement;
   }
 
-  /** Opens the streamable read path for one statement. Always close the stream. */
-  async openQuery(sql: string, params: readonly SqlValue[], limits: CallLimits): Promise<QueryStream> {
+  /**
+   * Opens the streamable read path for one statement. Always close the stream. `maxBytes`: where
+   * the cursor stops, default the source's `maxBytes` (an export passes its own, larger cap).
+   */
+  async openQuery(sql: string, params: readonly SqlValue[], limits: CallLimits, maxBytes = this.config.maxBytes): Promise<QueryStream> {
     const statement = this.classify(sql, 'read');
-    return this.streamClassified(statement, params, limits);
+    return this.streamClassified(statement, params, limits, maxBytes);
   }
 
-  async streamClassified(statement: ClassifiedStatement, params: readonly SqlValue[], limits: CallLimits): Promise<QueryStream> {
-    const cursor = await this.engine.openReadCursor(statement.text, params, this.bound(limits), { maxCellBytes: MAX_CELL_BYTES, maxBytes: this.config.maxBytes });
+  async streamClassified(statement: ClassifiedStatement, params: readonly SqlValue[], limits: CallLimits, maxBytes = this.config.maxBytes): Promise<QueryStream> {
+    const cursor = await this.engine.openReadCursor(statement.text, params, this.bound(limits), { maxCellBytes: MAX_CELL_BYTES, maxBytes });
     let mask: boolean[] | undefined;
     const source = this;
     return {

@@ -28,7 +28,7 @@ describe('database connector on SQLite (embedded demo)', () => {
 
   it('registers no write tool for a read-only source', () => {
     const tools = [...connector.harness.service.connector.tools.keys()];
-    expect(tools).toEqual(['list_sources', 'search_objects', 'run_query', 'explain_query']);
+    expect(tools).toEqual(['list_sources', 'search_objects', 'run_query', 'explain_query', 'export_query']);
     for (const tool of connector.harness.service.connector.manifest.tools) {
       expect(tool.annotations.readOnlyHint).toBe(true);
       expect(tool.outputSchema).toBeDefined();

@@ -3,7 +3,7 @@ import { helpdeskConnector } from './connector';
 import { startHelpdesk } from './testing/helpdesk-testbed';
 
 const READ_TOOLS = ['search_tickets', 'get_ticket'];
-const WRITE_TOOLS = ['create_ticket', 'update_ticket', 'add_comment', 'transition_ticket', 'assign_ticket'];
+const WRITE_TOOLS = ['create_ticket', 'update_ticket', 'add_comment', 'transition_ticket', 'bulk_transition_tickets', 'assign_ticket'];
 const exposed = (config: unknown) => exposeTools(helpdeskConnector, ToolExposureSchema.parse(config)).manifest;
 
 describe('helpdesk connector', () => {
@@ -29,7 +29,7 @@ describe('helpdesk connector', () => {
     expect(Object.fromEntries(helpdeskConnector.toolsets)).toEqual({
       tickets: ['search_tickets', 'get_ticket', 'create_ticket', 'update_ticket'],
       comments: ['add_comment'],
-      workflow: ['transition_ticket', 'assign_ticket'],
+      workflow: ['transition_ticket', 'bulk_transition_tickets', 'assign_ticket'],
     });
   });
 

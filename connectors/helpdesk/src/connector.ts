@@ -10,6 +10,7 @@ import { createTicketTool } from './tools/create-ticket';
 import { getTicketTool } from './tools/get-ticket';
 import { searchTicketsTool } from './tools/search-tickets';
 import { transitionTicketTool } from './tools/transition-ticket';
+import { bulkTransitionTicketsTool } from './tools/bulk-transition-tickets';
 import { updateTicketTool } from './tools/update-ticket';
 import { HELPDESK_ID } from './client-name';
 
@@ -26,7 +27,7 @@ export const helpdeskConnector: ConnectorDefinition<HelpdeskDeps> = defineConnec
   toolsets: {
     tickets: [searchTicketsTool, getTicketTool, createTicketTool, updateTicketTool],
     comments: [addCommentTool],
-    workflow: [transitionTicketTool, assignTicketTool],
+    workflow: [transitionTicketTool, bulkTransitionTicketsTool, assignTicketTool],
   },
   resources: [queueResource],
   resourceTemplates: [ticketResource],

@@ -35,6 +35,8 @@ const RequestEnvelope = z.object({
    * Absent: the hub cannot forward any (an older hub, or no client session to ask).
    */
   clientCapabilities: z.array(ClientCapabilitySchema).max(3).optional(),
+  /** Set when the call is an attempt of a job (the embedded runner): the job's id, the same on every attempt. */
+  jobId: z.string().max(100).optional(),
 });
 
 export const InvocationRequestSchema = RequestEnvelope.extend({

@@ -29,6 +29,8 @@ export interface RequestEnvelope {
   /** W3C trace context of the hub's span for this call. */
   traceparent?: string;
   clientCapabilities?: ClientCapability[];
+  /** The job this call is an attempt of (the embedded runner), handed to the handler as `ctx.jobId`. */
+  jobId?: string;
 }
 
 export interface CallRunnerOptions {
@@ -221,6 +223,7 @@ export class CallRunner {
       signal,
       deadline: request.deadline,
       invocationId: request.invocationId,
+      ...(request.jobId !== undefined && { jobId: request.jobId }),
       principal: request.principal,
       // Built on first use: most calls never log, and a child logger per call is measurable.
       get logger() {

@@ -11,6 +11,12 @@ export interface HandlerContext {
   /** Absolute deadline, epoch milliseconds. */
   readonly deadline: number;
   readonly invocationId: string;
+  /**
+   * The job's id when the call runs as a job (`execution: 'job'`, under BullMQ or the embedded
+   * runner): the same on every attempt, unlike `invocationId` in the embedded mode. Absent for a
+   * plain call.
+   */
+  readonly jobId?: string;
   readonly principal: Principal;
   /** Child logger already bound to the invocation id and principal. Never log credentials. */
   readonly logger: Logger;

@@ -70,5 +70,5 @@ export { PrincipalAssertionVerifier, AssertionRejected, publicKeysFromPem } from
 export type { PrincipalAssertionVerifierOptions } from './principal-assertion-verifier';
 export { JobWorker } from './job-worker';
 export type { JobWorkerOptions } from './job-worker';
-export { JobSettingsSchema } from './job-settings';
+export { JobSettingsSchema, jobConcurrency } from './job-settings';
 export type { JobSettings } from './job-settings';

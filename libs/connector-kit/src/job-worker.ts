@@ -152,6 +152,7 @@ export class JobWorker<D> {
       signal,
       deadline,
       invocationId: job.id!,
+      jobId: job.id!,
       principal,
       logger,
       progress: (progress, total, message) => {

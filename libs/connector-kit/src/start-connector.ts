@@ -10,7 +10,7 @@ import type { ReplicaSettings } from './replica-settings';
 import { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 import { JobWorker } from './job-worker';
 import { readManifestSigningKey } from './manifest-signing-key';
-import type { JobSettings } from './job-settings';
+import { jobConcurrency, type JobSettings } from './job-settings';
 
 /** One replica of a connector module, running. */
 export interface RunningConnector {
@@ -77,7 +77,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
         redisUrl: options.jobs.redisUrl,
         namespace: options.namespace,
         logger: options.logger.child({ connector: module.id }),
-        concurrency: options.jobs.concurrency,
+        concurrency: jobConcurrency(options.jobs, module.id),
         redactor: options.sources.redactor,
         resourceUpdated: (uri) => service.resourceUpdated(uri),
       });

@@ -9,40 +9,11 @@ import {
   connectorOfJob,
   type JobData,
   type JobFailure,
-  type JobProgress,
-  type ToolResult,
 } from '@mcp-hub/connector-contract';
+import { UNKNOWN_FAILURE, type JobEvent, type JobQueues, type JobState, type JobSummary } from './job-queues';
 
-/** What a job is doing, as the hub reads it from Redis. */
-export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
+export type { JobEvent, JobState, JobStatus, JobSummary } from './job-queues';
 
-export interface JobState {
-  jobId: string;
-  status: JobStatus;
-  /** Who started it: only this principal may see or cancel it. */
-  principalId: string;
-  progress?: JobProgress;
-  result?: ToolResult;
-  error?: JobFailure;
-}
-
-/** One job as the admin page lists it: never its arguments or result (they may carry what only its principal may see). */
-export interface JobSummary {
-  jobId: string;
-  connector: string;
-  tool: string;
-  status: JobStatus | 'delayed';
-  principalId?: string;
-  progress?: JobProgress;
-  /** Enqueued and finished, ms since the epoch. */
-  createdAt: number;
-  finishedAt?: number;
-  /** How many attempts ran (retries included). */
-  attempts: number;
-}
-
-/** Told of one job's progress and end, through the hub's shared `QueueEvents`. */
-export type JobEvent = { type: 'progress'; progress: JobProgress } | { type: 'completed'; result: ToolResult } | { type: 'failed'; error: JobFailure };
 
 export interface BullJobQueuesOptions {
   redisUrl: string;
@@ -64,15 +35,12 @@ interface ConnectorQueue {
   connections: Redis[];
 }
 
-/** What the worker stores when it cannot say better (a stalled job given up, a crash in BullMQ itself). */
-const UNKNOWN_FAILURE: JobFailure = { kind: 'internal', message: 'The job failed. The failure has been logged.' };
-
 /**
  * The hub's side of BullMQ: puts jobs on each connector's queue (producer), observes them through
  * one `QueueEvents` per queue shared by every job of this hub process (observer, never a listener
  * per job), reads their state, and cancels them.
  */
-export class BullJobQueues {
+export class BullJobQueues implements JobQueues {
   private readonly keys: JobKeys;
   private readonly redis: Redis;
   private readonly queues = new Map<string, Promise<ConnectorQueue>>();

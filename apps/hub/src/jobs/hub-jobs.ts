@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { jobIdOfUri, jobUri, newJobId, type Principal, type ResourceReadResult, type ToolResult } from '@mcp-hub/connector-contract';
 import type { Progress } from '../invocation/bus-invoker';
-import type { BullJobQueues, JobEvent, JobState, JobSummary } from './bull-job-queues';
+import type { JobEvent, JobQueues, JobState, JobSummary } from './job-queues';
 
 /** A tool the hub itself serves, as lists show it (the shape of the hub's `ListedTool`). */
 export interface HubOwnTool {
@@ -22,7 +22,8 @@ export interface JobCallOptions {
 }
 
 export interface HubJobsOptions {
-  queues: BullJobQueues;
+  /** BullMQ ({@link BullJobQueues}) or the embedded runner ({@link EmbeddedJobQueues}). */
+  queues: JobQueues;
   logger: Logger;
   /** How long a call whose client asked for progress waits for its job before answering with a link, ms. Default 60 000. */
   progressWaitMs?: number;

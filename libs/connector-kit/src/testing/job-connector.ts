@@ -13,10 +13,13 @@ export interface JobDeps {
   attempts: Map<string, number>;
   /** When set, `count_job` waits on it before its first step: a worker that hangs (or is killed) mid-job. */
   hold?: Promise<void>;
+  /** `count_job`s running now, and the most that ran at once (a concurrency limit's check). */
+  inFlight: number;
+  peakInFlight: number;
 }
 
 export function jobDeps(hold?: Promise<void>): JobDeps {
-  return { started: [], completed: [], aborted: [], attempts: new Map(), ...(hold && { hold }) };
+  return { started: [], completed: [], aborted: [], attempts: new Map(), inFlight: 0, peakInFlight: 0, ...(hold && { hold }) };
 }
 
 const annotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
@@ -37,7 +40,8 @@ export function createJobConnector(id = 'jobby') {
         annotations,
         execution: 'job',
         handler: async ({ steps, step_ms: stepMs }, ctx, deps: JobDeps) => {
-          deps.started.push(ctx.invocationId);
+          deps.started.push(ctx.jobId ?? ctx.invocationId);
+          deps.peakInFlight = Math.max(deps.peakInFlight, ++deps.inFlight);
           try {
             if (deps.hold) await deps.hold;
             for (let i = 1; i <= steps; i++) {
@@ -45,10 +49,12 @@ export function createJobConnector(id = 'jobby') {
               ctx.progress(i, steps, `step ${i} of ${steps}`);
             }
           } catch (error) {
-            deps.aborted.push(ctx.invocationId);
+            deps.aborted.push(ctx.jobId ?? ctx.invocationId);
             throw error;
+          } finally {
+            deps.inFlight--;
           }
-          deps.completed.push(ctx.invocationId);
+          deps.completed.push(ctx.jobId ?? ctx.invocationId);
           return { structured: { completed: steps, principal: ctx.principal.id }, text: `counted to ${steps}` };
         },
       }),
@@ -60,8 +66,8 @@ export function createJobConnector(id = 'jobby') {
         annotations,
         execution: 'job',
         handler: async ({ kind, failures }, ctx, deps: JobDeps) => {
-          const attempt = (deps.attempts.get(ctx.invocationId) ?? 0) + 1;
-          deps.attempts.set(ctx.invocationId, attempt);
+          const attempt = (deps.attempts.get(ctx.jobId ?? ctx.invocationId) ?? 0) + 1;
+          deps.attempts.set((ctx.jobId ?? ctx.invocationId), attempt);
           if (attempt <= failures) throw new ToolError(kind, `attempt ${attempt} failed (${kind})`);
           return { structured: { attempts: attempt }, text: `succeeded on attempt ${attempt}` };
         },
