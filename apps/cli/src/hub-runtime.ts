@@ -48,7 +48,7 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const rateLimits = rateLimitsFor(config, logger, embedded);
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
-  const jobs = embedded ? undefined : hubJobsFor(config, logger);
+  const jobs = embedded ? undefined : hubJobsFor(config, logger, assertions);
   const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, namePrefixes: namePrefixes(config) });
   await hub.start();
   if (pins) pinsOfHub.set(hub, pins);
@@ -114,11 +114,11 @@ function rateLimitsFor(config: CliConfig, logger: Logger, embedded: boolean): To
 }
 
 /** Job tools on BullMQ when `jobs.redisUrl` (REDIS_URL) is set; the embedded in-process runner is TODO(#15). */
-function hubJobsFor(config: CliConfig, logger: Logger): HubJobs | undefined {
+function hubJobsFor(config: CliConfig, logger: Logger, assertions?: PrincipalAssertionSigner): HubJobs | undefined {
   const { jobs } = config;
   if (!jobs.redisUrl) return undefined;
   const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs: jobs.keepMinutes * 60_000 });
-  return new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000 });
+  return new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000, assertions });
 }
 
 /** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */

@@ -39,7 +39,8 @@ export function newJobId(connector: string): string {
   return `${ConnectorIdSchema.parse(connector)}-${randomUUID()}`;
 }
 
-const JobIdSchema = z.string().regex(/^[a-z][a-z0-9]{1,30}-[0-9a-f-]{36}$/);
+/** A job id as {@link newJobId} makes them. */
+export const JobIdSchema = z.string().regex(/^[a-z][a-z0-9]{1,30}-[0-9a-f-]{36}$/);
 
 /** The connector that owns a job id, or undefined for anything that is not one of {@link newJobId}'s ids. */
 export function connectorOfJob(jobId: string): string | undefined {
@@ -67,6 +68,8 @@ export const JobDataSchema = z.object({
   /** Absolute deadline of the whole job (every attempt), epoch milliseconds. */
   deadline: z.number().int().positive(),
   traceparent: z.string().max(100).optional(),
+  /** The hub's signed job assertion (`job-assertion.ts`); a worker given the hub's keys runs no job without a valid one. */
+  assertion: z.string().max(32_768).optional(),
 });
 export type JobData = z.infer<typeof JobDataSchema>;
 

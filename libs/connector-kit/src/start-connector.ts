@@ -75,6 +75,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
         concurrency: options.jobs.concurrency,
         redactor: options.sources.redactor,
         resourceUpdated: (uri) => service.resourceUpdated(uri),
+        ...(options.assertionKeys && { assertionKeys: options.assertionKeys }),
       });
       await worker.start();
     }
