@@ -13,6 +13,8 @@ import {
   HttpFront,
   Hub,
   HubJobs,
+  HubTasks,
+  RedisTaskStore,
   clientKeyBehindProxies,
   InMemorySessionStore,
   PolicyEngine,
@@ -48,8 +50,8 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const rateLimits = rateLimitsFor(config, logger, embedded);
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
-  const jobs = embedded ? undefined : hubJobsFor(config, logger, assertions);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, namePrefixes: namePrefixes(config) });
+  const { jobs, tasks } = (embedded ? undefined : hubJobsFor(config, logger, assertions)) ?? {};
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, tasks, namePrefixes: namePrefixes(config) });
   await hub.start();
   if (pins) pinsOfHub.set(hub, pins);
   return hub;
@@ -113,12 +115,14 @@ function rateLimitsFor(config: CliConfig, logger: Logger, embedded: boolean): To
   return new ToolRateLimits({ settings: rateLimits, store: { kind: 'redis', client, keyPrefix: `${config.namespace}:ratelimit` }, logger });
 }
 
-/** Job tools on BullMQ when `jobs.redisUrl` (REDIS_URL) is set; the embedded in-process runner is TODO(#15). */
-function hubJobsFor(config: CliConfig, logger: Logger, assertions?: PrincipalAssertionSigner): HubJobs | undefined {
+/** Job tools on BullMQ, and MCP Tasks over them, when `jobs.redisUrl` (REDIS_URL) is set; the embedded in-process runner is TODO(#15). */
+function hubJobsFor(config: CliConfig, logger: Logger, assertions?: PrincipalAssertionSigner): { jobs: HubJobs; tasks: HubTasks } | undefined {
   const { jobs } = config;
   if (!jobs.redisUrl) return undefined;
-  const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs: jobs.keepMinutes * 60_000 });
-  return new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000, assertions });
+  const keepMs = jobs.keepMinutes * 60_000;
+  const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs });
+  const tasks = new HubTasks({ jobs: queues, store: new RedisTaskStore(jobs.redisUrl, config.namespace), logger, maxTtlMs: keepMs });
+  return { jobs: new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000, assertions }), tasks };
 }
 
 /** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */

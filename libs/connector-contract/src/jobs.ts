@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ErrorKindSchema, type ErrorKind } from './errors';
 import { ConnectorIdSchema, ToolNameSchema } from './names';
@@ -31,6 +31,16 @@ export class JobKeys {
   /** Marks a job cancelled, so a worker that picks it up later does not start it. */
   cancelMark(connector: string, jobId: string): string {
     return `${this.prefix}:${this.queue(connector)}:cancelled:${jobId}`;
+  }
+
+  /** An MCP task's record (hub only): who created it, when, for how long. Task ids are job ids. */
+  task(taskId: string): string {
+    return `${this.namespace}:tasks:${JobIdSchema.parse(taskId)}`;
+  }
+
+  /** The tasks of one principal (a sorted set by expiry), named by a hash of the principal's id, which may hold any character. */
+  tasksOf(principalId: string): string {
+    return `${this.namespace}:tasks-of:${createHash('sha256').update(principalId).digest('hex')}`;
   }
 }
 

@@ -2,9 +2,10 @@ import { ProtocolError, ProtocolErrorCode, type Server, type ServerContext } fro
 import type { Principal } from '@mcp-hub/connector-contract';
 import type { Hub, CallOptions } from '../hub';
 import { ClientRequestError, ConnectorFailure, HubLocalError } from '../invocation/hub-errors';
-import { HubMcpServer } from './hub-mcp-server';
+import { HubMcpServer, TaskCreated } from './hub-mcp-server';
 import { callToolInRounds } from './input-required-rounds';
 import { clientChannelFor, isEra2026 } from './sdk-client-channel';
+import { TASKS_CAPABILITIES, callToolAsTask, registerTaskHandlers, wantsTask } from './task-handlers';
 
 /** The SDK adapter: with the rest of src/mcp and src/http, the only code that knows the MCP SDK. */
 
@@ -50,12 +51,15 @@ const CAPABILITIES = {
  */
 export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, options: SubscriptionOptions = {}): Server {
   const { subscriptions, maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS } = options;
-  const server = new HubMcpServer({ name: identity.name, version: identity.version }, { capabilities: CAPABILITIES, instructions: identity.instructions });
+  const { tasks } = hub;
+  const capabilities = tasks ? { ...CAPABILITIES, ...TASKS_CAPABILITIES } : CAPABILITIES;
+  const server = new HubMcpServer({ name: identity.name, version: identity.version }, { capabilities, instructions: identity.instructions });
 
   server.setRequestHandler('tools/list', async (_request, ctx) => ({ tools: hub.listTools(principalFor(ctx)) as never }));
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    if (tasks && wantsTask(ctx, request.params)) return guard(() => callToolAsTask(hub, tasks, ctx, request.params.name, request.params, args, callOptions(server, ctx, principalFor))) as never;
     if (isEra2026(ctx)) return guard(() => callToolInRounds(hub, ctx, request.params.name, args, callOptions(server, ctx, principalFor))) as never;
     return guard(() => hub.callTool(request.params.name, args, callOptions(server, ctx, principalFor))) as never;
   });
@@ -91,6 +95,7 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
     return { completion };
   });
 
+  if (tasks) registerTaskHandlers(server, tasks, principalFor);
   return server;
 }
 
@@ -116,6 +121,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof TaskCreated || error instanceof ProtocolError) throw error;
     if (error instanceof ClientRequestError) {
       const code = error.kind === 'resource_not_found' ? ProtocolErrorCode.ResourceNotFound : ProtocolErrorCode.InvalidParams;
       throw new ProtocolError(code, error.message);
