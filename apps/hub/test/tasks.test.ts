@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JobWorker, runConnector, type ConnectorService } from '@mcp-hub/connector-kit';
 import { createJobConnector, jobDeps, type JobDeps } from '@mcp-hub/connector-kit/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { CreateTaskResultSchema, GetTaskResultSchema, ListTasksResultSchema, CallToolResultSchema, CancelTaskResultSchema } from '@modelcontextprotocol/core';
+import { CreateTaskResultSchema, GetTaskResultSchema, ListTasksResultSchema, CallToolResultSchema, CancelTaskResultSchema, TaskStatusNotificationSchema } from '@modelcontextprotocol/core';
 import { BullJobQueues } from '../src/jobs/bull-job-queues';
 import { HubJobs } from '../src/jobs/hub-jobs';
 import { HubTasks } from '../src/tasks/hub-tasks';
@@ -104,6 +104,16 @@ describe('MCP Tasks over jobs, 2025-11-25 sessions', () => {
     expect(await getTask(client, task.taskId)).toMatchObject({ taskId: task.taskId, status: 'completed' });
     const listed = await client.request({ method: 'tasks/list', params: {} }, ListTasksResultSchema);
     expect(listed.tasks.map((t) => t.taskId)).toContain(task.taskId);
+  });
+
+  it('tells the session when its task ends (notifications/tasks/status)', async () => {
+    await start();
+    const client = await setup.fixture.client();
+    const statuses: Array<{ taskId: string; status: string }> = [];
+    client.setNotificationHandler('notifications/tasks/status', { params: TaskStatusNotificationSchema.shape.params }, (params) => void statuses.push(params));
+    const { task } = await callTask(client, 'jobby_count_job', { steps: 2, step_ms: 20 });
+    await waitFor(() => statuses.length > 0, 5000, 'the status notification');
+    expect(statuses).toEqual([expect.objectContaining({ taskId: task.taskId, status: 'completed' })]);
   });
 
   it('shows a task to its creator and to an admin only; nobody else can read, list or cancel it', async () => {

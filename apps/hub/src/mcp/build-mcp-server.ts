@@ -59,7 +59,7 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
-    if (tasks && wantsTask(ctx, request.params)) return guard(() => callToolAsTask(hub, tasks, ctx, request.params.name, request.params, args, callOptions(server, ctx, principalFor))) as never;
+    if (tasks && wantsTask(ctx, request.params)) return guard(() => callToolAsTask(server, hub, tasks, ctx, request.params.name, request.params, args, callOptions(server, ctx, principalFor))) as never;
     if (isEra2026(ctx)) return guard(() => callToolInRounds(hub, ctx, request.params.name, args, callOptions(server, ctx, principalFor))) as never;
     return guard(() => hub.callTool(request.params.name, args, callOptions(server, ctx, principalFor))) as never;
   });

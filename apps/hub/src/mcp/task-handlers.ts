@@ -45,7 +45,7 @@ export function wantsTask(ctx: ServerContext, params: { task?: unknown }): boole
  * refused with -32601 (the tool's `taskSupport` is absent, i.e. forbidden); a 2026 request, where
  * the server decides, is answered with the tool's plain result.
  */
-export async function callToolAsTask(hub: Hub, tasks: HubTasks, ctx: ServerContext, name: string, params: { task?: unknown }, args: Record<string, unknown>, options: CallOptions): Promise<unknown> {
+export async function callToolAsTask(server: Server, hub: Hub, tasks: HubTasks, ctx: ServerContext, name: string, params: { task?: unknown }, args: Record<string, unknown>, options: CallOptions): Promise<unknown> {
   const era2026 = isEra2026(ctx);
   if (!hub.runsAsJob(name, options.principal)) {
     if (!era2026) throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `Tool ${name} cannot be called as a task: it does not run as a job.`);
@@ -54,11 +54,17 @@ export async function callToolAsTask(hub: Hub, tasks: HubTasks, ctx: ServerConte
   const requested = TaskCreationParamsSchema.safeParse(params.task ?? {});
   let jobId: string | undefined;
   const task = { accepted: (id: string) => (jobId = id) };
+  // TODO(#15): a 2026 call parked on input_required (an approval) is resumed by a retry, which this jobId never sees: such a call answers its link, not a task.
   const result = era2026 ? await callToolInRounds(hub, ctx, name, args, { ...options, task }) : await hub.callTool(name, args, { ...options, task });
   // Refused before any job was queued (arguments, policy, rate limit, Redis down): the plain result says why.
   if (jobId === undefined) return result;
   const created = await tasks.create(jobId, options.principal, requested.success ? requested.data.ttl : undefined);
-  throw new TaskCreated(era2026 ? { resultType: 'task', ...task2026(created) } : { task: task2025(created) });
+  if (era2026) throw new TaskCreated({ resultType: 'task', ...task2026(created) });
+  // 2025 sessions are told when the task ends (on their GET stream); a lost notification costs a poll.
+  void tasks.whenEnded(created.taskId, options.principal, (ended) => {
+    server.notification({ method: 'notifications/tasks/status', params: task2025(ended) }).catch(() => undefined);
+  }).catch(() => undefined);
+  throw new TaskCreated({ task: task2025(created) });
 }
 
 /** Registers `tasks/*` on a server built for one 2025 session or one 2026 request. */

@@ -99,6 +99,36 @@ export class HubTasks {
     }
   }
 
+  /**
+   * Calls `onEnd` once, with the task, when its job ends (through the shared job events), for
+   * status notifications. Gives up when the task expires; the returned function stops it sooner.
+   */
+  async whenEnded(taskId: string, principal: Principal, onEnd: (task: HubTask) => void): Promise<() => void> {
+    const record = await this.record(taskId, principal);
+    if (!record) return () => undefined;
+    let stopWatching: (() => void) | undefined;
+    let done = false;
+    const stop = () => {
+      done = true;
+      clearTimeout(expiry);
+      stopWatching?.();
+    };
+    const expiry = setTimeout(stop, record.createdAt + record.ttlMs - Date.now());
+    expiry.unref();
+    stopWatching = await this.options.jobs.watch(taskId, (event) => {
+      if (event.type === 'progress' || done) return;
+      void this.get(taskId, principal)
+        .then((task) => {
+          if (!task || !isEnded(task) || done) return;
+          stop();
+          onEnd(task);
+        })
+        .catch((error: unknown) => this.options.logger.warn({ err: error, taskId }, 'task status not read'));
+    });
+    if (done) stopWatching();
+    return stop;
+  }
+
   /** `principal`'s own live tasks, a page at a time (admins too list only their own). */
   async list(principal: Principal, cursor?: string): Promise<{ tasks: HubTask[]; nextCursor?: string }> {
     const page = await this.options.store.list(principal.id, cursor, PAGE_SIZE);
