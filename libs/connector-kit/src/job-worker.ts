@@ -123,6 +123,8 @@ export class JobWorker<D> {
     const tool = this.options.connector.tools.get(data.tool);
     if (!tool || tool.descriptor.execution !== 'job') throw failure({ kind: 'not_found', message: `No job tool ${data.tool} in this connector.` });
     const jobId = job.id!;
+    // Before the assertion, which expires with the deadline: a retry that came too late is a timeout, not a forgery.
+    if (data.deadline <= Date.now()) throw failure({ kind: 'timeout', message: 'The job ran past its deadline.' });
     const principal = await this.principalOf(jobId, data);
     if (await this.redis.exists(this.keys.cancelMark(this.connectorId, jobId))) throw failure({ kind: 'cancelled', message: 'The job was cancelled.' });
     const remaining = data.deadline - Date.now();
