@@ -106,16 +106,16 @@ export class HubTasks {
   async whenEnded(taskId: string, principal: Principal, onEnd: (task: HubTask) => void): Promise<() => void> {
     const record = await this.record(taskId, principal);
     if (!record) return () => undefined;
-    let stopWatching: (() => void) | undefined;
     let done = false;
+    const watching: { stop?: () => void } = {};
     const stop = () => {
       done = true;
       clearTimeout(expiry);
-      stopWatching?.();
+      watching.stop?.();
     };
     const expiry = setTimeout(stop, record.createdAt + record.ttlMs - Date.now());
     expiry.unref();
-    stopWatching = await this.options.jobs.watch(taskId, (event) => {
+    watching.stop = await this.options.jobs.watch(taskId, (event) => {
       if (event.type === 'progress' || done) return;
       void this.get(taskId, principal)
         .then((task) => {
@@ -125,7 +125,7 @@ export class HubTasks {
         })
         .catch((error: unknown) => this.options.logger.warn({ err: error, taskId }, 'task status not read'));
     });
-    if (done) stopWatching();
+    if (done) watching.stop();
     return stop;
   }
 
