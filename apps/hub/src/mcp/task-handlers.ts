@@ -67,7 +67,10 @@ export async function callToolAsTask(server: Server, hub: Hub, tasks: HubTasks, 
   throw new TaskCreated({ task: task2025(created) });
 }
 
-/** Registers `tasks/*` on a server built for one 2025 session or one 2026 request. */
+/**
+ * Registers `tasks/*` on a server built for one 2025 session or one 2026 request.
+ * TODO(#15): the extension's `notifications/tasks` on `subscriptions/listen` streams that name `taskIds` (clients poll meanwhile).
+ */
 export function registerTaskHandlers(server: Server, tasks: HubTasks, principalFor: (ctx: ServerContext) => Principal): void {
   const found = (task: HubTask | undefined): HubTask => {
     if (!task) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Failed to retrieve task: Task not found');
