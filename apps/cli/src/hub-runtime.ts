@@ -23,6 +23,8 @@ import {
   HttpFront,
   Hub,
   HubJobs,
+  HubTasks,
+  RedisTaskStore,
   clientKeyBehindProxies,
   InMemorySessionStore,
   PolicyEngine,
@@ -63,11 +65,11 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const rateLimits = rateLimitsFor(config, logger, embedded);
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
-  const jobs = await hubJobsFor(config, logger, embedded ? { bus, assertions } : undefined);
+  const { jobs, tasks } = (await hubJobsFor(config, logger, assertions, embedded ? { bus } : undefined)) ?? {};
   const approvals = approvalsFor(config, logger, embedded);
   const hubId = `hub-${randomBytes(4).toString('hex')}`;
   const audit = auditFor(config, logger, embedded, hubId);
-  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, approvals, audit, manifestSignatures, namePrefixes: namePrefixes(config) });
+  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, tasks, approvals, audit, manifestSignatures, namePrefixes: namePrefixes(config) });
   await hub.start();
   stateOfHub.set(hub, { pins, approvals });
   return hub;
@@ -179,27 +181,28 @@ function rateLimitsFor(config: CliConfig, logger: Logger, embedded: boolean): To
 }
 
 /**
- * Job tools in the embedded mode (`embedded`: its bus and assertion signer) on the in-process
- * runner with its state in `<dataDir>/jobs.sqlite`, whatever `jobs.redisUrl` says; on a
- * distributed hub on BullMQ when `jobs.redisUrl` (REDIS_URL) is set, else called like the others.
+ * Job tools in the embedded mode (`embedded`: its bus) on the in-process runner with its state in
+ * `<dataDir>/jobs.sqlite`, whatever `jobs.redisUrl` says; on a distributed hub on BullMQ, with MCP
+ * Tasks over them, when `jobs.redisUrl` (REDIS_URL) is set, else called like the others.
  */
-async function hubJobsFor(config: CliConfig, logger: Logger, embedded?: { bus: Bus; assertions?: PrincipalAssertionSigner }): Promise<HubJobs | undefined> {
+async function hubJobsFor(config: CliConfig, logger: Logger, assertions: PrincipalAssertionSigner | undefined, embedded?: { bus: Bus }): Promise<{ jobs: HubJobs; tasks?: HubTasks } | undefined> {
   const { jobs } = config;
-  const common = { namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs: jobs.keepMinutes * 60_000 };
-  let queues: JobQueues;
+  const keepMs = jobs.keepMinutes * 60_000;
+  const common = { namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs };
+  const settings = { logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000 };
   if (embedded) {
     // The embedded connectors run in this process, without a BullMQ worker: the runner calls them over the in-process bus.
     mkdirSync(config.dataDir, { recursive: true });
     const store = new SqliteJobStore({ file: path.join(config.dataDir, 'jobs.sqlite') });
-    const runner = new EmbeddedJobQueues({ store, ...embedded, ...common, concurrencyOf: (connector) => jobConcurrency(jobs, connector) });
+    const runner = new EmbeddedJobQueues({ store, bus: embedded.bus, assertions, ...common, concurrencyOf: (connector) => jobConcurrency(jobs, connector) });
     await runner.start();
-    queues = runner;
-  } else if (jobs.redisUrl) {
-    queues = new BullJobQueues({ redisUrl: jobs.redisUrl, ...common });
-  } else {
-    return undefined;
+    // TODO(#15): MCP Tasks over the embedded runner (a SQLite TaskStore beside jobs.sqlite).
+    return { jobs: new HubJobs({ queues: runner, ...settings }) };
   }
-  return new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000 });
+  if (!jobs.redisUrl) return undefined;
+  const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, ...common });
+  const tasks = new HubTasks({ jobs: queues, store: new RedisTaskStore(jobs.redisUrl, config.namespace), logger, maxTtlMs: keepMs });
+  return { jobs: new HubJobs({ queues, ...settings, assertions }), tasks };
 }
 
 /** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */

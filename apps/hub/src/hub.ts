@@ -43,11 +43,12 @@ import type { ToolRateLimits } from './rate-limits/tool-rate-limits';
 import type { DefinitionPins } from './pinning/definition-pins';
 import { inventoryDefinitions } from './pinning/inventory-definitions';
 import { withoutQuarantined } from './pinning/without-quarantined';
-import type { HubJobs } from './jobs/hub-jobs';
+import type { HubJobs, JobCallOptions } from './jobs/hub-jobs';
 import type { ApprovalGate } from './approvals/approval-gate';
 import { untrustedSourceOfResource, untrustedSourceOfResult } from './approvals/untrusted-marks';
 import type { AuditLog } from './audit/audit-log';
 import type { CallAudit } from './audit/call-audit';
+import type { HubTasks } from './tasks/hub-tasks';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -57,6 +58,8 @@ export interface ListedTool {
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
   annotations: Record<string, unknown>;
+  /** MCP Tasks: a job tool may be called as a task (`taskSupport: 'optional'`). */
+  execution?: { taskSupport: 'optional' };
 }
 
 export interface CallOptions {
@@ -73,6 +76,8 @@ export interface CallOptions {
   taintScope?: string;
   /** The client's MCP session, when it has one (2025-era HTTP), for the audit record. */
   sessionId?: string;
+  /** Asks a job tool's call to answer at once as an MCP task (see {@link Hub.runsAsJob}); other tools ignore it. */
+  task?: JobCallOptions['task'];
 }
 
 export interface HubOptions {
@@ -120,6 +125,8 @@ export interface HubOptions {
   approvals?: ApprovalGate;
   /** Records every tool call, resource read and prompt get in a hash chain. The caller closes it (after {@link Hub.stop}). */
   audit?: AuditLog;
+  /** MCP Tasks over the jobs (`tasks/*`); only with {@link jobs}. */
+  tasks?: HubTasks;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -223,14 +230,14 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     if (pins) {
       pins.on('quarantined', (kind, reason) => this.metrics.recordQuarantine(kind, reason));
       pins.on('changed', () => {
-        this.catalog = withoutQuarantined(buildCatalog(this.inventory), pins);
+        this.catalog = withoutQuarantined(buildCatalog(this.inventory, this.options.tasks !== undefined), pins);
         this.views?.clear();
         this.emit('listChanged', { tools: true, resources: true, prompts: true });
       });
     }
     this.inventory.on('change', (change) => {
       pins?.review(inventoryDefinitions(this.inventory));
-      this.catalog = withoutQuarantined(buildCatalog(this.inventory), pins);
+      this.catalog = withoutQuarantined(buildCatalog(this.inventory, this.options.tasks !== undefined), pins);
       this.views?.clear();
       policy?.updateSchema({ tools: this.inventory.tools(), prompts: this.inventory.prompts() });
       this.emit('listChanged', change);
@@ -262,6 +269,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     this.rounds.stop();
     this.updatesSubscription?.unsubscribe();
     void this.options.jobs?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'job queues did not close'));
+    this.options.tasks?.close();
   }
 
   /** The bus this hub forwards on (its HTTP front relays cancellations between replicas on it). */
@@ -319,6 +327,20 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     const own = this.options.jobs?.tools ?? [];
     if (principal.scopes.includes(ALL_SCOPES)) return own.length > 0 ? [...tools, ...own] : tools;
     return [...tools.filter((tool) => mayUse(principal, this.inventory.tool(tool.name)!.descriptor.scopes)), ...own];
+  }
+
+  /** MCP Tasks over the jobs, when job tools run on BullMQ. */
+  get tasks(): HubTasks | undefined {
+    return this.options.jobs ? this.options.tasks : undefined;
+  }
+
+  /**
+   * Whether `name` runs as a job here (so a call of it may become a task).
+   * @throws ClientRequestError for a tool that does not exist or the principal may not see, as {@link callTool}
+   */
+  runsAsJob(name: string, principal: Principal): boolean {
+    if (this.options.jobs?.isOwnTool(name)) return false;
+    return this.options.jobs !== undefined && this.visibleTool(name, principal).descriptor.execution === 'job';
   }
 
   /**
@@ -724,7 +746,7 @@ function withoutForgedApproval(result: ToolResult): ToolResult {
   return { ...result, _meta: meta };
 }
 
-function toListedTool(tool: InventoryTool): ListedTool {
+function toListedTool(tool: InventoryTool, tasks: boolean): ListedTool {
   const { descriptor } = tool;
   return {
     name: tool.qualifiedName,
@@ -734,6 +756,7 @@ function toListedTool(tool: InventoryTool): ListedTool {
     // A job tool may answer with a jobs:// link instead of its result, so it promises no output schema.
     ...(descriptor.outputSchema && descriptor.execution !== 'job' && { outputSchema: descriptor.outputSchema }),
     annotations: descriptor.annotations,
+    ...(tasks && descriptor.execution === 'job' && { execution: { taskSupport: 'optional' as const } }),
   };
 }
 
@@ -750,10 +773,10 @@ function promptTarget(connector: string, name: string): PromptTarget {
 }
 
 /** What lists show, with what the policy checks each item as, from the live inventory. */
-function buildCatalog(inventory: Inventory): HubCatalog {
+function buildCatalog(inventory: Inventory, tasks: boolean): HubCatalog {
   const entry = <L>(listed: L, target: PolicyTarget, key: string): CatalogEntry<L> => ({ listed, target, key });
   return {
-    tools: inventory.tools().map((tool) => entry(toListedTool(tool), toolTarget(tool), tool.qualifiedName)),
+    tools: inventory.tools().map((tool) => entry(toListedTool(tool, tasks), toolTarget(tool), tool.qualifiedName)),
     resources: [...inventory.resources()].map(({ connector, descriptor }) =>
       entry<ListedItem>({ ...descriptor, name: qualifiedResourceName(connector, descriptor.name, inventory.prefixOf(connector)) }, resourceTarget(connector, descriptor.uri), descriptor.uri),
     ),

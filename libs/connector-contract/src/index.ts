@@ -123,10 +123,13 @@ export {
   principalOfAssertion,
 } from './principal-assertion';
 export type { PrincipalAssertionClaims } from './principal-assertion';
+export { JOB_ASSERTION_TYPE, JobAssertionClaimsSchema, jobAssertionClaims, jobArgumentsHash } from './job-assertion';
+export type { JobAssertionClaims, JobAssertionSubject } from './job-assertion';
 export {
   JobKeys,
   newJobId,
   connectorOfJob,
+  JobIdSchema,
   JOB_URI_PREFIX,
   jobUri,
   jobIdOfUri,

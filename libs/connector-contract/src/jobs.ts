@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ErrorKindSchema, type ErrorKind } from './errors';
 import { ConnectorIdSchema, ToolNameSchema } from './names';
@@ -32,6 +32,16 @@ export class JobKeys {
   cancelMark(connector: string, jobId: string): string {
     return `${this.prefix}:${this.queue(connector)}:cancelled:${jobId}`;
   }
+
+  /** An MCP task's record (hub only): who created it, when, for how long. Task ids are job ids. */
+  task(taskId: string): string {
+    return `${this.namespace}:tasks:${JobIdSchema.parse(taskId)}`;
+  }
+
+  /** The tasks of one principal (a sorted set by expiry), named by a hash of the principal's id, which may hold any character. */
+  tasksOf(principalId: string): string {
+    return `${this.namespace}:tasks-of:${createHash('sha256').update(principalId).digest('hex')}`;
+  }
 }
 
 /** A new job id: the owning connector, a dash, a UUID (`database-0b5c…`), so a `jobs://` URI names its queue. */
@@ -39,7 +49,8 @@ export function newJobId(connector: string): string {
   return `${ConnectorIdSchema.parse(connector)}-${randomUUID()}`;
 }
 
-const JobIdSchema = z.string().regex(/^[a-z][a-z0-9]{1,30}-[0-9a-f-]{36}$/);
+/** A job id as {@link newJobId} makes them. */
+export const JobIdSchema = z.string().regex(/^[a-z][a-z0-9]{1,30}-[0-9a-f-]{36}$/);
 
 /** The connector that owns a job id, or undefined for anything that is not one of {@link newJobId}'s ids. */
 export function connectorOfJob(jobId: string): string | undefined {
@@ -67,6 +78,8 @@ export const JobDataSchema = z.object({
   /** Absolute deadline of the whole job (every attempt), epoch milliseconds. */
   deadline: z.number().int().positive(),
   traceparent: z.string().max(100).optional(),
+  /** The hub's signed job assertion (`job-assertion.ts`); a worker given the hub's keys runs no job without a valid one. */
+  assertion: z.string().max(32_768).optional(),
 });
 export type JobData = z.infer<typeof JobDataSchema>;
 

@@ -1,11 +1,13 @@
+import type { KeyObject } from 'node:crypto';
 import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JobDataSchema, JobKeys, RETRIED_JOB_ERROR_KINDS, type JobFailure, type ToolResult } from '@mcp-hub/connector-contract';
+import { JobDataSchema, JobKeys, RETRIED_JOB_ERROR_KINDS, type JobData, type JobFailure, type ToolResult } from '@mcp-hub/connector-contract';
 import { errorKind } from './call-runner';
 import { ClientRequestFailed } from './client-request-failed';
 import type { ConnectorDefinition } from './define-connector';
 import type { HandlerContext } from './handler-context';
+import { PrincipalAssertionVerifier } from './principal-assertion-verifier';
 import { Redactor } from './redactor';
 import { ToolError } from './tool-error';
 
@@ -30,6 +32,12 @@ export interface JobWorkerOptions<D> {
   lockDurationMs?: number;
   /** How often stalled jobs are looked for, ms (BullMQ `stalledInterval`). Default 30 000. */
   stalledIntervalMs?: number;
+  /**
+   * The hub's Ed25519 public keys: every job must carry a job assertion one of them signed
+   * (`JobData.assertion`), or it fails as `forbidden` without running. Absent: Redis is trusted,
+   * as a replica without keys trusts the bus.
+   */
+  assertionKeys?: readonly KeyObject[];
 }
 
 const GENERIC_FAILURE = 'The connector failed while running this job. The failure has been logged.';
@@ -50,10 +58,12 @@ export class JobWorker<D> {
   private readonly running = new Map<string, AbortController>();
   private readonly redactor: Redactor;
   private readonly connectorId: string;
+  private readonly assertions?: PrincipalAssertionVerifier;
 
   constructor(private readonly options: JobWorkerOptions<D>) {
     this.keys = new JobKeys(options.namespace);
     this.connectorId = options.connector.manifest.id;
+    if (options.assertionKeys) this.assertions = new PrincipalAssertionVerifier({ publicKeys: options.assertionKeys, connectorId: this.connectorId });
     this.redactor = options.redactor ?? new Redactor();
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -113,6 +123,9 @@ export class JobWorker<D> {
     const tool = this.options.connector.tools.get(data.tool);
     if (!tool || tool.descriptor.execution !== 'job') throw failure({ kind: 'not_found', message: `No job tool ${data.tool} in this connector.` });
     const jobId = job.id!;
+    // Before the assertion, which expires with the deadline: a retry that came too late is a timeout, not a forgery.
+    if (data.deadline <= Date.now()) throw failure({ kind: 'timeout', message: 'The job ran past its deadline.' });
+    const principal = await this.principalOf(jobId, data);
     if (await this.redis.exists(this.keys.cancelMark(this.connectorId, jobId))) throw failure({ kind: 'cancelled', message: 'The job was cancelled.' });
     const remaining = data.deadline - Date.now();
     if (remaining <= 0) throw failure({ kind: 'timeout', message: 'The job ran past its deadline.' });
@@ -124,8 +137,8 @@ export class JobWorker<D> {
     // The worker's connections keep the process alive while it serves; a job's deadline must not keep it alive after.
     timer.unref();
     this.running.set(jobId, controller);
-    const logger = this.options.logger.child({ jobId, principal: data.principal.id });
-    const ctx = this.context(job, data.deadline, data.principal, controller.signal, logger);
+    const logger = this.options.logger.child({ jobId, principal: principal.id });
+    const ctx = this.context(job, data.deadline, principal, controller.signal, logger);
     try {
       return await tool.run(data.arguments, ctx, this.options.deps);
     } catch (error) {
@@ -142,6 +155,20 @@ export class JobWorker<D> {
       clearTimeout(timer);
       bullSignal?.removeEventListener('abort', onBullAbort);
       this.running.delete(jobId);
+    }
+  }
+
+  /**
+   * Who the job runs for: with the hub's keys, the principal its signed assertion names (whatever
+   * the data says); a job without a valid one fails as `forbidden`, and is not retried.
+   */
+  private async principalOf(jobId: string, data: JobData): Promise<HandlerContext['principal']> {
+    if (!this.assertions) return data.principal;
+    try {
+      return await this.assertions.verifyJob(data.assertion, { id: jobId, tool: data.tool, arguments: data.arguments });
+    } catch (error) {
+      this.options.logger.warn({ jobId, claimed: data.principal.id, reason: (error as Error).message }, 'job refused: its principal assertion does not verify');
+      throw failure({ kind: 'forbidden', message: 'The job was refused: the hub did not sign it for this principal.' });
     }
   }
 

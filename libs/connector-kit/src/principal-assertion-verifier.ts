@@ -1,6 +1,15 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import { PRINCIPAL_ASSERTION_ISSUER, PRINCIPAL_ASSERTION_TYPE, PrincipalAssertionClaimsSchema, principalOfAssertion, type Principal } from '@mcp-hub/connector-contract';
+import {
+  JOB_ASSERTION_TYPE,
+  JobAssertionClaimsSchema,
+  PRINCIPAL_ASSERTION_ISSUER,
+  PRINCIPAL_ASSERTION_TYPE,
+  PrincipalAssertionClaimsSchema,
+  jobArgumentsHash,
+  principalOfAssertion,
+  type Principal,
+} from '@mcp-hub/connector-contract';
 
 /** An assertion that does not verify; the message is for the connector's log, never the model's. */
 export class AssertionRejected extends Error {
@@ -44,29 +53,49 @@ export class PrincipalAssertionVerifier {
    */
   async verify(assertion: string | undefined, invocationId: string): Promise<Principal> {
     if (!assertion) throw new AssertionRejected('the request carries no principal assertion');
-    let payload: unknown;
-    let lastError: unknown;
-    for (const key of this.options.publicKeys) {
-      try {
-        ({ payload } = await jwtVerify(assertion, key, {
-          algorithms: ['EdDSA'],
-          typ: PRINCIPAL_ASSERTION_TYPE,
-          issuer: PRINCIPAL_ASSERTION_ISSUER,
-          audience: this.options.connectorId,
-          requiredClaims: ['exp', 'iat', 'jti', 'sub'],
-          clockTolerance: this.tolerance,
-        }));
-        break;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    if (payload === undefined) throw new AssertionRejected(`the principal assertion does not verify: ${(lastError as Error).message}`);
-    const claims = PrincipalAssertionClaimsSchema.safeParse(payload);
+    const claims = PrincipalAssertionClaimsSchema.safeParse(await this.verifiedPayload(assertion, PRINCIPAL_ASSERTION_TYPE));
     if (!claims.success) throw new AssertionRejected('the principal assertion has malformed claims');
     if (claims.data.jti !== invocationId) throw new AssertionRejected('the principal assertion is for another invocation');
     this.remember(claims.data.jti, claims.data.exp * 1000);
     return principalOfAssertion(claims.data);
+  }
+
+  /**
+   * Verifies a queued job's assertion (`JobData.assertion`): the same checks as {@link verify}
+   * but of the job type, for this job id, tool and arguments, until the job's deadline. No replay
+   * check: every attempt of a job (a retry, a stalled job taken over) presents the same assertion.
+   * @returns the principal the assertion names
+   * @throws AssertionRejected saying why
+   */
+  async verifyJob(assertion: string | undefined, job: { id: string; tool: string; arguments: Record<string, unknown> }): Promise<Principal> {
+    if (!assertion) throw new AssertionRejected('the job carries no principal assertion');
+    const claims = JobAssertionClaimsSchema.safeParse(await this.verifiedPayload(assertion, JOB_ASSERTION_TYPE));
+    if (!claims.success) throw new AssertionRejected('the job assertion has malformed claims');
+    if (claims.data.jti !== job.id) throw new AssertionRejected('the job assertion is for another job');
+    if (claims.data.tool !== job.tool) throw new AssertionRejected('the job assertion is for another tool');
+    if (claims.data.args !== jobArgumentsHash(job.arguments)) throw new AssertionRejected('the job assertion is for other arguments');
+    return principalOfAssertion(claims.data);
+  }
+
+  /** The payload of an assertion of type `typ` that one of the hub's keys signed, for this connector, not expired. */
+  private async verifiedPayload(assertion: string, typ: string): Promise<unknown> {
+    let lastError: unknown;
+    for (const key of this.options.publicKeys) {
+      try {
+        const { payload } = await jwtVerify(assertion, key, {
+          algorithms: ['EdDSA'],
+          typ,
+          issuer: PRINCIPAL_ASSERTION_ISSUER,
+          audience: this.options.connectorId,
+          requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+          clockTolerance: this.tolerance,
+        });
+        return payload;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw new AssertionRejected(`the principal assertion does not verify: ${(lastError as Error).message}`);
   }
 
   private remember(invocationId: string, expiresAt: number): void {

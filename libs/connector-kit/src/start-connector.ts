@@ -80,6 +80,7 @@ export async function startConnector<C, D>(module: ConnectorModule<C, D>, option
         concurrency: jobConcurrency(options.jobs, module.id),
         redactor: options.sources.redactor,
         resourceUpdated: (uri) => service.resourceUpdated(uri),
+        ...(options.assertionKeys && { assertionKeys: options.assertionKeys }),
       });
       await worker.start();
     }

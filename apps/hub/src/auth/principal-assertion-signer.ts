@@ -1,6 +1,14 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { DEFAULT_PRINCIPAL_ASSERTION_TTL_MS, PRINCIPAL_ASSERTION_TYPE, principalAssertionClaims, type Principal } from '@mcp-hub/connector-contract';
+import {
+  DEFAULT_PRINCIPAL_ASSERTION_TTL_MS,
+  JOB_ASSERTION_TYPE,
+  PRINCIPAL_ASSERTION_TYPE,
+  jobAssertionClaims,
+  principalAssertionClaims,
+  type JobAssertionSubject,
+  type Principal,
+} from '@mcp-hub/connector-contract';
 
 /**
  * Signs the assertion a request carries to a connector (`Mcphub-Assertion`): principal, scopes,
@@ -33,5 +41,10 @@ export class PrincipalAssertionSigner {
   sign(principal: Principal, connector: string, invocationId: string): Promise<string> {
     const claims = principalAssertionClaims(principal, connector, invocationId, this.ttlMs);
     return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: PRINCIPAL_ASSERTION_TYPE }).sign(this.privateKey);
+  }
+
+  /** The assertion a queued job carries: bound to the job, its tool and arguments, valid until the job's deadline (not `ttlMs`). */
+  signJob(principal: Principal, job: JobAssertionSubject): Promise<string> {
+    return new SignJWT(jobAssertionClaims(principal, job)).setProtectedHeader({ alg: 'EdDSA', typ: JOB_ASSERTION_TYPE }).sign(this.privateKey);
   }
 }

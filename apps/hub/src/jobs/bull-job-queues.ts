@@ -88,7 +88,8 @@ export class BullJobQueues implements JobQueues {
     const principalId = (job.data as JobData | undefined)?.principal?.id;
     if (typeof principalId !== 'string') return undefined;
     const progress = JobProgressSchema.safeParse(job.progress);
-    const state: JobState = { jobId, principalId, status: 'waiting', ...(progress.success && { progress: progress.data }) };
+    const updatedAt = Math.max(job.timestamp, job.processedOn ?? 0, job.finishedOn ?? 0);
+    const state: JobState = { jobId, principalId, createdAt: job.timestamp, updatedAt, status: 'waiting', ...(progress.success && { progress: progress.data }) };
     if (bullState === 'completed') {
       const result = ToolResultSchema.safeParse(job.returnvalue);
       return { ...state, status: 'completed', ...(result.success ? { result: result.data } : { error: UNKNOWN_FAILURE }) };

@@ -114,6 +114,9 @@ export class EmbeddedJobQueues implements JobQueues {
       jobId,
       status: record.status,
       principalId: record.data.principal.id,
+      createdAt: record.createdAt,
+      // The runner does not record when a job started: its end, or its submission, is what it knows.
+      updatedAt: record.finishedAt ?? record.createdAt,
       ...(record.progress && { progress: record.progress }),
       ...(record.result && { result: record.result }),
       ...(record.error && { error: record.error }),

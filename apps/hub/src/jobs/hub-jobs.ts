@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { jobIdOfUri, jobUri, newJobId, type Principal, type ResourceReadResult, type ToolResult } from '@mcp-hub/connector-contract';
+import type { PrincipalAssertionSigner } from '../auth/principal-assertion-signer';
 import type { Progress } from '../invocation/bus-invoker';
 import type { JobEvent, JobQueues, JobState, JobSummary } from './job-queues';
 
@@ -19,6 +20,11 @@ export interface JobCallOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   traceparent?: string;
+  /**
+   * Asks for the call to answer at once, as an MCP task: the job is queued and `accepted` told
+   * its id, and the call answers with its link without waiting (MCP Tasks, `src/tasks`).
+   */
+  task?: { accepted(jobId: string): void };
 }
 
 export interface HubJobsOptions {
@@ -29,6 +35,8 @@ export interface HubJobsOptions {
   progressWaitMs?: number;
   /** Deadline of a job (all its attempts), ms from submission. Default 1 h. */
   jobTimeoutMs?: number;
+  /** Signs the job assertion each job carries, which the worker verifies. Absent: none is put on the job. */
+  assertions?: PrincipalAssertionSigner;
 }
 
 export const JOBS_GET = 'jobs_get';
@@ -89,10 +97,13 @@ export class HubJobs {
   async call(connector: string, tool: string, args: Record<string, unknown>, options: JobCallOptions): Promise<ToolResult> {
     const { queues } = this.options;
     const jobId = newJobId(connector);
-    const data = { tool, arguments: args, principal: options.principal, deadline: Date.now() + (this.options.jobTimeoutMs ?? 3_600_000), ...(options.traceparent && { traceparent: options.traceparent }) };
-    const { onProgress, signal } = options;
-    if (!onProgress) {
+    const deadline = Date.now() + (this.options.jobTimeoutMs ?? 3_600_000);
+    const assertion = await this.options.assertions?.signJob(options.principal, { connector, jobId, tool, arguments: args, deadline });
+    const data = { tool, arguments: args, principal: options.principal, deadline, ...(options.traceparent && { traceparent: options.traceparent }), ...(assertion && { assertion }) };
+    const { onProgress, signal, task } = options;
+    if (!onProgress || task) {
       await queues.submit(jobId, data);
+      task?.accepted(jobId);
       return linkResult(jobId, 'started');
     }
     let stop: (() => void) | undefined;

@@ -8,6 +8,9 @@ export interface JobState {
   status: JobStatus;
   /** Who started it: only this principal may see or cancel it. */
   principalId: string;
+  /** When it was queued, and when it last changed state (started, retried, ended), epoch ms. */
+  createdAt: number;
+  updatedAt: number;
   progress?: JobProgress;
   result?: ToolResult;
   error?: JobFailure;

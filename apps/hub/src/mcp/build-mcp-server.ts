@@ -3,9 +3,10 @@ import { ProtocolError, ProtocolErrorCode, type Server, type ServerContext } fro
 import type { Principal } from '@mcp-hub/connector-contract';
 import type { Hub, CallOptions } from '../hub';
 import { ClientRequestError, ConnectorFailure, HubLocalError } from '../invocation/hub-errors';
-import { HubMcpServer } from './hub-mcp-server';
+import { HubMcpServer, TaskCreated } from './hub-mcp-server';
 import { callToolInRounds } from './input-required-rounds';
 import { clientChannelFor, isEra2026 } from './sdk-client-channel';
+import { TASKS_CAPABILITIES, callToolAsTask, registerTaskHandlers, wantsTask } from './task-handlers';
 
 /** The SDK adapter: with the rest of src/mcp and src/http, the only code that knows the MCP SDK. */
 
@@ -51,7 +52,9 @@ const CAPABILITIES = {
  */
 export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor: PrincipalResolver, options: SubscriptionOptions = {}): Server {
   const { subscriptions, maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS } = options;
-  const server = new HubMcpServer({ name: identity.name, version: identity.version }, { capabilities: CAPABILITIES, instructions: identity.instructions });
+  const { tasks } = hub;
+  const capabilities = tasks ? { ...CAPABILITIES, ...TASKS_CAPABILITIES } : CAPABILITIES;
+  const server = new HubMcpServer({ name: identity.name, version: identity.version }, { capabilities, instructions: identity.instructions });
   // A connection without a session id (stdio) is its own taint scope.
   const connection = `connection:${randomUUID()}`;
   const callOptions = (ctx: ServerContext) => optionsOfCall(server, ctx, principalFor, connection);
@@ -60,6 +63,7 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    if (tasks && wantsTask(ctx, request.params)) return guard(() => callToolAsTask(server, hub, tasks, ctx, request.params.name, request.params, args, callOptions(ctx))) as never;
     if (isEra2026(ctx)) return guard(() => callToolInRounds(hub, ctx, request.params.name, args, callOptions(ctx))) as never;
     return guard(() => hub.callTool(request.params.name, args, callOptions(ctx))) as never;
   });
@@ -95,6 +99,7 @@ export function buildMcpServer(hub: Hub, identity: ServerIdentity, principalFor:
     return { completion };
   });
 
+  if (tasks) registerTaskHandlers(server, tasks, principalFor);
   return server;
 }
 
@@ -134,6 +139,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof TaskCreated || error instanceof ProtocolError) throw error;
     if (error instanceof ClientRequestError) {
       const code = error.kind === 'resource_not_found' ? ProtocolErrorCode.ResourceNotFound : ProtocolErrorCode.InvalidParams;
       throw new ProtocolError(code, error.message);

@@ -3,7 +3,21 @@ import { ProtocolError, ProtocolErrorCode, Server, type JSONRPCRequest, type Res
 type Handler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
 
 /**
- * The SDK's low-level `Server`, with one fix: a request whose params fail the SDK's own schema
+ * Thrown by the `tools/call` handler to answer with a task instead of a tool result (MCP Tasks,
+ * `task-handlers.ts`): the SDK checks every `tools/call` answer against the tool-result schema,
+ * which a task fails, so the answer goes around that check. Only the hub's own task code throws it.
+ */
+export class TaskCreated extends Error {
+  override readonly name = 'TaskCreated';
+
+  constructor(readonly result: Result) {
+    super('task created');
+  }
+}
+
+/**
+ * The SDK's low-level `Server`, with two changes. A `tools/call` answered with a task
+ * ({@link TaskCreated}) is sent as it is. And a request whose params fail the SDK's own schema
  * is answered -32602 (invalid params) naming the field. SDK 2.4 checks the params of every spec
  * method but throws a plain `Error` for all of them except `tools/call`, which the protocol layer
  * turns into -32603 (internal error); and `tools/call`'s -32602 carries zod's raw issue list.
@@ -16,6 +30,7 @@ export class HubMcpServer extends Server {
       try {
         return await wrapped(request, ctx);
       } catch (error) {
+        if (error instanceof TaskCreated && method === 'tools/call') return error.result;
         throw invalidParams(method, error) ?? error;
       }
     };
