@@ -33,7 +33,6 @@ import {
   ToolRateLimits,
   type ApprovalStore,
   type HttpAuth,
-  type JobQueues,
   type PinStore,
   type PrincipalAssertionSigner,
   type ServerIdentity,
