@@ -1,6 +1,6 @@
 /**
  * The hub's benchmark: `npm run bench` (full) or `npm run bench -- --quick` (under 3 minutes).
- * Options: --only S0,S2,S3,S5,S6,S7,profile   --no-pin (do not pin processes to CPUs).
+ * Options: --only S0,S2,S3,S5,S6,S7,S8,profile   --no-pin (do not pin processes to CPUs).
  * Every figure is compared with a baseline measured in the same run (interleaved A/B, median of
  * repetitions). Prints a table and writes bench/results/latest.json. See docs/benchmarks.md.
  */
@@ -19,6 +19,7 @@ import { measureMemory, startInProcessHub } from './scenarios/s5-memory';
 import { profileHub, startProfiledHub } from './scenarios/profile-hub';
 import { measureDatabase } from './scenarios/s6-database';
 import { measureGithub } from './scenarios/s7-github';
+import { measureColdStart } from './scenarios/s8-cold-start';
 
 const RESULTS_FILE = path.join(repoRoot, 'bench/results/latest.json');
 
@@ -31,7 +32,7 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const only = new Set((option('only') ?? 'S0,S2,S3,S5,S6,S7,profile').split(',').map((s) => s.trim()));
+  const only = new Set((option('only') ?? 'S0,S2,S3,S5,S6,S7,S8,profile').split(',').map((s) => s.trim()));
   const started = Date.now();
   const log = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
   const pinning = !process.argv.includes('--no-pin') && pin(process.pid, '0,1');
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     if (only.has('S5')) rows.push(...(await measureMemory(ctx, inProcessHub!, direct!)));
     if (only.has('S6')) rows.push(...(await measureDatabase(ctx)));
     if (only.has('S7')) rows.push(...(await measureGithub(ctx)));
+    if (only.has('S8')) rows.push(...(await measureColdStart(ctx)));
     if (only.has('profile')) {
       if (pinning) {
         // The hub alone on CPU 0: the profiler samples wall time, so a process sharing the hub's
