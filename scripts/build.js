@@ -9,7 +9,8 @@
 // dist/build-info.json lists every source file that went into the bundles with its size and
 // mtime; bin/mcp-hub runs dist/ only while all of them are unchanged (bin/lib/compiled-runtime.js).
 'use strict';
-const { mkdirSync, renameSync, rmSync, statSync, writeFileSync, readFileSync } = require('node:fs');
+const { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, readFileSync } = require('node:fs');
+const { builtinModules } = require('node:module');
 const path = require('node:path');
 const { compiledRuntimeFresh, DIST_DIR, BUILD_INFO_FILE, ENTRY_POINTS, relativeToRoot, repoRoot } = require('../bin/lib/compiled-runtime');
 
@@ -18,6 +19,9 @@ const { compiledRuntimeFresh, DIST_DIR, BUILD_INFO_FILE, ENTRY_POINTS, relativeT
  * workspace manifests) and this script. A change to one of them makes the build stale too.
  */
 const BUILD_INPUTS = ['scripts/build.js', 'bin/lib/compiled-runtime.js', 'tsconfig.base.json', 'package.json', 'package-lock.json'];
+
+/** The workspaces' folders (the root package.json's `workspaces`). */
+const WORKSPACE_ROOTS = ['apps', 'libs', 'connectors'];
 
 /**
  * `__dirname` in a bundled module would be dist/, not the module's folder. A few modules find files
@@ -46,6 +50,40 @@ const externalPackages = {
   },
 };
 
+/** The package an import names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+function packageOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/**
+ * Every package the bundles require at run time must be a production dependency of the root or
+ * of a workspace: the image installs only those (`npm ci --omit=dev`), and a devDependency that
+ * slipped into the runtime would fail there, maybe only on the first call that loads it.
+ */
+function checkRuntimeDependencies(metafile) {
+  const manifests = [path.join(repoRoot, 'package.json')];
+  for (const top of WORKSPACE_ROOTS) {
+    for (const name of readdirSync(path.join(repoRoot, top))) manifests.push(path.join(repoRoot, top, name, 'package.json'));
+  }
+  const declared = new Set();
+  for (const manifest of manifests) {
+    try {
+      for (const name of Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).dependencies || {})) declared.add(name);
+    } catch {
+      // a folder without a manifest is not a workspace
+    }
+  }
+  const missing = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path: specifier, external } of output.imports) {
+      if (!external || specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0])) continue;
+      if (!declared.has(packageOf(specifier))) missing.add(packageOf(specifier));
+    }
+  }
+  if (missing.size > 0) throw new Error(`the bundles require packages that are no production dependency of any workspace: ${[...missing].sort().join(', ')}`);
+}
+
 async function build() {
   const esbuild = require('esbuild');
   const started = Date.now();
@@ -69,12 +107,15 @@ async function build() {
       logLevel: 'warning',
       plugins: [externalPackages, keepDirname],
     });
+    checkRuntimeDependencies(result.metafile);
     const sources = Object.keys(result.metafile.inputs)
       .map((input) => relativeToRoot(path.resolve(repoRoot, input)))
       .filter((input) => !input.startsWith('node_modules/'));
     const files = [...new Set([...sources, ...BUILD_INPUTS])].sort().map((file) => {
       const stat = statSync(path.join(repoRoot, file));
-      return { file, size: stat.size, mtimeMs: stat.mtimeMs };
+      // A file written while esbuild ran (or in the clock tick before: mtimes are coarse) may
+      // differ from what went into the bundle: recorded as changed, so the next check rebuilds.
+      return { file, size: stat.size, mtimeMs: stat.mtimeMs >= started - 20 ? 0 : stat.mtimeMs };
     });
     mkdirSync(DIST_DIR, { recursive: true });
     for (const output of Object.keys(result.metafile.outputs).concat(Object.keys(result.metafile.outputs).map((o) => `${o}.map`))) {
@@ -94,14 +135,53 @@ async function build() {
   }
 }
 
-/** Builds unless dist/ is already fresh (`--if-stale`, as the test setup runs it). */
+/** Source-tree files a runtime never needs: TypeScript (compiled into dist/), tests, fixtures. */
+function runtimeAsset(relative) {
+  const parts = relative.split('/');
+  if (parts.some((part) => part === 'node_modules' || part === 'test' || part === '__snapshots__' || part === 'testing')) return false;
+  if (/\.test\.[cm]?[jt]s$/.test(relative)) return false;
+  // A template is data (`mcp-hub new connector` copies it), TypeScript or not.
+  if (parts.includes('templates')) return true;
+  return !relative.endsWith('.ts');
+}
+
+/**
+ * Writes to `target` what the compiled runtime needs besides node_modules: dist/, bin/, the root
+ * package.json, and every other file of the workspaces that is not TypeScript or a test (the CLI's
+ * policy and connector template, the admin page's stylesheet, the packages' manifests), in the
+ * folders where the bundles look for them. The image is built from exactly this tree.
+ */
+function assembleRuntime(target) {
+  mkdirSync(target, { recursive: true });
+  for (const file of ['dist', 'bin', 'package.json']) cpSync(path.join(repoRoot, file), path.join(target, file), { recursive: true, filter: (source) => !source.endsWith('.map') });
+  for (const top of WORKSPACE_ROOTS) {
+    for (const entry of readdirSync(path.join(repoRoot, top), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const relative = relativeToRoot(path.join(entry.parentPath ?? entry.path, entry.name));
+      if (!runtimeAsset(relative)) continue;
+      mkdirSync(path.dirname(path.join(target, relative)), { recursive: true });
+      cpSync(path.join(repoRoot, relative), path.join(target, relative));
+    }
+  }
+}
+
+/**
+ * `node scripts/build.js [--if-stale] [--runtime-tree <dir>]`: builds dist/ (unless already fresh
+ * with --if-stale), then optionally writes the runtime tree (the image's /app without node_modules).
+ */
 async function main() {
+  const runtimeIndex = process.argv.indexOf('--runtime-tree');
   if (process.argv.includes('--if-stale') && compiledRuntimeFresh()) return;
   const { files, ms } = await build();
   process.stderr.write(`dist/ built from ${files} files in ${ms} ms\n`);
+  if (runtimeIndex > 0) {
+    const target = path.resolve(process.argv[runtimeIndex + 1] || '');
+    assembleRuntime(target);
+    process.stderr.write(`runtime tree written to ${target}\n`);
+  }
 }
 
-module.exports = { build };
+module.exports = { assembleRuntime, build };
 
 if (require.main === module) {
   main().catch((error) => {

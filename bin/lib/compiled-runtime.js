@@ -29,9 +29,9 @@ function relativeToRoot(file) {
   return path.relative(repoRoot, file).split(path.sep).join('/');
 }
 
-function readBuildInfo() {
+function readBuildInfo(root) {
   try {
-    return JSON.parse(readFileSync(BUILD_INFO_FILE, 'utf8'));
+    return JSON.parse(readFileSync(path.join(root, 'dist', 'build-info.json'), 'utf8'));
   } catch {
     return undefined;
   }
@@ -42,24 +42,24 @@ function readBuildInfo() {
  * file has the size and mtime it had at build time), `stale` (one differs or is gone; `changed`
  * names it) or `no-sources` (none of the TypeScript inputs is present: an image that ships only dist/).
  */
-function compiledRuntimeState() {
-  const info = readBuildInfo();
+function compiledRuntimeState(root = repoRoot) {
+  const info = readBuildInfo(root);
   if (!info || !Array.isArray(info.files)) return { state: 'missing' };
   for (const bundle of Object.keys(ENTRY_POINTS)) {
     try {
-      statSync(path.join(DIST_DIR, bundle));
+      statSync(path.join(root, 'dist', bundle));
     } catch {
       return { state: 'missing' };
     }
   }
   // The image ships dist/ and package.json without the TypeScript sources: nothing to compare.
   const sources = info.files.filter(({ file }) => file.endsWith('.ts'));
-  if (!sources.some(({ file }) => exists(path.join(repoRoot, file)))) return { state: 'no-sources' };
+  if (!sources.some(({ file }) => exists(path.join(root, file)))) return { state: 'no-sources' };
   let changed;
   for (const { file, size, mtimeMs } of info.files) {
     let stat;
     try {
-      stat = statSync(path.join(repoRoot, file));
+      stat = statSync(path.join(root, file));
     } catch {
       changed = file;
       break;
@@ -72,8 +72,8 @@ function compiledRuntimeState() {
   return changed ? { state: 'stale', changed } : { state: 'fresh' };
 }
 
-function compiledRuntimeFresh() {
-  return compiledRuntimeState().state === 'fresh';
+function compiledRuntimeFresh(root = repoRoot) {
+  return compiledRuntimeState(root).state === 'fresh';
 }
 
 /**
@@ -84,15 +84,15 @@ function compiledRuntimeFresh() {
  * - unset: dist/ when it is fresh, tsx otherwise (a fresh clone, or sources edited since the last
  *   build: a stale build is never run).
  */
-function chooseRuntime(env = process.env) {
+function chooseRuntime(env = process.env, root = repoRoot) {
   const wanted = (env.MCP_HUB_RUNTIME || '').trim();
   if (wanted === 'source') return 'source';
   if (wanted !== '' && wanted !== 'compiled') throw new Error(`MCP_HUB_RUNTIME must be compiled or source, not "${wanted}"`);
-  const { state, changed } = compiledRuntimeState();
+  const { state, changed } = compiledRuntimeState(root);
   if (wanted === '') return state === 'fresh' ? 'compiled' : 'source';
   if (state === 'fresh' || state === 'no-sources') return 'compiled';
-  if (state === 'missing') throw new Error(`MCP_HUB_RUNTIME=compiled but ${relativeToRoot(DIST_DIR)}/ holds no complete build: run npm run build`);
-  throw new Error(`MCP_HUB_RUNTIME=compiled but ${relativeToRoot(DIST_DIR)}/ is stale (${changed} changed since the build): run npm run build`);
+  if (state === 'missing') throw new Error(`MCP_HUB_RUNTIME=compiled but dist/ holds no complete build: run npm run build`);
+  throw new Error(`MCP_HUB_RUNTIME=compiled but dist/ is stale (${changed} changed since the build): run npm run build`);
 }
 
 module.exports = { BUILD_INFO_FILE, DIST_DIR, ENTRY_POINTS, chooseRuntime, compiledRuntimeFresh, compiledRuntimeState, relativeToRoot, repoRoot };
