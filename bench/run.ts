@@ -11,7 +11,7 @@ import { freePort } from '@mcp-hub/bus/testing';
 import type { BenchContext } from './lib/context';
 import { LoadGenerator } from './lib/load-generator';
 import { pin, repoRoot, spawnNatsServer, spawnTs, stopAll } from './lib/processes';
-import { row, table, versions, writeResults, type ResultRow } from './lib/report';
+import { row, sourceState, table, versions, writeResults, type ResultRow } from './lib/report';
 import { measureFloors, type Floors } from './scenarios/s0-floors';
 import { measureHubVsDirect, startDirectServer, startHubProcess } from './scenarios/s1-s2-hub-vs-direct';
 import { measureScaleOut, startScaleReplicas } from './scenarios/s3-scale-out';
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const only = new Set((option('only') ?? 'S0,S2,S3,S5,S6,S7,S8,profile').split(',').map((s) => s.trim()));
   const started = Date.now();
+  // TODO(#21): the rest of part 1 (sessionless 2026-07-28 rows, open-loop latency curve at 25–90 %
+  // of saturation, S3 kill recovery from calls in flight) and parts 2–3 (new scenarios, a lean front).
   const log = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
   const pinning = !process.argv.includes('--no-pin') && pin(process.pid, '0,1');
 
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\ntargets: ${passed} pass, ${failed} fail; ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${path.relative(repoRoot, RESULTS_FILE)}\n`);
   writeResults(RESULTS_FILE, {
     generatedAt: new Date().toISOString(),
+    ...sourceState(),
     mode: quick ? 'quick' : 'full',
     repetitions: ctx.reps,
     windowMs: ctx.windowMs,
