@@ -7,9 +7,6 @@ import { cpuSeconds, sleep, spawnMcpHub, type BenchProcess } from '../lib/proces
 import { row, type ResultRow } from '../lib/report';
 import { median } from '../lib/stats';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { build } = require('../../scripts/build.js') as { build(): Promise<{ files: number; ms: number }> };
-
 type Runtime = 'compiled' | 'source';
 
 /** The two services of a distributed deployment; each is ready when its /readyz answers 200. */
@@ -62,12 +59,10 @@ async function startOnce(ctx: BenchContext, service: (typeof SERVICES)[number], 
 /**
  * S8 cold start: `bin/mcp-hub hub` and `bin/mcp-hub connector helpdesk`, from process start to
  * /readyz answering 200, and their RSS once idle; the compiled runtime (dist/, `npm run build`,
- * as the image runs it) against the TypeScript sources through tsx (its transform cache warm
+ * as the image runs it; bench/run.ts builds it first) against the TypeScript sources through tsx (its transform cache warm
  * after the first repetition, as on a developer's machine). Interleaved, medians.
  */
 export async function measureColdStart(ctx: BenchContext): Promise<ResultRow[]> {
-  const built = await build();
-  ctx.log(`S8: dist/ built from ${built.files} files in ${built.ms} ms`);
   const rows: ResultRow[] = [];
   for (const service of SERVICES) {
     const runs: Record<Runtime, Start[]> = { compiled: [], source: [] };
