@@ -84,6 +84,27 @@ function checkRuntimeDependencies(metafile) {
   if (missing.size > 0) throw new Error(`the bundles require packages that are no production dependency of any workspace: ${[...missing].sort().join(', ')}`);
 }
 
+/**
+ * esbuild with this repository's settings: CommonJS for Node 20, this repository's code bundled,
+ * packages from node_modules left as run-time requires. Also bundles the test fixtures that run
+ * as processes (scripts/jest-global-setup.js).
+ */
+function bundle(entryPoints, outdir, options = {}) {
+  return require('esbuild').build({
+    absWorkingDir: repoRoot,
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    tsconfig: path.join(repoRoot, 'tsconfig.base.json'),
+    logLevel: 'warning',
+    plugins: [externalPackages, keepDirname],
+    ...options,
+  });
+}
+
 async function build() {
   const esbuild = require('esbuild');
   const started = Date.now();
@@ -93,20 +114,8 @@ async function build() {
   const staging = path.join(repoRoot, `.dist-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
-    const result = await esbuild.build({
-      absWorkingDir: repoRoot,
-      entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, source]) => [name.replace(/\.js$/, ''), source])),
-      outdir: staging,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      tsconfig: path.join(repoRoot, 'tsconfig.base.json'),
-      sourcemap: 'linked',
-      metafile: true,
-      logLevel: 'warning',
-      plugins: [externalPackages, keepDirname],
-    });
+    const entryPoints = Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, source]) => [name.replace(/\.js$/, ''), source]));
+    const result = await bundle(entryPoints, staging, { sourcemap: 'linked', metafile: true });
     checkRuntimeDependencies(result.metafile);
     const sources = Object.keys(result.metafile.inputs)
       .map((input) => relativeToRoot(path.resolve(repoRoot, input)))
@@ -181,7 +190,7 @@ async function main() {
   }
 }
 
-module.exports = { assembleRuntime, build };
+module.exports = { assembleRuntime, build, bundle };
 
 if (require.main === module) {
   main().catch((error) => {
