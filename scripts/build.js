@@ -24,23 +24,26 @@ const BUILD_INPUTS = ['scripts/build.js', 'bin/lib/compiled-runtime.js', 'tsconf
 const WORKSPACE_ROOTS = ['apps', 'libs', 'connectors'];
 
 /**
- * `__dirname` in a bundled module would be dist/, not the module's folder. A few modules find files
- * beside them (the CLI's policy and connector template, the admin page's stylesheet), so each
- * `__dirname` is rewritten to the module's own folder, relative to the bundle: the files stay
- * where they are in the source tree (the image copies those folders).
+ * `__dirname` in a bundled module would be the bundle's folder, not the module's. A few modules
+ * find files beside them (the CLI's policy and connector template, the admin page's stylesheet),
+ * so each `__dirname` is rewritten to the module's own folder, relative to `outdir` (where every
+ * bundle of one build lies, side by side): the files are read where they are in the source tree,
+ * and the runtime tree keeps them there.
  */
-const keepDirname = {
-  name: 'keep-dirname',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      const source = readFileSync(args.path, 'utf8');
-      if (!/\b__dirname\b/.test(source)) return undefined;
-      const fromDist = path.relative(DIST_DIR, path.dirname(args.path)).split(path.sep).join('/');
-      return { contents: source.replace(/\b__dirname\b/g, `require("node:path").join(__dirname, ${JSON.stringify(fromDist)})`), loader: 'ts' };
-    });
-  },
-};
+function keepDirname(outdir) {
+  return {
+    name: 'keep-dirname',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (!/\b__dirname\b/.test(source)) return undefined;
+        const fromBundle = path.relative(outdir, path.dirname(args.path)).split(path.sep).join('/');
+        return { contents: source.replace(/\b__dirname\b/g, `require("node:path").join(__dirname, ${JSON.stringify(fromBundle)})`), loader: 'ts' };
+      });
+    },
+  };
+}
 
 /** Everything outside this repository's own workspaces stays a run-time `require`. */
 const externalPackages = {
@@ -86,7 +89,9 @@ function checkRuntimeDependencies(metafile) {
 
 /**
  * esbuild with this repository's settings: CommonJS for Node 20, this repository's code bundled,
- * packages from node_modules left as run-time requires. Also bundles the test fixtures that run
+ * packages from node_modules left as run-time requires, one bundle per entry point, all of them
+ * side by side in `outdir` (entry names without slashes); `options.finalDir` is where they will
+ * be read from when they are moved there after the build. Also bundles the test fixtures that run
  * as processes (scripts/jest-global-setup.js).
  */
 function bundle(entryPoints, outdir, options = {}) {
@@ -100,8 +105,8 @@ function bundle(entryPoints, outdir, options = {}) {
     target: 'node20',
     tsconfig: path.join(repoRoot, 'tsconfig.base.json'),
     logLevel: 'warning',
-    plugins: [externalPackages, keepDirname],
-    ...options,
+    plugins: [externalPackages, keepDirname(options.finalDir ?? outdir)],
+    ...Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'finalDir')),
   });
 }
 
@@ -115,7 +120,7 @@ async function build() {
   rmSync(staging, { recursive: true, force: true });
   try {
     const entryPoints = Object.fromEntries(Object.entries(ENTRY_POINTS).map(([name, source]) => [name.replace(/\.js$/, ''), source]));
-    const result = await bundle(entryPoints, staging, { sourcemap: 'linked', metafile: true });
+    const result = await bundle(entryPoints, staging, { sourcemap: 'linked', metafile: true, finalDir: DIST_DIR });
     checkRuntimeDependencies(result.metafile);
     const sources = Object.keys(result.metafile.inputs)
       .map((input) => relativeToRoot(path.resolve(repoRoot, input)))

@@ -29,6 +29,11 @@ function processFixtures() {
   return fixtures;
 }
 
+/** `apps/cli/test/fixtures/echo-connector-main.ts` → `apps--cli--test--fixtures--echo-connector-main` (CliProcess.fixture says the same). */
+function fixtureBundleName(file) {
+  return path.relative(repoRoot, file).replace(/\.ts$/, '').split(path.sep).join('--');
+}
+
 module.exports = async function buildForTests() {
   if ((process.env.MCP_HUB_RUNTIME || '').trim() === 'source') return;
   if (!compiledRuntimeFresh()) await build();
@@ -37,6 +42,6 @@ module.exports = async function buildForTests() {
   const cache = path.join(repoRoot, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   const outdir = mkdtempSync(path.join(cache, 'mcp-hub-test-fixtures-'));
-  await bundle(Object.fromEntries(fixtures.map((file) => [path.relative(repoRoot, file).replace(/\.ts$/, ''), file])), outdir);
+  await bundle(Object.fromEntries(fixtures.map((file) => [fixtureBundleName(file), file])), outdir);
   process.env.MCP_HUB_TEST_FIXTURES_DIR = outdir;
 };

@@ -31,7 +31,8 @@ export class CliProcess {
    * else the TypeScript file under tsx.
    */
   static fixture(file: string, env: Record<string, string> = {}, label = path.basename(file)): CliProcess {
-    const bundled = process.env.MCP_HUB_TEST_FIXTURES_DIR && path.join(process.env.MCP_HUB_TEST_FIXTURES_DIR, `${path.relative(repoRoot, file).replace(/\.ts$/, '')}.js`);
+    const bundleName = path.relative(repoRoot, file).replace(/\.ts$/, '').split(path.sep).join('--');
+    const bundled = process.env.MCP_HUB_TEST_FIXTURES_DIR && path.join(process.env.MCP_HUB_TEST_FIXTURES_DIR, `${bundleName}.js`);
     const args = bundled && existsSync(bundled) ? [bundled] : ['-r', 'tsx/cjs', file];
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
