@@ -129,7 +129,7 @@ describe('the compiled runtime (dist/, npm run build)', () => {
     // The connector template is read beside the bundle's source folders (`mcp-hub new connector`).
     await run(process.execPath, ['-r', path.join(scratch, 'forbid-compilers.js'), 'bin/mcp-hub', 'new', 'connector', 'demo', '--dir', path.join(scratch, 'demo')], { cwd: app, env });
     expect(existsSync(path.join(scratch, 'demo/src/connector-module.ts'))).toBe(true);
-  });
+  }, 60_000); // two CLI processes: an embedded hub, then `new connector`
 
   it('is not needed: bin/mcp-hub runs from the TypeScript sources, as in a fresh clone', async () => {
     const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin/mcp-hub'), '--help'], { cwd: repoRoot, env: { ...process.env, MCP_HUB_RUNTIME: 'source' } });
