@@ -41,6 +41,8 @@ function send(message: ChildMessage): void {
 async function openSession(target: Target, perSession = Number.POSITIVE_INFINITY): Promise<Session> {
   switch (target.kind) {
     case 'mcp-http': {
+      // TODO(#21): check each reply's content as the lean client does (mcp-lean-http); the SDK-client
+      // targets serve several tools (echo, slow, run_query, get_issue) and only refuse isError today.
       const client = new Client({ name: 'mcp-hub-bench', version: '1.0.0' });
       const transport = new StreamableHTTPClientTransport(new URL(target.url));
       await client.connect(transport);
