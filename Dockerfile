@@ -11,13 +11,14 @@
 # the hub is healthy when /readyz answers 200, a connector while its process runs
 # (bin/container-healthcheck).
 #
-# Dependencies: the CLI runs from TypeScript source through tsx (bin/mcp-hub), and tsx is a
-# devDependency, so `npm ci --omit=dev` alone would give an image that cannot start. Installing
-# everything would ship nx, eslint, jest, swc and typescript (hundreds of MB, and more attack
-# surface). So: the production tree from `npm ci --omit=dev`, plus exactly the packages tsx
-# needs, copied from a full install of the same lockfile (`npm query` lists tsx and its
-# dependencies with their lockfile locations, which are the same in both trees). The build ends
-# by loading the CLI, so a missing runtime package fails the build, not the container.
+# The image runs the compiled JavaScript of `npm run build` (dist/: one esbuild bundle of this
+# repository's code; packages from node_modules stay run-time requires), with MCP_HUB_RUNTIME=compiled:
+# no tsx, no esbuild, no TypeScript source at run time. Dependencies are the production tree of
+# `npm ci --omit=dev`; the build stage installs everything to run esbuild, and its output
+# (`node scripts/build.js --runtime-tree`: dist/, bin/, manifests and the non-TypeScript files the
+# bundles read, such as the CLI's policy) is all the runtime stage takes from it. The build fails
+# if a bundle requires a package that is not a production dependency, and the image build ends by
+# loading the CLI, so a missing runtime package fails the build, not the container.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -40,37 +41,29 @@ COPY --from=manifests /manifests/ ./
 FROM build-base AS prod-deps
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM build-base AS tsx
+FROM build-base AS build
 # Lifecycle scripts are not needed here (esbuild finds its platform package without them).
-RUN npm ci --ignore-scripts --no-audit --no-fund \
- && mkdir -p /tsx \
- && npm query '#tsx, #tsx *' \
-    | node -e 'for (const p of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(p.location)' \
-    | sort -u | while read -r location; do \
-         [ -e "/tsx/$location" ] || { mkdir -p "/tsx/$(dirname "$location")" && cp -a "$location" "/tsx/$location"; }; \
-       done \
- && test -d /tsx/node_modules/tsx
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN node scripts/build.js --runtime-tree /runtime
 
 FROM ${NODE_IMAGE} AS runtime
 # `hub`, or `connector <id>` for a built-in connector or one named by connectors.<id>.module.
 ARG SERVICE=hub
 ENV NODE_ENV=production \
     MCP_HUB_SERVICE=${SERVICE} \
+    MCP_HUB_RUNTIME=compiled \
     MCP_HUB_DATA_DIR=/var/lib/mcp-hub \
     HOST=0.0.0.0 \
     PORT=3000
 WORKDIR /app
 # Code and dependencies belong to root and are read-only for the service user; only the data
-# directory is writable (tsx caches its compiled files under /tmp).
+# directory is writable.
 COPY --from=prod-deps /app/ ./
-COPY --from=tsx /tsx/ ./
-COPY tsconfig.base.json ./
-COPY bin/ ./bin/
-COPY libs/ ./libs/
-COPY apps/ ./apps/
-COPY connectors/ ./connectors/
+COPY --from=build /runtime/ ./
 RUN mkdir -p /var/lib/mcp-hub && chown node:node /var/lib/mcp-hub \
- && node bin/mcp-hub --help > /dev/null && rm -rf /tmp/tsx-* \
+ && node bin/mcp-hub --help > /dev/null \
+ && node -e 'for (const p of ["tsx", "esbuild", "typescript"]) { try { require.resolve(p) } catch { continue } console.error(p + " must not be in the image"); process.exit(1) }' \
  && case "$SERVICE" in hub|"connector "*) ;; *) echo "SERVICE must be hub or 'connector <id>', not '$SERVICE'" >&2; exit 1;; esac
 # `node` (uid 1000) comes with the official image.
 USER node

@@ -38,4 +38,6 @@ module.exports = {
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps,connectors}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'], slowTestThreshold: 30 },
   ],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
+  globalTeardown: '<rootDir>/scripts/jest-global-teardown.js',
 };

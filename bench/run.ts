@@ -1,6 +1,6 @@
 /**
  * The hub's benchmark: `npm run bench` (full) or `npm run bench -- --quick` (under 3 minutes).
- * Options: --only S0,S2,S3,S4,S5,S6,S7,profile   --no-pin (do not pin processes to CPUs).
+ * Options: --only S0,S2,S3,S4,S5,S6,S7,S8,profile   --no-pin (do not pin processes to CPUs).
  * Every figure is compared with a baseline measured in the same run (interleaved A/B, median of
  * repetitions). Prints a table and writes bench/results/latest.json. See docs/benchmarks.md.
  */
@@ -11,7 +11,7 @@ import { freePort } from '@mcp-hub/bus/testing';
 import type { BenchContext } from './lib/context';
 import { LoadGenerator } from './lib/load-generator';
 import { pin, repoRoot, spawnNatsServer, spawnTs, stopAll } from './lib/processes';
-import { table, versions, writeResults, type ResultRow } from './lib/report';
+import { sourceState, table, versions, writeResults, type ResultRow } from './lib/report';
 import { measureFloors, type Floors } from './scenarios/s0-floors';
 import { measureHubVsDirect, startDirectServer, startHubProcess } from './scenarios/s1-s2-hub-vs-direct';
 import { measureScaleOut, startScaleReplicas } from './scenarios/s3-scale-out';
@@ -20,6 +20,7 @@ import { profileHub, startProfiledHub } from './scenarios/profile-hub';
 import { measureDatabase } from './scenarios/s6-database';
 import { measureJobs } from './scenarios/s4-jobs';
 import { measureGithub } from './scenarios/s7-github';
+import { measureColdStart } from './scenarios/s8-cold-start';
 
 const RESULTS_FILE = path.join(repoRoot, 'bench/results/latest.json');
 
@@ -32,10 +33,18 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const only = new Set((option('only') ?? 'S0,S2,S3,S4,S5,S6,S7,profile').split(',').map((s) => s.trim()));
+  const only = new Set((option('only') ?? 'S0,S2,S3,S4,S5,S6,S7,S8,profile').split(',').map((s) => s.trim()));
   const started = Date.now();
+  // TODO(#21): the rest of part 1 (sessionless 2026-07-28 rows, open-loop latency curve at 25–90 %
+  // of saturation, S3 kill recovery from calls in flight) and parts 2–3 (new scenarios, a lean front).
   const log = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
   const pinning = !process.argv.includes('--no-pin') && pin(process.pid, '0,1');
+
+  // The hub and connectors run as in production: the compiled bundle, built now from this tree.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const built = await (require('../scripts/build.js') as { build(): Promise<{ files: number; ms: number }> }).build();
+  log(`dist/ built from ${built.files} files in ${built.ms} ms; bin/mcp-hub runs it (MCP_HUB_RUNTIME=compiled)`);
+  process.env.MCP_HUB_RUNTIME = 'compiled';
 
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-hub-bench-'));
   const configFile = path.join(configDir, 'hub.json');
@@ -90,6 +99,7 @@ async function main(): Promise<void> {
     if (only.has('S5')) rows.push(...(await measureMemory(ctx, inProcessHub!, direct!)));
     if (only.has('S6')) rows.push(...(await measureDatabase(ctx)));
     if (only.has('S7')) rows.push(...(await measureGithub(ctx)));
+    if (only.has('S8')) rows.push(...(await measureColdStart(ctx)));
     if (only.has('profile')) {
       if (pinning) {
         // The hub alone on CPU 0: the profiler samples wall time, so a process sharing the hub's
@@ -118,6 +128,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\ntargets: ${passed} pass, ${failed} fail; ${((Date.now() - started) / 1000).toFixed(0)} s; results in ${path.relative(repoRoot, RESULTS_FILE)}\n`);
   writeResults(RESULTS_FILE, {
     generatedAt: new Date().toISOString(),
+    ...sourceState(),
+    runtime: 'compiled',
     mode: quick ? 'quick' : 'full',
     repetitions: ctx.reps,
     windowMs: ctx.windowMs,

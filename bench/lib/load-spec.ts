@@ -2,6 +2,13 @@
 
 export type Target =
   | { kind: 'mcp-http'; url: string; tool: string; args: Record<string, unknown> }
+  /**
+   * A 2025-11-25 session driven by raw `node:http` (keep-alive) instead of the SDK client, whose
+   * CPU per call exceeds the direct server's: initialize, then `tools/call` of an echo tool with a
+   * text unique to the call; every reply is checked to carry that text in its content and
+   * structuredContent.
+   */
+  | { kind: 'mcp-lean-http'; url: string; tool: string }
   | { kind: 'mcp-stdio'; command: string; argv: string[]; env: Record<string, string>; tool: string; args: Record<string, unknown> }
   | { kind: 'http-jsonrpc'; url: string }
   | { kind: 'nats'; servers: string; subject: string }

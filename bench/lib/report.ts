@@ -64,6 +64,17 @@ function packageVersion(name: string): string {
   }
 }
 
+/** The commit the run measured, and whether the working tree differed from it (uncommitted changes measured too). */
+export function sourceState(): { commit: string; dirty: boolean | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' });
+    return { commit, dirty: status.trim() !== '' };
+  } catch {
+    return { commit: 'unknown', dirty: null };
+  }
+}
+
 export function versions(): Record<string, string> {
   return {
     node: process.version,

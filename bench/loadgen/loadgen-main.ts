@@ -12,6 +12,7 @@ import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-
 import { randomUUID } from 'node:crypto';
 import { encode, Subjects } from '@mcp-hub/connector-contract';
 import { quantile } from '../lib/stats';
+import { openLeanMcpSession } from './lean-mcp-session';
 import type { ChildMessage, LoadResult, LoadSpec, OpenLoopSpec, ParentMessage, Target } from '../lib/load-spec';
 
 const subjects = new Subjects();
@@ -40,6 +41,8 @@ function send(message: ChildMessage): void {
 async function openSession(target: Target, perSession = Number.POSITIVE_INFINITY): Promise<Session> {
   switch (target.kind) {
     case 'mcp-http': {
+      // TODO(#21): check each reply's content as the lean client does (mcp-lean-http); the SDK-client
+      // targets serve several tools (echo, slow, run_query, get_issue) and only refuse isError today.
       const client = new Client({ name: 'mcp-hub-bench', version: '1.0.0' });
       const transport = new StreamableHTTPClientTransport(new URL(target.url));
       await client.connect(transport);
@@ -54,6 +57,8 @@ async function openSession(target: Target, perSession = Number.POSITIVE_INFINITY
         },
       };
     }
+    case 'mcp-lean-http':
+      return openLeanMcpSession(target.url, target.tool, perSession);
     case 'mcp-stdio': {
       const client = new Client({ name: 'mcp-hub-bench', version: '1.0.0' });
       const transport = new StdioClientTransport({ command: target.command, args: target.argv, env: target.env, stderr: 'ignore' });

@@ -13,7 +13,8 @@ const LEVELS = [
   { c: 50, sessions: 10, perSession: 5 },
 ] as const;
 
-type Arm = 'hub' | 'direct' | 'stdio' | 'floor';
+/** `*-lean`: the same servers under the lean raw-HTTP client, which leaves the server side the bottleneck. */
+type Arm = 'hub' | 'direct' | 'stdio' | 'floor' | 'hub-lean' | 'direct-lean';
 const ECHO_ARGS = { text: 'hello' };
 
 /** A server process and the URL of its MCP endpoint. */
@@ -66,6 +67,8 @@ export async function measureHubVsDirect(
     hub: { kind: 'mcp-http', url: hubUrl, tool: 'echo_echo', args: ECHO_ARGS },
     direct: { kind: 'mcp-http', url: directUrl, tool: 'echo_echo', args: ECHO_ARGS },
     floor: { kind: 'mcp-http', url: sdkPlusNats.url, tool: 'echo_echo', args: ECHO_ARGS },
+    'hub-lean': { kind: 'mcp-lean-http', url: hubUrl, tool: 'echo_echo' },
+    'direct-lean': { kind: 'mcp-lean-http', url: directUrl, tool: 'echo_echo' },
     stdio: {
       kind: 'mcp-stdio',
       command: stdioCommand,
@@ -80,13 +83,16 @@ export async function measureHubVsDirect(
     direct: { direct: direct.pid },
     floor: { server: sdkPlusNats.proc.pid, connector: connectorPid, nats: ctx.nats.pid },
     stdio: {},
+    'hub-lean': { hub: hub.pid, connector: connectorPid, nats: ctx.nats.pid },
+    'direct-lean': { direct: direct.pid },
   };
-  const runs: Record<Arm, MeasuredRun[][]> = { hub: LEVELS.map(() => []), direct: LEVELS.map(() => []), floor: LEVELS.map(() => []), stdio: LEVELS.map(() => []) };
+  const runs = Object.fromEntries(Object.keys(targets).map((arm) => [arm, LEVELS.map(() => [])])) as unknown as Record<Arm, MeasuredRun[][]>;
 
   for (let rep = 0; rep < ctx.reps; rep++) {
     const order: Arm[] = rep % 2 === 0 ? ['direct', 'hub'] : ['hub', 'direct'];
     for (const [i, level] of LEVELS.entries()) {
-      const arms: Arm[] = level.c <= 10 ? [...order, 'floor', 'stdio'] : [...order, 'floor'];
+      const lean: Arm[] = level.c === 1 ? [] : rep % 2 === 0 ? ['direct-lean', 'hub-lean'] : ['hub-lean', 'direct-lean'];
+      const arms: Arm[] = level.c <= 10 ? [...order, 'floor', 'stdio', ...lean] : [...order, 'floor', ...lean];
       for (const arm of arms) {
         // stdio is one connection: c=10 is one session with ten calls in flight.
         const shape = arm === 'stdio' ? { sessions: 1, perSession: level.c } : { sessions: level.sessions, perSession: level.perSession };
@@ -103,6 +109,8 @@ export async function measureHubVsDirect(
   const [d1, d10, d50] = runs.direct as [MeasuredRun[], MeasuredRun[], MeasuredRun[]];
   const [s1, s10] = runs.stdio as [MeasuredRun[], MeasuredRun[]];
   const [f1, f10, f50] = runs.floor as [MeasuredRun[], MeasuredRun[], MeasuredRun[]];
+  const [, hl10, hl50] = runs['hub-lean'] as [MeasuredRun[], MeasuredRun[], MeasuredRun[]];
+  const [, dl10, dl50] = runs['direct-lean'] as [MeasuredRun[], MeasuredRun[], MeasuredRun[]];
   const tput = (r: MeasuredRun) => r.throughput;
   const p50 = (r: MeasuredRun) => r.p50Ms;
   const p99 = (r: MeasuredRun) => r.p99Ms;
@@ -129,6 +137,15 @@ export async function measureHubVsDirect(
     row('S2 hub', 'nats-server CPU per call, c=10', 'ms', med(h10, cpuPerCall('nats')), null, null),
     row('S2 hub', 'load generator CPU, c=10 (hub arm / direct arm)', 'cores', med(h10, (r) => r.cpuCores), med(d10, (r) => r.cpuCores), pairedRatio(h10, d10, (r) => r.cpuCores)),
     row('S2 hub', 'machine busy (all CPUs, incl. other users), c=10 (hub arm / direct arm)', '%', med(h10, (r) => r.machineBusy * 100), med(d10, (r) => r.machineBusy * 100), null),
+    // The lean client (raw node:http, every reply checked): the server side, not the client, is the limit.
+    row('S2 lean', 'server side CPU per call, c=10, lean client: hub + connector + nats-server (/ direct server)', 'ms', med(hl10, serverSide), med(dl10, cpuPerCall('direct')), pairedRatioOf(hl10, serverSide, dl10, cpuPerCall('direct')), 'ratio <= 1.6'),
+    row('S2 lean', 'server side CPU per call, c=50, lean client (/ direct server)', 'ms', med(hl50, serverSide), med(dl50, cpuPerCall('direct')), pairedRatioOf(hl50, serverSide, dl50, cpuPerCall('direct'))),
+    row('S2 lean', 'hub process CPU per call, c=10, lean client (/ direct server)', 'ms', med(hl10, cpuPerCall('hub')), med(dl10, cpuPerCall('direct')), pairedRatioOf(hl10, cpuPerCall('hub'), dl10, cpuPerCall('direct'))),
+    row('S2 lean', 'saturation throughput, c=10, lean client (hub / direct)', 'calls/s', med(hl10, tput), med(dl10, tput), pairedRatio(hl10, dl10, tput), 'ratio >= 0.6'),
+    row('S2 lean', 'saturation throughput, c=50, lean client (hub / direct)', 'calls/s', med(hl50, tput), med(dl50, tput), pairedRatio(hl50, dl50, tput), 'ratio >= 0.6'),
+    row('S2 lean', 'lean load generator CPU, c=10 (hub arm / direct arm; headroom: well under 1 core)', 'cores', med(hl10, (r) => r.cpuCores), med(dl10, (r) => r.cpuCores), pairedRatio(hl10, dl10, (r) => r.cpuCores)),
+    row('S2 lean', 'lean load generator CPU, c=50 (hub arm / direct arm)', 'cores', med(hl50, (r) => r.cpuCores), med(dl50, (r) => r.cpuCores), pairedRatio(hl50, dl50, (r) => r.cpuCores)),
+    row('S2 lean', 'failed or wrong replies, lean client, both arms, all levels and repetitions', 'calls', [...hl10, ...hl50, ...dl10, ...dl50].reduce((n, r) => n + r.failures, 0), null, null, 'value <= 0'),
     // The design's floor: the same SDK server whose tool only forwards to the connector over NATS.
     row('S2 floor', 'SDK server + one NATS hop to the connector, no hub logic: p50 c=1 (/ direct)', 'ms', med(f1, p50), med(d1, p50), pairedRatio(f1, d1, p50)),
     row('S2 floor', 'SDK server + one NATS hop: throughput c=10 (/ direct)', 'calls/s', med(f10, tput), med(d10, tput), pairedRatio(f10, d10, tput)),

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../../../..');
@@ -24,9 +25,16 @@ export class CliProcess {
     return new CliProcess(child, label);
   }
 
-  /** Runs a TypeScript fixture file under tsx. */
+  /**
+   * Runs a fixture file (`apps/<app>/test/fixtures/*-main.ts`): its bundle from jest's globalSetup
+   * when there is one (scripts/jest-global-setup.js: tsx costs a second or more per process),
+   * else the TypeScript file under tsx.
+   */
   static fixture(file: string, env: Record<string, string> = {}, label = path.basename(file)): CliProcess {
-    const child = spawn(process.execPath, ['-r', 'tsx/cjs', file], {
+    const bundleName = path.relative(repoRoot, file).replace(/\.ts$/, '').split(path.sep).join('--');
+    const bundled = process.env.MCP_HUB_TEST_FIXTURES_DIR && path.join(process.env.MCP_HUB_TEST_FIXTURES_DIR, `${bundleName}.js`);
+    const args = bundled && existsSync(bundled) ? [bundled] : ['-r', 'tsx/cjs', file];
+    const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, TSX_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.base.json'), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
