@@ -1,6 +1,6 @@
 /**
  * The hub's benchmark: `npm run bench` (full) or `npm run bench -- --quick` (under 3 minutes).
- * Options: --only S0,S2,S3,S4,S5,S6,S7,S8,profile   --no-pin (do not pin processes to CPUs).
+ * Options: --only S0,S2,S3,S4,S5,S6,S7,S8,S9,profile   --no-pin (do not pin processes to CPUs).
  * Every figure is compared with a baseline measured in the same run (interleaved A/B, median of
  * repetitions). Prints a table and writes bench/results/latest.json. See docs/benchmarks.md.
  */
@@ -20,6 +20,7 @@ import { profileHub, startProfiledHub } from './scenarios/profile-hub';
 import { measureDatabase } from './scenarios/s6-database';
 import { measureJobs } from './scenarios/s4-jobs';
 import { measureGithub } from './scenarios/s7-github';
+import { measureTracingOff } from './scenarios/s9-tracing-off';
 import { measureColdStart } from './scenarios/s8-cold-start';
 
 const RESULTS_FILE = path.join(repoRoot, 'bench/results/latest.json');
@@ -33,7 +34,7 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const only = new Set((option('only') ?? 'S0,S2,S3,S4,S5,S6,S7,S8,profile').split(',').map((s) => s.trim()));
+  const only = new Set((option('only') ?? 'S0,S2,S3,S4,S5,S6,S7,S8,S9,profile').split(',').map((s) => s.trim()));
   const started = Date.now();
   // TODO(#21): the rest of part 1 (sessionless 2026-07-28 rows, open-loop latency curve at 25–90 %
   // of saturation, S3 kill recovery from calls in flight) and parts 2–3 (new scenarios, a lean front).
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     if (only.has('S6')) rows.push(...(await measureDatabase(ctx)));
     if (only.has('S7')) rows.push(...(await measureGithub(ctx)));
     if (only.has('S8')) rows.push(...(await measureColdStart(ctx)));
+    if (only.has('S9')) rows.push(...(await measureTracingOff(ctx)));
     if (only.has('profile')) {
       if (pinning) {
         // The hub alone on CPU 0: the profiler samples wall time, so a process sharing the hub's
