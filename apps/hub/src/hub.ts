@@ -42,6 +42,7 @@ import type { DefinitionPins } from './pinning/definition-pins';
 import { inventoryDefinitions } from './pinning/inventory-definitions';
 import { withoutQuarantined } from './pinning/without-quarantined';
 import type { HubJobs } from './jobs/hub-jobs';
+import type { HubChains } from './chains/hub-chains';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -94,6 +95,8 @@ export interface HubOptions {
   pins?: DefinitionPins;
   /** Runs `execution: 'job'` tools on BullMQ and serves `jobs_get`, `jobs_cancel` and `jobs://`. Without it, job tools are called like the others. */
   jobs?: HubJobs;
+  /** Service chains from the configuration, each served as the tool `chain_<name>`. The hub starts and closes them. */
+  chains?: HubChains;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -196,6 +199,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
 
   async start(): Promise<void> {
     await this.invoker.start();
+    await this.options.chains?.start((name, args, options) => this.callTool(name, args, options));
     this.clientRequests.start();
     this.rounds.start();
     this.updatesSubscription = this.options.bus.subscribe(this.subjects.allResourceUpdates(), (message) => {
@@ -219,6 +223,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     this.rounds.stop();
     this.updatesSubscription?.unsubscribe();
     void this.options.jobs?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'job queues did not close'));
+    void this.options.chains?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'chains did not close'));
   }
 
   /** The bus this hub forwards on (its HTTP front relays cancellations between replicas on it). */
@@ -252,6 +257,12 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
 
   /** The tools `principal` may use: its scopes cover the tool's, and the policy may allow some call of it. */
   listTools(principal: Principal): readonly ListedTool[] {
+    const tools = this.connectorAndJobTools(principal);
+    const chains = this.options.chains?.visibleTools(principal, tools) ?? [];
+    return chains.length > 0 ? [...tools, ...chains] : tools;
+  }
+
+  private connectorAndJobTools(principal: Principal): readonly ListedTool[] {
     const tools = this.views ? this.views.view(policyPrincipalOf(principal), this.catalog).tools : this.catalog.tools.map((entry) => entry.listed);
     const own = this.options.jobs?.tools ?? [];
     if (principal.scopes.includes(ALL_SCOPES)) return own.length > 0 ? [...tools, ...own] : tools;
@@ -266,6 +277,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResult> {
     const { principal } = options;
     if (this.options.jobs?.isOwnTool(name)) return this.options.jobs.callOwnTool(name, args, principal);
+    if (this.options.chains?.isOwnTool(name)) return this.options.chains.call(name, args, options, this.connectorAndJobTools(principal));
     const tool = this.visibleTool(name, principal);
     const invalid = this.validator.check(tool.descriptor, args);
     if (invalid) {
