@@ -1,5 +1,5 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import { CHAIN_TOOL_PREFIX, ChainDefinitionsSchema, chainToolName, type ChainDefinition, type ChainStep } from './chain-config';
+import { CHAIN_TOOL_PREFIX, ChainDefinitionsSchema, ChainNameSchema, chainToolName, type ChainDefinition, type ChainStep } from './chain-config';
 import { ChainExpression, ChainExpressionError } from './chain-expression';
 
 /** A chain configuration that cannot run; the message names the chain and, where it applies, the step. */
@@ -81,6 +81,10 @@ export class ChainPlan {
  *   not defined, or chains that call each other in a cycle (`a -> b -> a`).
  */
 export function compileChains(raw: unknown): Map<string, ChainPlan> {
+  for (const name of raw !== null && typeof raw === 'object' ? Object.keys(raw) : []) {
+    const valid = ChainNameSchema.safeParse(name);
+    if (!valid.success) throw new ChainConfigError(`chain "${name.slice(0, 100)}": the name ${valid.error.issues[0]!.message}`);
+  }
   const parsed = ChainDefinitionsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
