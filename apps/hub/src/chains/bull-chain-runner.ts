@@ -167,8 +167,9 @@ export class BullChainRunner implements ChainRunner {
     await redis.publish(this.keys.chainCancelChannel, chainId);
   }
 
-  async close(): Promise<void> {
-    await this.worker?.close();
+  /** Stops the worker (waiting for the steps it runs, unless `force`: a test's way to die mid-step) and closes every connection. */
+  async close(force = false): Promise<void> {
+    await this.worker?.close(force);
     await this.events?.close();
     await this.flows?.close();
     await this.queue?.close();

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { compileChains } from './chain-plan';
+import { compileChains, type StepOutcome } from './chain-plan';
 import { readChainFiles } from './chain-files';
 
 const INPUT = { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] };
@@ -24,11 +24,11 @@ describe('chain definitions', () => {
     expect(plan.toolName).toBe('chain_summary');
     expect([...plan.step('post')!.needs].sort()).toEqual(['customer', 'history']);
     expect(plan.nextWave(new Map()).map((s) => s.id)).toEqual(['ticket']);
-    const afterTicket = new Map([['ticket', { status: 'ok' as const, value: {} }]]);
-    expect(plan.nextWave(afterTicket).map((s) => s.id)).toEqual(['customer', 'history']);
+    const afterTicket: Array<[string, StepOutcome]> = [['ticket', { status: 'ok', value: {} }]];
+    expect(plan.nextWave(new Map(afterTicket)).map((s) => s.id)).toEqual(['customer', 'history']);
     // A skipped step counts as ended; a failed one holds back what needs it.
-    expect(plan.nextWave(new Map([...afterTicket, ['customer', { status: 'skipped' as const }], ['history', { status: 'ok' as const, value: 1 }]])).map((s) => s.id)).toEqual(['post']);
-    expect(plan.nextWave(new Map([...afterTicket, ['customer', { status: 'failed' as const, message: 'x' }], ['history', { status: 'ok' as const, value: 1 }]]))).toEqual([]);
+    expect(plan.nextWave(new Map<string, StepOutcome>([...afterTicket, ['customer', { status: 'skipped' }], ['history', { status: 'ok', value: 1 }]])).map((s) => s.id)).toEqual(['post']);
+    expect(plan.nextWave(new Map<string, StepOutcome>([...afterTicket, ['customer', { status: 'failed', message: 'x' }], ['history', { status: 'ok', value: 1 }]]))).toEqual([]);
   });
 
   it.each([
