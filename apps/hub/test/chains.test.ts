@@ -251,14 +251,18 @@ async function stop(setup: Setup | undefined): Promise<void> {
 }
 
 describe.each<RunnerKind>(['in-process', 'bullmq'])('service chains (%s)', (kind) => {
-  let setup: Setup | undefined;
-  afterEach(async () => {
-    await stop(setup);
-    setup = undefined;
+  let setup: Setup;
+  // One hub per runner kind: starting the policy engine and the hub costs more than every test here.
+  beforeAll(async () => {
+    setup = await start(kind);
+  }, 30_000);
+  afterAll(() => stop(setup));
+  beforeEach(() => {
+    setup.deps.events.length = 0;
+    setup.deps.flaky.clear();
   });
 
   it('lists each chain as one tool to principals who may call every step, and runs it as the caller with per-step progress', async () => {
-    setup = await start(kind);
     const { client, fixture } = setup;
     const names = (await client.listTools()).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(['chain_greet', 'chain_fan', 'chain_outer']));
@@ -289,14 +293,12 @@ describe.each<RunnerKind>(['in-process', 'bullmq'])('service chains (%s)', (kind
   });
 
   it('calls another chain as a step', async () => {
-    setup = await start(kind);
     const result = await setup.client.callTool({ name: 'chain_outer', arguments: {} });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual({ inner: { said: 'hello nested again', as: 'tester' } });
   });
 
   it('runs steps that do not depend on each other in parallel, and the step that needs both after them', async () => {
-    setup = await start(kind);
     const result = await setup.client.callTool({ name: 'chain_fan', arguments: {} });
     expect(result.isError).toBeFalsy();
     const { events } = setup.deps;
@@ -307,7 +309,6 @@ describe.each<RunnerKind>(['in-process', 'bullmq'])('service chains (%s)', (kind
   });
 
   it('skips a step whose condition is false; the steps after it see it absent', async () => {
-    setup = await start(kind);
     const quiet = await setup.client.callTool({ name: 'chain_choose', arguments: { loud: false } });
     expect(quiet.structuredContent).toEqual({ after: { text: 'was quiet', principal: 'tester' } });
     const loud = await setup.client.callTool({ name: 'chain_choose', arguments: { loud: true } });
@@ -316,7 +317,6 @@ describe.each<RunnerKind>(['in-process', 'bullmq'])('service chains (%s)', (kind
   });
 
   it('fails at a failing step with an error naming it, and runs nothing after it', async () => {
-    setup = await start(kind);
     const result = await setup.client.callTool({ name: 'chain_broken', arguments: {} });
     expect(result.isError).toBe(true);
     expect(text(result)).toBe('chain_broken failed: step "lookup" (steps_fail) failed: refused: no such customer');
@@ -324,7 +324,6 @@ describe.each<RunnerKind>(['in-process', 'bullmq'])('service chains (%s)', (kind
   });
 
   it('stops at a step the policy denies, exactly as if the model had called it', async () => {
-    setup = await start(kind);
     const result = await setup.client.callTool({ name: 'chain_secretive', arguments: {} });
     expect(result.isError).toBe(true);
     expect(text(result)).toBe('chain_secretive failed: step "leak" (steps_note) failed: The hub\'s policy does not allow steps_note with these arguments.');
@@ -333,20 +332,18 @@ describe.each<RunnerKind>(['in-process', 'bullmq'])('service chains (%s)', (kind
   });
 
   it('retries a step that answers with an error, as configured', async () => {
-    setup = await start(kind);
     const result = await setup.client.callTool({ name: 'chain_retrying', arguments: {} });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual({ flaky: { attempts: 3 } });
   });
 
   it('a cancel stops the running step and starts no other', async () => {
-    setup = await start(kind);
     const controller = new AbortController();
     const call = setup.client.callTool({ name: 'chain_slowpoke', arguments: {} }, { signal: controller.signal });
-    await waitFor(() => setup!.deps.events.includes('start long'), 5000, 'the long step to start');
+    await waitFor(() => setup.deps.events.includes('start long'), 5000, 'the long step to start');
     controller.abort();
     await expect(call).rejects.toThrow();
-    await waitFor(() => setup!.deps.events.includes('aborted long'), 5000, 'the long step to be aborted');
+    await waitFor(() => setup.deps.events.includes('aborted long'), 5000, 'the long step to be aborted');
     // Give a wrongly continuing chain the time to start its next step.
     await new Promise((r) => setTimeout(r, 300));
     expect(setup.deps.events).toEqual(['start long', 'aborted long']);
@@ -363,7 +360,7 @@ describe('service chains on BullMQ after a restart', () => {
   it('resume at the first step that had not finished: nothing that finished runs again', async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const fast = { lockDurationMs: 600, stalledIntervalMs: 300 };
+    const fast = { lockDurationMs: 2500, stalledIntervalMs: 500 };
     setup = await start('bullmq', gate, fast);
     const { deps, fixture, namespace } = setup;
     void setup.client.callTool({ name: 'chain_resumable', arguments: {} }).catch(() => undefined);
