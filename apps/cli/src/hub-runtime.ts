@@ -6,7 +6,13 @@ import type { Logger } from 'pino';
 import type { Bus } from '@mcp-hub/bus';
 import { ConfigError } from './config-loader';
 import {
+  BullChainRunner,
   BullJobQueues,
+  ChainConfigError,
+  HubChains,
+  InProcessChainRunner,
+  compileChains,
+  readChainFiles,
   DefinitionPins,
   PostgresPinStore,
   SqlitePinStore,
@@ -49,7 +55,8 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const pins = pinsFor(config, logger, embedded);
   await pins?.start();
   const jobs = embedded ? undefined : hubJobsFor(config, logger);
-  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, namePrefixes: namePrefixes(config) });
+  const chains = hubChainsFor(config, logger, embedded);
+  const hub = new Hub({ bus, hubId: `hub-${randomBytes(4).toString('hex')}`, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, chains, namePrefixes: namePrefixes(config) });
   await hub.start();
   if (pins) pinsOfHub.set(hub, pins);
   return hub;
@@ -119,6 +126,29 @@ function hubJobsFor(config: CliConfig, logger: Logger): HubJobs | undefined {
   if (!jobs.redisUrl) return undefined;
   const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, namespace: config.namespace, logger, attempts: jobs.attempts, backoffMs: jobs.backoffMs, keepMs: jobs.keepMinutes * 60_000 });
   return new HubJobs({ queues, logger, progressWaitMs: jobs.progressWaitMs, jobTimeoutMs: jobs.timeoutMinutes * 60_000 });
+}
+
+/**
+ * The service chains `config.chains` defines, or undefined when there are none: on BullMQ when
+ * `jobs.redisUrl` is set (the distributed hub), in this process otherwise.
+ * @throws ConfigError naming the chain and step that cannot run, or the cycle of chains calling themselves.
+ */
+export function hubChainsFor(config: CliConfig, logger: Logger, embedded: boolean): HubChains | undefined {
+  const { chains } = config;
+  if (chains.files.length === 0 && Object.keys(chains.definitions).length === 0) return undefined;
+  let plans;
+  try {
+    plans = compileChains(readChainFiles(chains.files.map((file) => path.resolve(file)), chains.definitions));
+  } catch (error) {
+    if (error instanceof ChainConfigError) throw new ConfigError(`chains: ${error.message}`);
+    throw error;
+  }
+  const redisUrl = embedded ? undefined : config.jobs.redisUrl;
+  const runner = redisUrl
+    ? new BullChainRunner({ redisUrl, namespace: config.namespace, logger, concurrency: chains.concurrency, keepMs: config.jobs.keepMinutes * 60_000, timeoutMs: chains.timeoutMinutes * 60_000 })
+    : new InProcessChainRunner();
+  logger.info({ chains: [...plans.keys()], runner: redisUrl ? 'bullmq' : 'in-process' }, 'service chains loaded');
+  return new HubChains({ plans, runner, logger });
 }
 
 /** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */
