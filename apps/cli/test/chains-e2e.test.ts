@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { InProcessBus } from '@mcp-hub/bus';
 import { Redactor } from '@mcp-hub/connector-kit';
@@ -27,25 +28,30 @@ function text(result: ToolResult): string {
  * schema, `startHub`, `startConnector`): the example chain file against the helpdesk (SQLite
  * store with demo tickets), the database (the SQLite demo shop) and Slack (the fake Web API).
  */
-describe('the example service chain: helpdesk -> database -> Slack -> helpdesk', () => {
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe.each(['embedded', 'bullmq'] as const)('the example service chain: helpdesk -> database -> Slack -> helpdesk (%s)', (mode) => {
   let fake: FakeSlack;
   let dataDir: string;
   let bus: InProcessBus;
   let hub: Hub;
   let config: CliConfig;
   const connectors: RunningConnector[] = [];
+  const namespace = `chaine2e${process.pid}x${Math.floor(Math.random() * 1e9)}`;
 
   beforeAll(async () => {
     fake = await FakeSlack.start({ channels: [{ id: SUPPORT, name: 'support' }, { id: PRIVATE, name: 'private', isPrivate: true }] });
     dataDir = mkdtempSync(path.join(tmpdir(), 'mcp-chains-e2e-'));
     config = CliConfigSchema.parse({
       dataDir,
+      // On BullMQ: the hub's chain flows on the real Redis, under a namespace of this test's own.
+      ...(mode === 'bullmq' && { namespace, jobs: { redisUrl: REDIS_URL }, pinning: { enabled: false } }),
       connectors: { slack: { botToken: fake.botToken, apiUrl: fake.apiUrl, channels: ['#support'], writeMode: true, pollIntervalMs: 0 } },
       chains: { files: [EXAMPLE] },
     });
     bus = new InProcessBus();
     const assertions = PrincipalAssertionSigner.ephemeral(60_000);
-    hub = await startHub(config, bus, logger, undefined, assertions.signer, true);
+    hub = await startHub(config, bus, logger, undefined, assertions.signer, mode === 'embedded');
     for (const id of ['helpdesk', 'database', 'slack']) {
       connectors.push(await startConnector(connectorModuleFor(id, config), config, bus, logger, { embedded: true, env: {}, redactor: new Redactor(), assertionKeys: [assertions.publicKey] }));
     }
@@ -58,6 +64,10 @@ describe('the example service chain: helpdesk -> database -> Slack -> helpdesk',
     await bus?.close();
     await fake?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${namespace}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
   });
 
   const call = (name: string, args: Record<string, unknown>, onProgress?: (p: { progress: number; total?: number; message?: string }) => void) =>
@@ -97,6 +107,13 @@ describe('the example service chain: helpdesk -> database -> Slack -> helpdesk',
     expect(progress.slice(0, 1)).toEqual(['1/5 step ticket done']);
     expect(progress.slice(1, 3).map((p) => p.split(' ').slice(1).join(' ')).sort()).toEqual(['step customer done', 'step orders done']);
     expect(progress.slice(3)).toEqual(['4/5 step post done', '5/5 step comment done']);
+    if (mode === 'bullmq') {
+      // The run was a flow on the chain queue: its parent and its five steps are kept there.
+      const redis = new Redis(REDIS_URL);
+      const jobs = (await redis.keys(`${namespace}:jobs:_chains:chain-*`)).filter((key) => !key.includes(':', `${namespace}:jobs:_chains:`.length));
+      redis.disconnect();
+      expect(jobs.filter((key) => key.includes('.')).map((key) => key.split('.').pop()).sort()).toEqual(['comment', 'customer', 'orders', 'post', 'ticket']);
+    }
   });
 
   it('skips the comment for a requester the database does not know', async () => {
@@ -133,10 +150,12 @@ describe('the example service chain: helpdesk -> database -> Slack -> helpdesk',
     expect(text(result)).toMatch(/^Invalid arguments for chain_ticket_summary: \/ticket_id must be integer/);
     expect(fake.requestsOf('chat.postMessage')).toHaveLength(calls);
   });
+});
 
+describe('chains in the hub configuration', () => {
   it('stops the hub from starting with a chain that calls itself, naming the cycle', () => {
     const looping = CliConfigSchema.parse({
-      dataDir,
+      dataDir: tmpdir(),
       chains: {
         definitions: {
           ping: { description: 'p', inputSchema: { type: 'object' }, steps: [{ id: 'pong', tool: 'chain_pong' }] },
