@@ -74,6 +74,9 @@ export class ChainPlan {
   }
 }
 
+/** One Ajv for every chain's input schema (building one costs more than compiling a schema); each schema is removed once compiled. */
+let sharedAjv: Ajv2020 | undefined;
+
 /**
  * Checks and compiles chain definitions (already parsed, or raw from a file).
  * @throws ChainConfigError naming the chain and step: a schema error, an expression that does not
@@ -90,7 +93,7 @@ export function compileChains(raw: unknown): Map<string, ChainPlan> {
     const issue = parsed.error.issues[0]!;
     throw new ChainConfigError(describeIssue(raw, issue.path, issue.message));
   }
-  const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
+  const ajv = (sharedAjv ??= new Ajv2020({ allErrors: false, strict: false, validateFormats: false }));
   const plans = new Map<string, ChainPlan>();
   for (const [name, definition] of Object.entries(parsed.data)) plans.set(name, new ChainPlan(name, definition, ajv));
   for (const plan of plans.values()) {

@@ -7,6 +7,11 @@ export type ChainToolInvoker = (name: string, args: Record<string, unknown>, opt
 
 /** Longest error text kept from a failed step. */
 const MAX_MESSAGE_CHARS = 1000;
+/**
+ * Largest result a step passes on, as JSON (UTF-16 code units, near bytes for the ASCII that JSON
+ * mostly is): results are kept in Redis and copied into the jobs of the steps that read them.
+ */
+export const MAX_STEP_RESULT_CHARS = 1024 * 1024;
 /** Longest wait between two attempts, whatever the backoff or the tool's retry-after says. */
 const MAX_RETRY_WAIT_MS = 60_000;
 
@@ -45,7 +50,11 @@ export async function runChainStep(step: PlannedStep, scope: ChainScope, princip
       // The hub throws for a tool the caller may not see or that does not exist: no retry makes it appear.
       return { status: 'failed', message: truncate((error as Error).message ?? 'the call failed') };
     }
-    if (!result.isError) return { status: 'ok', value: valueOf(result) };
+    if (!result.isError) {
+      const value = valueOf(result);
+      if (JSON.stringify(value).length > MAX_STEP_RESULT_CHARS) return { status: 'failed', message: `its result is larger than the ${MAX_STEP_RESULT_CHARS / 1024} KiB a chain passes between steps: narrow the call` };
+      return { status: 'ok', value };
+    }
     last = textOf(result) || 'the tool answered with an error';
     if (attempt < step.retry.attempts) {
       const retryAfter = result._meta?.[RETRY_AFTER_META_KEY];
