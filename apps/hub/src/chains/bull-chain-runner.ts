@@ -88,6 +88,7 @@ export class BullChainRunner implements ChainRunner {
   private readonly watchers = new Map<string, (event: ChainEvent) => void>();
   /** Steps running in this process, by chain id, so that a cancel reaches them. */
   private readonly running = new Map<string, Set<AbortController>>();
+  private closing = false;
 
   constructor(private readonly options: BullChainRunnerOptions) {
     this.keys = new JobKeys(options.namespace);
@@ -167,9 +168,15 @@ export class BullChainRunner implements ChainRunner {
     await redis.publish(this.keys.chainCancelChannel, chainId);
   }
 
-  /** Stops the worker (waiting for the steps it runs, unless `force`: a test's way to die mid-step) and closes every connection. */
-  async close(force = false): Promise<void> {
-    await this.worker?.close(force);
+  /**
+   * Stops the worker without waiting for the steps it runs, and closes every connection. A step
+   * cut short by the hub stopping records nothing: its lock expires and BullMQ gives it to
+   * another hub (or to this one after a restart), so the chain resumes instead of failing.
+   */
+  async close(): Promise<void> {
+    // Synchronously, before the hub stops its invoker (whose pending calls then fail as the hub's, not the step's).
+    this.closing = true;
+    await this.worker?.close(true);
     await this.events?.close();
     await this.flows?.close();
     await this.queue?.close();
@@ -210,7 +217,10 @@ export class BullChainRunner implements ChainRunner {
     if (!set) this.running.set(data.chainId, (set = new Set()));
     set.add(controller);
     try {
-      return await runChainStep(step, { input: data.input, steps: data.steps }, data.principal, this.invoke!, controller.signal);
+      const outcome = await runChainStep(step, { input: data.input, steps: data.steps }, data.principal, this.invoke!, controller.signal);
+      // Ended by this hub stopping, not by the step: leave the job to stall (see close).
+      if (this.closing) return await new Promise<never>(() => undefined);
+      return outcome;
     } finally {
       set.delete(controller);
       if (set.size === 0) this.running.delete(data.chainId);

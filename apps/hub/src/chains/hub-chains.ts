@@ -99,14 +99,21 @@ export class HubChains {
     if (!plan.validateInput(args)) return errorResult(`Invalid arguments for ${name}: ${describe(plan.validateInput.errors ?? [])}. Fix the arguments and call again.`);
     let ended = 0;
     const total = plan.steps.length;
-    const result = await this.options.runner.run(plan, args, {
-      principal: options.principal,
-      signal: options.signal,
-      onStep: (step, outcome) => {
-        ended += 1;
-        options.onProgress?.({ progress: ended, total, message: `step ${step} ${outcome.status === 'ok' ? 'done' : outcome.status}` });
-      },
-    });
+    let result;
+    try {
+      result = await this.options.runner.run(plan, args, {
+        principal: options.principal,
+        signal: options.signal,
+        onStep: (step, outcome) => {
+          ended += 1;
+          options.onProgress?.({ progress: ended, total, message: `step ${step} ${outcome.status === 'ok' ? 'done' : outcome.status}` });
+        },
+      });
+    } catch (error) {
+      // Redis unreachable, or the runner stopped: the hub's failure, not the chain's.
+      this.options.logger.warn({ err: error, chain: name }, 'chain not run');
+      return errorResult(`The hub could not run ${name}. The failure has been logged.`);
+    }
     if (!result.ok) {
       this.options.logger.info({ chain: name, step: result.step, cancelled: result.cancelled === true, principal: options.principal.id }, 'chain failed');
       return errorResult(`${name} ${result.cancelled ? 'was cancelled' : 'failed'}: ${result.message}`);
