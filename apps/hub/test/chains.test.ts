@@ -13,6 +13,7 @@ import type { ChainRunner } from '../src/chains/chain-runner';
 import { HubChains } from '../src/chains/hub-chains';
 import { InProcessChainRunner } from '../src/chains/in-process-chain-runner';
 import { PolicyEngine } from '../src/policy/policy-engine';
+import { freePort } from '@mcp-hub/bus/testing';
 import { HubFixture, silent, waitFor } from './hub-fixture';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -387,6 +388,25 @@ describe('service chains on BullMQ after a restart', () => {
       expect(deps.events.filter((event) => event === 'note three')).toHaveLength(1);
     } finally {
       await queue.close();
+    }
+  });
+});
+
+describe('service chains on BullMQ without Redis', () => {
+  it('the hub starts, and a chain call fails with a short generic error instead of hanging', async () => {
+    const closed = await freePort();
+    const runner = new BullChainRunner({ redisUrl: `redis://127.0.0.1:${closed}`, namespace: 'chaintest-down', logger: silent, redisWaitMs: 300 });
+    const chains = new HubChains({ plans: compileChains(CHAINS), runner, logger: silent });
+    const fixture = new HubFixture();
+    try {
+      await fixture.start({}, 5000, { chains });
+      fixture.connectors.push(await runConnector(stepsConnector, { bus: fixture.bus, deps: { events: [], flaky: new Map(), gate: Promise.resolve() }, heartbeatMs: 2000, logger: silent }) as never);
+      await waitFor(() => fixture.hub.inventory.replicaCount('steps') > 0);
+      const result = await fixture.hub.callTool('chain_retrying', {}, { principal: { id: 'tester', scopes: ['*'] } });
+      expect(result).toEqual({ content: [{ type: 'text', text: 'The hub could not run chain_retrying. The failure has been logged.' }], isError: true });
+    } finally {
+      await fixture.stop();
+      await runner.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FlowProducer, Queue, QueueEvents, UnrecoverableError, WaitingChildrenError, Worker, type FlowJob, type Job } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, WaitingChildrenError, Worker, type FlowJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -24,6 +24,8 @@ export interface BullChainRunnerOptions {
   lockDurationMs?: number;
   /** How often BullMQ looks for jobs whose hub died, ms. Default 30 000. */
   stalledIntervalMs?: number;
+  /** How long a run waits for Redis before failing, ms. Default 10 000. */
+  redisWaitMs?: number;
 }
 
 /** A chain's parent job: who called it with what. Parsed on arrival: Redis is a process boundary. */
@@ -57,6 +59,9 @@ const StepOutcomeSchema = z.discriminatedUnion('status', [
 /** A chain's failure, JSON in BullMQ's `failedReason`. */
 const ChainFailureSchema = z.object({ message: z.string(), step: z.string().optional(), cancelled: z.boolean().optional() });
 type ChainFailure = z.infer<typeof ChainFailureSchema>;
+
+/** How often a caller looks at its chain's job, in case the observer missed its end. */
+const END_POLL_MS = 5000;
 
 type ChainEvent = { type: 'step'; step: string; outcome: StepOutcome } | { type: 'end'; result: ChainRunResult };
 
@@ -119,7 +124,8 @@ export class BullChainRunner implements ChainRunner {
     cancels.on('message', (_channel: string, chainId: string) => {
       for (const controller of this.running.get(chainId) ?? []) controller.abort();
     });
-    await cancels.subscribe(this.keys.chainCancelChannel);
+    // The hub starts while Redis is down; chains work once it is back (each run waits for it).
+    cancels.subscribe(this.keys.chainCancelChannel).catch((error: unknown) => logger.warn({ err: error }, 'chain cancel channel not subscribed'));
     this.worker = new Worker(name, (job, token) => this.process(job, token), {
       connection: connect(),
       prefix,
@@ -128,16 +134,19 @@ export class BullChainRunner implements ChainRunner {
       stalledInterval: this.options.stalledIntervalMs ?? 30_000,
     });
     this.worker.on('error', (error) => logger.warn({ err: error }, 'chain worker error'));
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.worker.waitUntilReady()]);
+    this.worker.waitUntilReady().catch((error: unknown) => logger.warn({ err: error }, 'chain worker not started'));
   }
 
   async run(plan: ChainPlan, input: Record<string, unknown>, options: ChainRunOptions): Promise<ChainRunResult> {
-    const flows = this.flows;
-    if (!flows) throw new Error('chain runner not started');
+    const { flows, events, queue } = this;
+    if (!flows || !events || !queue) throw new Error('chain runner not started');
+    // Events are read from when the observer starts: it must be reading before the flow exists.
+    await withTimeout(events.waitUntilReady(), this.options.redisWaitMs ?? 10_000, 'Redis did not answer');
     const chainId = `chain-${randomUUID()}`;
     const data: ChainJobData = { kind: 'chain', chain: plan.name, input, principal: options.principal, deadline: Date.now() + (this.options.timeoutMs ?? 3_600_000) };
     const { signal, onStep } = options;
     let onAbort: (() => void) | undefined;
+    let poll: NodeJS.Timeout | undefined;
     try {
       return await new Promise<ChainRunResult>((resolve, reject) => {
         // Watch before adding: the first step may end before `add` returns.
@@ -154,8 +163,15 @@ export class BullChainRunner implements ChainRunner {
         const first = plan.nextWave(new Map());
         const flow: FlowJob = { ...this.chainJob(chainId, data), children: first.map((step) => this.stepJob(chainId, plan, step, data, new Map())) };
         flows.add(flow).catch(reject);
+        // An end the observer missed (its connection dropped during the run) is read from the job itself.
+        poll = setInterval(() => {
+          this.endOf(queue, chainId)
+            .then((result) => result && resolve(result))
+            .catch(() => undefined);
+        }, END_POLL_MS);
       });
     } finally {
+      clearInterval(poll);
       this.watchers.delete(chainId);
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
@@ -176,10 +192,9 @@ export class BullChainRunner implements ChainRunner {
   async close(): Promise<void> {
     // Synchronously, before the hub stops its invoker (whose pending calls then fail as the hub's, not the step's).
     this.closing = true;
-    await this.worker?.close(true);
-    await this.events?.close();
-    await this.flows?.close();
-    await this.queue?.close();
+    const closing = Promise.allSettled([this.worker?.close(true), this.events?.close(), this.flows?.close(), this.queue?.close()]);
+    // BullMQ's close waits for Redis; a hub stopping while Redis is down must not hang on it.
+    await withTimeout(closing, 2000, 'chain queues did not close').catch(() => undefined);
     // BullMQ leaves a connection it was given open on close.
     for (const connection of this.connections) connection.disconnect();
     this.connections.length = 0;
@@ -277,6 +292,15 @@ export class BullChainRunner implements ChainRunner {
     return outcomes;
   }
 
+  /** How a chain ended, read from its parent job; undefined while it runs (or once it is gone). */
+  private async endOf(queue: Queue, chainId: string): Promise<ChainRunResult | undefined> {
+    const job = await Job.fromId(queue, chainId);
+    if (!job) return undefined;
+    if (job.finishedOn && job.failedReason) return chainFailure(job.failedReason);
+    if (job.finishedOn) return { ok: true, output: job.returnvalue };
+    return undefined;
+  }
+
   private async isCancelled(chainId: string): Promise<boolean> {
     return (await this.connections[0]!.exists(this.keys.chainCancelMark(chainId))) === 1;
   }
@@ -293,11 +317,24 @@ export class BullChainRunner implements ChainRunner {
 
   private onFailed(jobId: string, failedReason: string): void {
     if (jobId.includes('.')) return;
-    const parsed = ChainFailureSchema.safeParse(parseJson(failedReason));
-    const result: ChainRunResult = parsed.success ? { ok: false, ...parsed.data } : { ok: false, message: 'The chain failed in the hub. The failure has been logged.' };
-    if (!parsed.success) this.options.logger.warn({ chainId: jobId, reason: failedReason.slice(0, 500) }, 'chain failed');
+    const result = chainFailure(failedReason);
+    if (result.ok === false && result.step === undefined && !result.cancelled) this.options.logger.warn({ chainId: jobId, reason: failedReason.slice(0, 500) }, 'chain failed');
     this.watchers.get(jobId)?.({ type: 'end', result });
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A failed chain's reason as its caller reads it: ours (JSON), or a generic message for BullMQ's own. */
+function chainFailure(failedReason: string): ChainRunResult {
+  const parsed = ChainFailureSchema.safeParse(parseJson(failedReason));
+  return parsed.success ? { ok: false, ...parsed.data } : { ok: false, message: 'The chain failed in the hub. The failure has been logged.' };
 }
 
 /** A chain's end that no retry changes, its reason JSON for whoever watches it. */
