@@ -146,6 +146,23 @@ export const CliConfigSchema = z.strictObject({
       required: z.boolean().optional(),
     })
     .prefault({}),
+  /**
+   * Service chains (issue 15): declarative composite tools, each served as `chain_<name>`, whose
+   * steps are tool calls made as the chain's caller. `files`: YAML or JSON files of chains by name
+   * (resolved from the working directory); `definitions`: chains written here. Checked at start:
+   * an error names the chain and the step, and chains that call themselves are refused. They run
+   * as BullMQ flows when `jobs.redisUrl` (REDIS_URL) is set, in the hub's process otherwise.
+   */
+  chains: z
+    .strictObject({
+      files: z.array(z.string().min(1)).max(100).default([]),
+      definitions: z.record(z.string(), z.unknown()).default({}),
+      /** Deadline of one chain run on BullMQ. */
+      timeoutMinutes: z.number().int().min(1).max(10_080).default(60),
+      /** Steps and chains one hub process runs at once on BullMQ. */
+      concurrency: z.number().int().min(1).max(1000).default(32),
+    })
+    .prefault({}),
   /** Tool-call rate limits; shared through Redis (`sessions.redisUrl` / REDIS_URL) by `hub` replicas, in memory otherwise. */
   rateLimits: RateLimitSettingsSchema.prefault({}),
   /** Who calls when no authentication is configured (the embedded, single-user mode), and over stdio. */

@@ -14,7 +14,13 @@ import {
   PostgresAuditStore,
   SqliteAuditStore,
   type AuditStore,
+  BullChainRunner,
   BullJobQueues,
+  ChainConfigError,
+  HubChains,
+  InProcessChainRunner,
+  compileChains,
+  readChainFiles,
   DefinitionPins,
   EmbeddedJobQueues,
   SqliteJobStore,
@@ -68,7 +74,8 @@ export async function startHub(config: CliConfig, bus: Bus, logger: Logger, busU
   const approvals = approvalsFor(config, logger, embedded);
   const hubId = `hub-${randomBytes(4).toString('hex')}`;
   const audit = auditFor(config, logger, embedded, hubId);
-  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, tasks, approvals, audit, manifestSignatures, namePrefixes: namePrefixes(config) });
+  const chains = hubChainsFor(config, logger, embedded);
+  const hub = new Hub({ bus, hubId, logger, namespace: config.namespace, callTimeoutMs: config.calls.timeoutMs, busUrl, assertions, policy, rateLimits, pins, jobs, tasks, chains, approvals, audit, manifestSignatures, namePrefixes: namePrefixes(config) });
   await hub.start();
   stateOfHub.set(hub, { pins, approvals });
   return hub;
@@ -202,6 +209,29 @@ async function hubJobsFor(config: CliConfig, logger: Logger, assertions: Princip
   const queues = new BullJobQueues({ redisUrl: jobs.redisUrl, ...common });
   const tasks = new HubTasks({ jobs: queues, store: new RedisTaskStore(jobs.redisUrl, config.namespace), logger, maxTtlMs: keepMs });
   return { jobs: new HubJobs({ queues, ...settings, assertions }), tasks };
+}
+
+/**
+ * The service chains `config.chains` defines, or undefined when there are none: on BullMQ when
+ * `jobs.redisUrl` is set (the distributed hub), in this process otherwise.
+ * @throws ConfigError naming the chain and step that cannot run, or the cycle of chains calling themselves.
+ */
+export function hubChainsFor(config: CliConfig, logger: Logger, embedded: boolean): HubChains | undefined {
+  const { chains } = config;
+  if (chains.files.length === 0 && Object.keys(chains.definitions).length === 0) return undefined;
+  let plans;
+  try {
+    plans = compileChains(readChainFiles(chains.files.map((file) => path.resolve(file)), chains.definitions));
+  } catch (error) {
+    if (error instanceof ChainConfigError) throw new ConfigError(`chains: ${error.message}`);
+    throw error;
+  }
+  const redisUrl = embedded ? undefined : config.jobs.redisUrl;
+  const runner = redisUrl
+    ? new BullChainRunner({ redisUrl, namespace: config.namespace, logger, concurrency: chains.concurrency, keepMs: config.jobs.keepMinutes * 60_000, timeoutMs: chains.timeoutMinutes * 60_000 })
+    : new InProcessChainRunner();
+  logger.info({ chains: [...plans.keys()], runner: redisUrl ? 'bullmq' : 'in-process' }, 'service chains loaded');
+  return new HubChains({ plans, runner, logger });
 }
 
 /** The 2025-session store `config.sessions` asks for; the caller closes it after the front. */

@@ -49,6 +49,7 @@ import { untrustedSourceOfResource, untrustedSourceOfResult } from './approvals/
 import type { AuditLog } from './audit/audit-log';
 import type { CallAudit } from './audit/call-audit';
 import type { HubTasks } from './tasks/hub-tasks';
+import type { HubChains } from './chains/hub-chains';
 
 /** A tool as listed to MCP clients. */
 export interface ListedTool {
@@ -127,6 +128,8 @@ export interface HubOptions {
   audit?: AuditLog;
   /** MCP Tasks over the jobs (`tasks/*`); only with {@link jobs}. */
   tasks?: HubTasks;
+  /** Service chains from the configuration, each served as the tool `chain_<name>`. The hub starts and closes them. */
+  chains?: HubChains;
 }
 
 /** Which lists changed; `principals`, when set, names the only principals whose lists changed (a policy edit). */
@@ -246,6 +249,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
 
   async start(): Promise<void> {
     await this.invoker.start();
+    await this.options.chains?.start((name, args, options) => this.callTool(name, args, options));
     this.clientRequests.start();
     this.rounds.start();
     this.updatesSubscription = this.options.bus.subscribe(this.subjects.allResourceUpdates(), (message) => {
@@ -270,6 +274,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
     this.updatesSubscription?.unsubscribe();
     void this.options.jobs?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'job queues did not close'));
     this.options.tasks?.close();
+    void this.options.chains?.close().catch((error: unknown) => this.logger.warn({ err: error }, 'chains did not close'));
   }
 
   /** The bus this hub forwards on (its HTTP front relays cancellations between replicas on it). */
@@ -323,6 +328,12 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
 
   /** The tools `principal` may use: its scopes cover the tool's, and the policy may allow some call of it. */
   listTools(principal: Principal): readonly ListedTool[] {
+    const tools = this.connectorAndJobTools(principal);
+    const chains = this.options.chains?.visibleTools(principal, tools) ?? [];
+    return chains.length > 0 ? [...tools, ...chains] : tools;
+  }
+
+  private connectorAndJobTools(principal: Principal): readonly ListedTool[] {
     const tools = this.views ? this.views.view(policyPrincipalOf(principal), this.catalog).tools : this.catalog.tools.map((entry) => entry.listed);
     const own = this.options.jobs?.tools ?? [];
     if (principal.scopes.includes(ALL_SCOPES)) return own.length > 0 ? [...tools, ...own] : tools;
@@ -355,6 +366,7 @@ export class Hub extends EventEmitter<{ listChanged: [ListChange]; resourceUpdat
   private async runToolCall(name: string, args: Record<string, unknown>, options: CallOptions, call: CallAudit): Promise<ToolResult> {
     const { principal } = options;
     if (this.options.jobs?.isOwnTool(name)) return this.options.jobs.callOwnTool(name, args, principal);
+    if (this.options.chains?.isOwnTool(name)) return this.options.chains.call(name, args, options, this.connectorAndJobTools(principal));
     const tool = this.visibleTool(name, principal);
     const invalid = this.validator.check(tool.descriptor, args);
     if (invalid) {

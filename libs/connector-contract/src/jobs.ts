@@ -42,6 +42,21 @@ export class JobKeys {
   tasksOf(principalId: string): string {
     return `${this.namespace}:tasks-of:${createHash('sha256').update(principalId).digest('hex')}`;
   }
+
+  /** The hubs' queue of service chains (issue 15): `_` starts no connector id, so no connector's queue can be it. */
+  get chainQueue(): string {
+    return '_chains';
+  }
+
+  /** Pub/sub channel on which a hub tells every hub to stop a chain's running steps. */
+  get chainCancelChannel(): string {
+    return `${this.prefix}:${this.chainQueue}:cancel`;
+  }
+
+  /** Marks a chain cancelled, so that no step of it starts and its flow ends as cancelled. */
+  chainCancelMark(chainId: string): string {
+    return `${this.prefix}:${this.chainQueue}:cancelled:${chainId}`;
+  }
 }
 
 /** A new job id: the owning connector, a dash, a UUID (`database-0b5c…`), so a `jobs://` URI names its queue. */
