@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { SchemaOnce, createSchema } from '../stores/postgres-schema';
 import {
   checkedTablePrefix,
   DEFAULT_APPROVAL_TABLE_PREFIX,
@@ -31,7 +32,7 @@ export class PostgresApprovalStore implements ApprovalStore {
   private readonly pool: pg.Pool;
   private readonly approvals: string;
   private readonly taints: string;
-  private ready?: Promise<void>;
+  private readonly schema = new SchemaOnce(() => this.createTables());
 
   constructor(options: { connectionString: string; tablePrefix?: string }) {
     const prefix = checkedTablePrefix(options.tablePrefix ?? DEFAULT_APPROVAL_TABLE_PREFIX);
@@ -124,15 +125,11 @@ export class PostgresApprovalStore implements ApprovalStore {
   }
 
   private ensureTables(): Promise<void> {
-    this.ready ??= this.createTables().catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    return this.ready;
+    return this.schema.ensure();
   }
 
+
   private async createTables(): Promise<void> {
-    // Two replicas starting together may both create a table: IF NOT EXISTS alone still races on the catalog.
     const statements = [
       `CREATE TABLE IF NOT EXISTS ${this.approvals} (
         id UUID PRIMARY KEY, principal_id TEXT NOT NULL, tool TEXT NOT NULL, arguments_hash TEXT NOT NULL,
@@ -143,16 +140,9 @@ export class PostgresApprovalStore implements ApprovalStore {
       `CREATE INDEX IF NOT EXISTS ${this.approvals}_status ON ${this.approvals} (status, expires_at)`,
       `CREATE TABLE IF NOT EXISTS ${this.taints} (scope TEXT PRIMARY KEY, source TEXT NOT NULL, tainted_at BIGINT NOT NULL, until BIGINT NOT NULL)`,
     ];
-    for (const statement of statements) {
-      await this.pool.query(statement).catch((error: unknown) => {
-        if (!RACED_CREATE.has((error as { code?: string }).code ?? '')) throw error;
-      });
-    }
+    await createSchema((sql) => this.pool.query(sql), statements);
   }
 }
-
-/** unique_violation (on pg_type) and duplicate_table/duplicate_object: another replica created it first. */
-const RACED_CREATE = new Set(['23505', '42P07', '42710']);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SchemaOnce, createSchema } from '../stores/postgres-schema';
 import { chainEntries } from './audit-chain';
 import { GENESIS_HASH, type AuditEntry, type AuditHead, type AuditRow } from './audit-record';
 import { checkedAuditTable, DEFAULT_AUDIT_TABLE, type AuditStore } from './audit-store';
@@ -20,7 +21,7 @@ interface Row {
 export class PostgresAuditStore implements AuditStore {
   private readonly pool: pg.Pool;
   private readonly table: string;
-  private ready?: Promise<void>;
+  private readonly schema = new SchemaOnce(() => this.createTables());
 
   constructor(options: { connectionString: string; table?: string }) {
     this.table = checkedAuditTable(options.table ?? DEFAULT_AUDIT_TABLE);
@@ -83,12 +84,9 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   private prepared(): Promise<void> {
-    this.ready ??= this.createTables().catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    return this.ready;
+    return this.schema.ensure();
   }
+
 
   private async createTables(): Promise<void> {
     const statements = [
@@ -97,14 +95,7 @@ export class PostgresAuditStore implements AuditStore {
       `CREATE TABLE IF NOT EXISTS ${this.table}_head (id INT PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL)`,
       `INSERT INTO ${this.table}_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}') ON CONFLICT (id) DO NOTHING`,
     ];
-    // Two replicas starting together may both create a table: IF NOT EXISTS alone still races on the catalog.
-    for (const sql of statements) {
-      await this.pool.query(sql).catch((error: unknown) => {
-        if (!RACED_CREATE.has((error as { code?: string }).code ?? '')) throw error;
-      });
-    }
+    await createSchema((sql) => this.pool.query(sql), statements);
   }
 }
 
-/** unique_violation (on pg_type) and duplicate_table/duplicate_object: another replica created it first. */
-const RACED_CREATE = new Set(['23505', '42P07', '42710']);

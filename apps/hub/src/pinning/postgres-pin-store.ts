@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SchemaOnce, createSchema } from '../stores/postgres-schema';
 import { checkedTableName, DEFAULT_PIN_TABLE, type DefinitionKind, type PinRecord, type PinStore } from './pin-store';
 
 interface Row {
@@ -16,7 +17,7 @@ interface Row {
 export class PostgresPinStore implements PinStore {
   private readonly pool: pg.Pool;
   private readonly table: string;
-  private ready?: Promise<void>;
+  private readonly schema = new SchemaOnce(() => this.createTable());
 
   constructor(options: { connectionString: string; table?: string }) {
     this.table = checkedTableName(options.table ?? DEFAULT_PIN_TABLE);
@@ -60,30 +61,22 @@ export class PostgresPinStore implements PinStore {
   }
 
   private async rows(sql: string, params: unknown[]): Promise<PinRecord[]> {
-    this.ready ??= this.createTable().catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    await this.ready;
+    await this.schema.ensure();
     const result = await this.pool.query<Row>(sql, params);
     return result.rows.map(toRecord);
   }
 
   private async createTable(): Promise<void> {
-    // Two replicas starting together may both create the table: IF NOT EXISTS alone still races on the catalog.
-    await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+    await createSchema((sql) => this.pool.query(sql), [
+      `CREATE TABLE IF NOT EXISTS ${this.table} (
       kind TEXT NOT NULL, name TEXT NOT NULL,
       approved_hash TEXT, approved_definition JSONB,
       pending_hash TEXT, pending_definition JSONB,
       findings JSONB NOT NULL DEFAULT '[]', updated_at BIGINT NOT NULL,
-      PRIMARY KEY (kind, name))`).catch((error: unknown) => {
-      if (!RACED_CREATE.has((error as { code?: string }).code ?? '')) throw error;
-    });
+      PRIMARY KEY (kind, name))`,
+    ]);
   }
 }
-
-/** unique_violation (on pg_type) and duplicate_table: another replica created the table first. */
-const RACED_CREATE = new Set(['23505', '42P07']);
 
 function toRecord(row: Row): PinRecord {
   return {
