@@ -73,6 +73,21 @@ describe.each(['embedded', 'bullmq'] as const)('the example service chain: helpd
   const call = (name: string, args: Record<string, unknown>, onProgress?: (p: { progress: number; total?: number; message?: string }) => void) =>
     hub.callTool(name, args, { principal: config.principal, ...(onProgress && { onProgress }) });
 
+  /**
+   * Calls the chain as a model would with a person behind the hub: its Slack post is an open-world
+   * write, so the first call stops at that step waiting for approval (nothing posted); the person
+   * approves that exact call (`mcp-hub approvals approve`), and the same call again runs through.
+   */
+  async function callApproving(args: Record<string, unknown>, onProgress?: (p: { progress: number; total?: number; message?: string }) => void) {
+    const before = fake.requestsOf('chat.postMessage').length;
+    const held = await call('chain_ticket_summary', args);
+    expect(text(held)).toMatch(/^chain_ticket_summary failed: step "post" \(slack_post_message\) failed: This call needs a person's approval/);
+    expect(fake.requestsOf('chat.postMessage')).toHaveLength(before);
+    const id = /Approval id: ([0-9a-f-]{36})/.exec(text(held))![1]!;
+    expect(await hub.approvals!.decide(id, 'approved', 'admin')).toMatchObject({ status: 'approved' });
+    return call('chain_ticket_summary', args, onProgress);
+  }
+
   /** A ticket whose requester is customer 7 of the demo shop; its id and the customer's name. */
   async function ticketOfKnownCustomer(): Promise<{ id: number; name: string; subject: string }> {
     const customer = await call('database_run_query', { source: 'demo', sql: 'SELECT email, name FROM customers WHERE id = 7' });
@@ -89,7 +104,7 @@ describe.each(['embedded', 'bullmq'] as const)('the example service chain: helpd
 
     const { id, name, subject } = await ticketOfKnownCustomer();
     const progress: string[] = [];
-    const result = await call('chain_ticket_summary', { ticket_id: id, channel: '#support' }, (p) => progress.push(`${p.progress}/${p.total} ${p.message}`));
+    const result = await callApproving({ ticket_id: id, channel: '#support' }, (p) => progress.push(`${p.progress}/${p.total} ${p.message}`));
     expect(text(result)).not.toMatch(/failed/);
     expect(result.isError).toBeFalsy();
     const output = result.structuredContent as { ticket: number; customer: string; slack: string; commented: boolean };
@@ -108,18 +123,19 @@ describe.each(['embedded', 'bullmq'] as const)('the example service chain: helpd
     expect(progress.slice(1, 3).map((p) => p.split(' ').slice(1).join(' ')).sort()).toEqual(['step customer done', 'step orders done']);
     expect(progress.slice(3)).toEqual(['4/5 step post done', '5/5 step comment done']);
     if (mode === 'bullmq') {
-      // The run was a flow on the chain queue: its parent and its five steps are kept there.
+      // Each run was a flow on the chain queue, its parent and its steps kept there: the run held at
+      // "post" (four steps, the post failed waiting for approval) and the approved run (five).
       const redis = new Redis(REDIS_URL);
       const jobs = (await redis.keys(`${namespace}:jobs:_chains:chain-*`)).filter((key) => !key.includes(':', `${namespace}:jobs:_chains:`.length));
       redis.disconnect();
-      expect(jobs.filter((key) => key.includes('.')).map((key) => key.split('.').pop()).sort()).toEqual(['comment', 'customer', 'orders', 'post', 'ticket']);
+      expect(jobs.filter((key) => key.includes('.')).map((key) => key.split('.').pop()).sort()).toEqual(['comment', 'customer', 'customer', 'orders', 'orders', 'post', 'post', 'ticket', 'ticket']);
     }
   });
 
   it('skips the comment for a requester the database does not know', async () => {
     const created = await call('helpdesk_create_ticket', { subject: 'Who am I?', body: 'Unknown customer.', requester: 'nobody@nowhere.example' });
     const id = (created.structuredContent as { ticket: { id: number } }).ticket.id;
-    const result = await call('chain_ticket_summary', { ticket_id: id, channel: '#support' });
+    const result = await callApproving({ ticket_id: id, channel: '#support' });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ ticket: id, commented: false });
     expect(fake.channelMessages(SUPPORT).some((message) => message.text.includes('customer: not in the customer database'))).toBe(true);
@@ -135,7 +151,7 @@ describe.each(['embedded', 'bullmq'] as const)('the example service chain: helpd
     // Slack refuses a channel outside the connector's allowlist: no comment claims a post.
     const { id } = await ticketOfKnownCustomer();
     const before = fake.channelMessages(PRIVATE).length;
-    const refused = await call('chain_ticket_summary', { ticket_id: id, channel: PRIVATE });
+    const refused = await callApproving({ ticket_id: id, channel: PRIVATE });
     expect(refused.isError).toBe(true);
     expect(text(refused)).toMatch(/^chain_ticket_summary failed: step "post" \(slack_post_message\) failed: .*not in the connector/);
     expect(fake.channelMessages(PRIVATE)).toHaveLength(before);
