@@ -9,7 +9,7 @@ import type { Manifest } from '@mcp-hub/connector-contract';
 /** Every connector of the repository with every tool it can offer. */
 const manifests: Manifest[] = [
   helpdeskConnector.manifest,
-  createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest,
+  createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [], exports: { maxRows: 1_000_000, maxBytes: 16 * 1024 * 1024 } }).manifest,
   createEchoConnector().manifest,
   exampleConnector.manifest,
   mqttConnector.manifest,

@@ -15,7 +15,7 @@ const root = path.resolve(__dirname, '../..');
 const connectors: Array<{ dir: string; manifest: Manifest }> = [
   { dir: 'connectors/helpdesk', manifest: helpdeskConnector.manifest },
   { dir: 'connectors/github', manifest: githubConnector.manifest },
-  { dir: 'connectors/database', manifest: createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [] }).manifest },
+  { dir: 'connectors/database', manifest: createDatabaseConnector({ sources: [{ name: 'main', mode: 'read-write' }], customTools: [], exports: { maxRows: 1_000_000, maxBytes: 16 * 1024 * 1024 } }).manifest },
   { dir: 'connectors/mqtt', manifest: mqttConnector.manifest },
   { dir: 'connectors/slack', manifest: slackConnector.manifest },
   { dir: 'connectors/email', manifest: emailConnector.manifest },

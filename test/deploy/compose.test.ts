@@ -32,6 +32,7 @@ interface Service {
   restart?: string;
   deploy?: { replicas?: number };
   profiles?: string[];
+  depends_on?: Record<string, { condition?: string }> | string[];
 }
 
 const compose = parseYaml(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };

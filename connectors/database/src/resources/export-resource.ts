@@ -7,7 +7,7 @@ export const exportResource = defineResourceTemplate<DatabaseDeps>({
   uriTemplate: 'database://exports/{export}',
   name: 'export',
   title: 'Query export',
-  description: 'A CSV or JSONL file written by export_query (its result links it). Readable by whoever ran the export, until it expires.',
+  description: 'A CSV or JSONL file written by database_export_query (its result links it). Readable by whoever ran the export, until it expires.',
   read: async ({ export: id }, uri, ctx, deps) => {
     const found = await deps.exports.read(id!, ctx.principal.id);
     // Another principal's export, an expired one and one that never was look the same.

@@ -38,8 +38,8 @@ export function exportQueryTool(sourceNames: readonly string[], limits: ExportLi
     name: 'export_query',
     title: 'Export a read-only SQL query to a file',
     description:
-      'Runs one SELECT like run_query, but writes every row (up to the export caps) to a CSV or JSONL file instead of returning them. ' +
-      'Long-running: you get a job to follow; its result links the file as a resource, readable for a limited time. Use it for results too large for run_query.',
+      'Runs one SELECT like database_run_query, but writes every row (up to the export caps) to a CSV or JSONL file instead of returning them. ' +
+      'Long-running: you get a job to follow; its result links the file as a resource, readable for a limited time. Use it for results too large for database_run_query.',
     input: z.object({
       source: sourceArgument(sourceNames),
       sql: z.string().min(1).max(100_000).describe('One SELECT statement.'),

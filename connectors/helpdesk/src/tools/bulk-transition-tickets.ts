@@ -28,7 +28,7 @@ export const bulkTransitionTicketsTool = defineTool({
   name,
   title: 'Change the status of many tickets',
   description:
-    `Moves up to ${MAX_BULK_TICKETS} tickets to one status along the workflow (the rules of transition_ticket), as a long-running job with progress per ticket. ` +
+    `Moves up to ${MAX_BULK_TICKETS} tickets to one status along the workflow (the rules of helpdesk_transition_ticket), as a long-running job with progress per ticket. ` +
     'Tickets that cannot move are reported with the reason; the others are moved.',
   input: z.strictObject({
     ids: z
