@@ -8,12 +8,12 @@ import { FakeGithub, TEST_TOKEN } from '@mcp-hub/connector-github/src/testing';
 import type { Client } from '@modelcontextprotocol/client';
 import { APPROVAL_META_KEY, CONTRACT_VERSION, ManifestSchema, Subjects, encode, manifestDigest, type ApprovalMeta } from '@mcp-hub/connector-contract';
 import type { Bus } from '@mcp-hub/bus';
-import { ApprovalGate } from '../../src/approvals/approval-gate';
-import { ApprovalSettingsSchema } from '../../src/approvals/approval-settings';
-import { SqliteApprovalStore } from '../../src/approvals/sqlite-approval-store';
-import { DefinitionPins } from '../../src/pinning/definition-pins';
-import { SqlitePinStore } from '../../src/pinning/sqlite-pin-store';
-import { HubFixture, silent, waitFor } from '../hub-fixture';
+import { ApprovalGate } from '../../apps/hub/src/approvals/approval-gate';
+import { ApprovalSettingsSchema } from '../../apps/hub/src/approvals/approval-settings';
+import { SqliteApprovalStore } from '../../apps/hub/src/approvals/sqlite-approval-store';
+import { DefinitionPins } from '../../apps/hub/src/pinning/definition-pins';
+import { SqlitePinStore } from '../../apps/hub/src/pinning/sqlite-pin-store';
+import { HubFixture, silent, waitFor } from '../../apps/hub/test/hub-fixture';
 import { CLEAN_TOOLS, POISONED_PROMPTS, POISONED_TEMPLATES, POISONED_TOOLS } from './poisoned-definitions';
 import { RedTeamTally, type Outcome } from './red-team-tally';
 
