@@ -38,6 +38,10 @@ module.exports = {
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps,connectors}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'], slowTestThreshold: 30 },
   ],
   testTimeout: 30000,
+  // After a green run jest waited for ever on one open handle: a reconnecting ioredis client left
+  // by the chains test that starts a hub while Redis is down (BullMQ duplicates the connections it
+  // is given). Exit once the results are in. TODO(#15): close that connection in BullChainRunner.
+  forceExit: true,
   globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   globalTeardown: '<rootDir>/scripts/jest-global-teardown.js',
 };
